@@ -1,0 +1,67 @@
+"""Bar charts from content/charts/<id>.yaml, drawn as SVG at build time.
+
+People would rather look than read, so figures get a chart; the chart always comes with
+its numbers as a table and a sentence, so nobody has to see it to get the facts.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import doc
+from .content import CONTENT_DIR, SLUG, Source
+from .errors import SiteError
+from .schema import build_dataclass, load_yaml
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str = field(metadata=doc("the bar's name, like 2020/21", max_length=40))
+    value: float = field(metadata=doc("the number"))
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str = field(metadata=doc("what the chart shows", max_length=150))
+    description: str = field(metadata=doc("the chart in words, for people who cannot see it"))
+    unit: str = field(metadata=doc("what is counted, like 'assaults' or 'per cent'"))
+    source: Source = field(metadata=doc("where the figures come from"))
+    bars: tuple[Bar, ...] = field(metadata=doc("the bars, in order: label and value"))
+    note: str = field(default="", metadata=doc("a caveat shown under the chart", required_text=False))
+    id: str = ""
+
+    def layout(self) -> dict:
+        """Geometry for templates/partials/chart.html: a horizontal bar per value."""
+        label_width, bar_area, row, gap = 90, 300, 34, 10
+        top = max(bar.value for bar in self.bars) or 1
+        rows = [{"label": bar.label, "value": bar.value, "y": index * (row + gap),
+                 "width": max(1, round(bar_area * bar.value / top)),
+                 "text": f"{bar.value:,.0f}" if bar.value == int(bar.value) else f"{bar.value:,}"}
+                for index, bar in enumerate(self.bars)]
+        return {"rows": rows, "label_width": label_width, "row": row,
+                "width": label_width + bar_area + 80, "height": len(rows) * (row + gap) - gap}
+
+
+def load_charts(root: Path) -> dict[str, Chart]:
+    folder = root / CONTENT_DIR / "charts"
+    charts = {}
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        path = f"{CONTENT_DIR}/charts/{name}"
+        chart_id = name.rsplit(".", 1)[0]
+        if not SLUG.fullmatch(chart_id):
+            raise SiteError(path, None, f"the file name '{name}' is not a usable chart id",
+                            "use lower-case letters, digits and hyphens, like assaults-england-wales.yaml")
+        try:
+            text = (folder / name).read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise SiteError(path, None, "this file is not UTF-8 text", "save it as UTF-8") from None
+        chart = build_dataclass(Chart, load_yaml(text, path), path, 1, what="chart")
+        if not chart.bars:
+            raise SiteError(path, 1, "the chart has no bars", "add a `bars:` list with label and value")
+        if any(bar.value < 0 for bar in chart.bars):
+            raise SiteError(path, 1, "a bar has a negative value", "bar charts here show counts and percentages only")
+        charts[chart_id] = Chart(**{**chart.__dict__, "id": chart_id})
+    return charts

@@ -1,0 +1,110 @@
+"""Stage 1: read and check site.yaml into a frozen Config.
+
+The dataclasses below ARE the schema: each field's type, default and one-line doc.
+README.md's site.yaml reference is written from them, and unknown keys are refused
+with the list of valid ones.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import SiteError
+from .schema import build_dataclass, load_yaml
+
+CONFIG_FILE = "site.yaml"
+SITE_PATH = r"/[^\s]*"
+
+
+def doc(text: str, **extra) -> dict:
+    return {"doc": text, **extra}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in the navigation or the footer."""
+    title: str = field(metadata=doc("the words shown for the link"))
+    url: str = field(metadata=doc("a path on this site starting with /, like /how-to-help/",
+                                  pattern=(SITE_PATH, "should be a path on this site starting with /")))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An emergency or reporting contact shown on every page."""
+    id: str = field(metadata=doc("a short name for the contact, used by [[contacts: id]]"))
+    label: str = field(metadata=doc("what the link says, like 'Emergency: call 999'"))
+    number: str = field(metadata=doc("the number or address as people read it"))
+    href: str = field(metadata=doc("what the link opens: tel:999, or an https:// address",
+                                   pattern=(r"(tel:\+?[0-9]+|https://\S+)",
+                                            "should be tel: and digits, or an https:// address")))
+    when: str = field(metadata=doc("one short sentence on when to use it"))
+
+
+@dataclass(frozen=True)
+class Readability:
+    """Plain-English targets, checked by `build.py check`."""
+    max_grade: float = field(default=7.5, metadata=doc(
+        "highest Flesch-Kincaid grade a page may have (grade 5 to 6 is a reading age of 9 to 11)"))
+    max_sentence_words: int = field(default=25, metadata=doc("longest sentence allowed, in words"))
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything in site.yaml."""
+    title: str = field(metadata=doc("the site's name, shown in every page title", max_length=120))
+    description: str = field(metadata=doc("one or two sentences about the site, for search engines"))
+    base_url: str = field(metadata=doc(
+        "the full address the site is published at, like https://example.org/ or https://example.org/campaign/"))
+    language: str = field(default="en-GB", metadata=doc("the language of the pages, like en-GB",
+                                                        pattern=(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
+                                                                 "should be a language code like en-GB")))
+    publisher: str = field(default="", metadata=doc("who publishes the site", required_text=False))
+    short_url: str = field(default="", metadata=doc("a short address to print on posters", required_text=False))
+    articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows"))
+    feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds"))
+    readability: Readability = field(default_factory=Readability, metadata=doc("plain-English targets"))
+    navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
+    footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
+    contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/': '/' or '/campaign/'."""
+        return urlsplit(self.base_url).path or "/"
+
+
+def load_config(root: Path, base_url: str | None = None) -> Config:
+    """Read site.yaml under `root`; `base_url` overrides the one in the file (for preview deploys)."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SiteError(CONFIG_FILE, None, "site.yaml is missing",
+                        f"create {CONFIG_FILE} in {root} with at least title, description and base_url") from None
+    except UnicodeDecodeError as error:
+        raise SiteError(CONFIG_FILE, _line_of_byte(path, error.start), "site.yaml is not UTF-8 text",
+                        "save the file as UTF-8 in your editor") from None
+    data = load_yaml(text, CONFIG_FILE)
+    if data is None:
+        raise SiteError(CONFIG_FILE, 1, "site.yaml is empty",
+                        "add at least title, description and base_url (see README.md)")
+    config = build_dataclass(Config, data, CONFIG_FILE, 1, what="site.yaml")
+    line = data.line_of("base_url")
+    if base_url is not None:
+        config, line = dataclasses.replace(config, base_url=base_url), None
+    return dataclasses.replace(config, base_url=_checked_base_url(config.base_url, line))
+
+
+def _checked_base_url(url: str, line: int | None) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SiteError(CONFIG_FILE if line else "--base-url", line,
+                        f"base_url must be a full web address starting with https://, not '{url}'",
+                        "write it like https://example.org/ or https://example.org/campaign/")
+    return url if url.endswith("/") else url + "/"
+
+
+def _line_of_byte(path: Path, offset: int) -> int:
+    return path.read_bytes()[:offset].count(b"\n") + 1

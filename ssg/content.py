@@ -1,0 +1,204 @@
+"""Stage 2: read content/ into Documents: front matter checked, body kept as Markdown.
+
+Three kinds of document, one folder each:
+    content/articles/<slug>.md  ->  /articles/<slug>/
+    content/pages/<slug>.md     ->  /<slug>/      (pages/index.md is the home page)
+    content/quotes/<id>.md      ->  /quotes/<id>/
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import doc
+from .errors import SiteError
+from .schema import build_dataclass, load_yaml
+
+CONTENT_DIR = "content"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SOURCE_BYTES = 2_000_000  # a Markdown file larger than this is not an article
+TEMPLATE_NAME = (r"[a-z0-9_-]+\.html", "should be a template file name like home.html")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact or quote comes from."""
+    title: str = field(metadata=doc("the title of the article, report or page"))
+    publisher: str = field(metadata=doc("who published it, like BBC News or gov.uk"))
+    url: str = field(metadata=doc("its full web address", pattern=(r"https?://\S+", "should be a web address starting with https://")))
+    date: datetime.date | str | None = field(default=None, metadata=doc("when it was published: 2018-12-04, or text like 'October 2024'"))
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    title: str = field(metadata=doc("the article's headline", max_length=150))
+    summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
+    date: datetime.date = field(metadata=doc("publication date, like 2018-12-04; a future date schedules it"))
+    updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
+    expires: datetime.date | None = field(default=None, metadata=doc("after this date the article is left out"))
+    tags: tuple[str, ...] = field(default=(), metadata=doc("topics, like [law, footage]", max_length=60))
+    draft: bool = field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
+    image: str | None = field(default=None, metadata=doc("a picture for the top of the article and for sharing, like /images/x.jpg"))
+    image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
+    sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str = field(metadata=doc("the page's heading", max_length=150))
+    summary: str = field(metadata=doc("one sentence about the page, shown to search engines", max_length=400))
+    template: str | None = field(default=None, metadata=doc("a template from templates/ (default page.html)", pattern=TEMPLATE_NAME))
+    updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
+    draft: bool = field(default=False, metadata=doc("true to keep it out of the site"))
+    image: str | None = field(default=None, metadata=doc("a picture for sharing, like /images/x.jpg"))
+    image_alt: str | None = field(default=None, metadata=doc("what the picture shows"))
+    sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
+
+
+@dataclass(frozen=True)
+class QuoteMeta:
+    speaker: str = field(metadata=doc("who said it", max_length=120))
+    role: str = field(metadata=doc("their job or role at the time", max_length=200))
+    date: datetime.date = field(metadata=doc("when they said it, like 2018-12-04"))
+    source: Source = field(metadata=doc("where it was reported: title, publisher, url, date"))
+    draft: bool = field(default=False, metadata=doc("true to keep it out of the site"))
+
+
+KINDS = {"article": ("articles", ArticleMeta), "page": ("pages", PageMeta), "quote": ("quotes", QuoteMeta)}
+Meta = ArticleMeta | PageMeta | QuoteMeta
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown file: its checked front matter and its Markdown body."""
+    kind: str                    # "article", "page" or "quote"
+    path: str                    # as shown in messages: content/articles/x.md
+    slug: str
+    meta: Meta
+    body: str
+    body_line: int               # line of the file where the body starts
+    digest: str                  # hash of the file's bytes, for caches
+    warnings: tuple[SiteError, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
+        return url_for(self.kind, self.slug)
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title if self.kind != "quote" else f"{self.meta.speaker}: {quote_excerpt(self.body)}"
+
+
+def url_for(kind: str, slug: str) -> str:
+    if kind == "page":
+        return "" if slug == "index" else f"{slug}/"
+    return f"{KINDS[kind][0]}/{slug}/"
+
+
+def url_for_content_file(relative: str) -> str | None:
+    """URL of a content file given as 'articles/x.md' (for links written to .md files)."""
+    parts = relative.split("/")
+    if len(parts) != 2 or not parts[1].endswith(".md"):
+        return None
+    kind = next((k for k, (folder, _) in KINDS.items() if folder == parts[0]), None)
+    return url_for(kind, parts[1][:-3]) if kind else None
+
+
+def quote_excerpt(body: str, words: int = 8) -> str:
+    text = " ".join(body.split())
+    cut = text.split(" ")
+    return text if len(cut) <= words else " ".join(cut[:words]) + "…"
+
+
+def find_sources(root: Path) -> list[tuple[str, Path]]:
+    """Every Markdown file of each kind, sorted, as (kind, path)."""
+    found = []
+    for kind, (folder, _) in KINDS.items():
+        directory = root / CONTENT_DIR / folder
+        if directory.is_dir():
+            found += [(kind, directory / name) for name in sorted(os.listdir(directory)) if name.endswith(".md")]
+    return found
+
+
+def read_document(root: Path, kind: str, file: Path, *, strict: bool = False) -> Document:
+    """Read and check one Markdown file. Unknown front matter keys are warnings (errors if strict)."""
+    path = file.relative_to(root).as_posix()
+    data = _read_text(root, file, path)
+    slug = _checked_slug(file, path)
+    front, front_line, body, body_line = split_front_matter(data, path)
+    warnings: list[SiteError] | None = None if strict else []
+    meta = build_dataclass(KINDS[kind][1], load_yaml(front, path, front_line) if front.strip() else {},
+                           path, front_line, warnings=warnings)
+    if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
+        raise SiteError(path, front_line, "'image' has no 'image_alt'",
+                        "add `image_alt:` with a few words on what the picture shows")
+    if kind == "quote" and not body.strip():
+        raise SiteError(path, body_line, "the quote is empty", "write the words of the quote under the closing '---'")
+    digest = hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings or ()))
+
+
+def _read_text(root: Path, file: Path, path: str) -> str:
+    if file.is_symlink():
+        try:
+            target = file.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise SiteError(path, None, "this link points to a file that does not exist, or to itself",
+                            "replace the link with the real file") from None
+        if not target.is_relative_to(root.resolve()):
+            raise SiteError(path, None, "this link points outside the site folder",
+                            "copy the file into content/ instead of linking to it")
+    try:
+        raw = file.read_bytes()
+    except IsADirectoryError:
+        raise SiteError(path, None, "this is a folder, not a Markdown file", "rename it so it does not end in .md") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
+                        "split it into several articles")
+    if b"\0" in raw:
+        raise SiteError(path, raw[:raw.index(b"\0")].count(b"\n") + 1, "this is not a text file",
+                        "only Markdown text files belong in content/; put pictures in content/images/")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SiteError(path, raw[:error.start].count(b"\n") + 1, "this file is not UTF-8 text",
+                        "save it as UTF-8 in your editor (in Word or Notepad: Save As, Encoding: UTF-8)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _checked_slug(file: Path, path: str) -> str:
+    stem = file.name[:-3]
+    if not SLUG.fullmatch(stem):
+        raise SiteError(path, None, f"the file name '{file.name}' would make a poor web address",
+                        f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
+    return stem
+
+
+def slugify(text: str) -> str:
+    import unicodedata
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, int, str, int]:
+    """Split '---' front matter from the body: (yaml, its first line, body, its first line)."""
+    if not text.strip():
+        raise SiteError(path, 1, "the file is empty", "start it with front matter between two '---' lines")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SiteError(path, 1, "the file does not start with front matter",
+                        "make the first line '---', then the settings (title: ...), then another '---'")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:number - 1]), 2, "\n".join(lines[number:]), number + 1
+    raise SiteError(path, 1, "the front matter has no closing '---'",
+                    "add a line with just '---' after the last setting, before the text starts")
