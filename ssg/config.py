@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import SiteError
+from .errors import SiteError, UsageError
 from .schema import build_dataclass, load_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -100,8 +100,9 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
 def _checked_base_url(url: str, line: int | None) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise SiteError(CONFIG_FILE if line else "--base-url", line,
-                        f"base_url must be a full web address starting with https://, not '{url}'",
+        if line is None:
+            raise UsageError(f"--base-url must be a full web address starting with https://, not '{url}'")
+        raise SiteError(CONFIG_FILE, line, f"base_url must be a full web address starting with https://, not '{url}'",
                         "write it like https://example.org/ or https://example.org/campaign/")
     return url if url.endswith("/") else url + "/"
 

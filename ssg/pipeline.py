@@ -25,6 +25,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     strict: bool = False
+    jobs: int | None = None          # rendering processes; None means one per core
     today: datetime.date | None = None
 
 

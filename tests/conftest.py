@@ -1,0 +1,92 @@
+"""Shared fixtures: build tiny whole sites in tmp_path from inline files, run the command line in-process."""
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+import build as build_cli  # noqa: E402
+
+MINIMAL_CONFIG = """\
+title: Test site
+description: A site made by a test.
+base_url: https://example.org/
+contacts:
+  - id: emergency
+    label: "Emergency: call 999"
+    number: "999"
+    href: "tel:999"
+    when: "A crime is happening now."
+"""
+
+
+@dataclass
+class Result:
+    status: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path) -> Result:
+    """Run build.py's main() in this process and capture what it prints."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            status = build_cli.main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse usage errors
+            status = exit_.code
+    return Result(status, stdout.getvalue(), stderr.getvalue())
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+
+
+def article(title: str = "An article", date: str = "2024-01-02", body: str = "Some text.", **extra: str) -> str:
+    """Markdown source of a valid article with optional extra front matter lines."""
+    lines = [f"title: {title}", "summary: A short summary.", f"date: {date}"] + [f"{k}: {v}" for k, v in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """make_site(files) -> root of a small site using the project's real templates and static files.
+
+    `files` maps paths to text; "site.yaml" defaults to a minimal valid configuration.
+    """
+    def make(files: dict[str, str | bytes] | None = None, *, name: str = "site") -> Path:
+        root = tmp_path / name
+        shutil.copytree(PROJECT / "templates", root / "templates")
+        shutil.copytree(PROJECT / "static", root / "static")
+        write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md":
+                           "---\ntitle: Home\nsummary: The home page.\n---\nWelcome.\n", **(files or {})})
+        return root
+    return make
+
+
+@pytest.fixture
+def build_site():
+    """build_site(root, *extra args) -> Result of `build.py build --root ROOT`."""
+    def build(root: Path, *args: str) -> Result:
+        return run_cli("build", "--root", root, *args)
+    return build
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to compare two builds or prove nothing changed."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
