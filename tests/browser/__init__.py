@@ -1,0 +1,1 @@
+"""Real-browser (Chromium + axe) and HTML-validation (vnu) tests."""
