@@ -51,6 +51,23 @@ class Readability:
 
 
 @dataclass(frozen=True)
+class Deploy:
+    """Where `build.py deploy` publishes the site (see docs/hosting.md)."""
+    method: str = field(default="", metadata=doc(
+        "git (commit the site to a branch of a git remote) or directory (copy it into a folder)",
+        required_text=False, pattern=(r"(git|directory)?", "should be git or directory")))
+    remote: str = field(default="", metadata=doc(
+        "for git: the remote to push to, like git@github.com:org/site.git or a folder path", required_text=False))
+    branch: str = field(default="gh-pages", metadata=doc(
+        "for git: the branch that holds the published site",
+        pattern=(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", "should be a branch name like gh-pages")))
+    path: str = field(default="", metadata=doc(
+        "for directory: the folder to copy the site into, like /mnt/share/site", required_text=False))
+    max_deletes: int = field(default=50, metadata=doc(
+        "ask before a deploy deletes more files than this from the published site"))
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything in site.yaml."""
     title: str = field(metadata=doc("the site's name, shown in every page title", max_length=120))
@@ -68,6 +85,7 @@ class Config:
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
+    deploy: Deploy = field(default_factory=Deploy, metadata=doc("where `build.py deploy` publishes the site"))
 
     @property
     def base_path(self) -> str:
