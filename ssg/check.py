@@ -1,0 +1,503 @@
+"""`build.py check`: build the site into a temporary folder and report what an editor should fix.
+
+The checks read the BUILT pages, so they see exactly what the public will see (links
+rewritten, quotes and templates filled in); each problem is then traced back to the
+source line that caused it, by looking for the link, heading or words in the Markdown
+file, then in site.yaml and the templates. Nothing here needs the network.
+
+Levels: an `error` fails the check (a broken link, a picture without alt text); a
+`warning` fails it only with --strict (hard reading, an http:// link); `info` never
+fails it (drafts, scheduled and expired articles).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .config import CONFIG_FILE, Config, load_config
+from .content import CONTENT_DIR, KINDS, Document, find_sources, read_document
+from .errors import SiteError
+from .markup import DIRECTIVE_LINE
+from .pipeline import BuildOptions, BuildReport, build, today_from_environment
+from .readability import Score, count_words, score_page
+from .render import TEMPLATES_DIR, human_date
+from .site import why_left_out
+
+LEVELS = ("error", "warning", "info")
+PLACEHOLDER = "FILL IN"   # what `build.py new` writes where the editor must write something
+PLACEHOLDER_FOUND = re.compile(r"FILL[ -]IN")  # "FILL-IN" in a placeholder web address
+NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:")
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str           # one of LEVELS
+    error: SiteError     # where, what and how to fix it
+
+    def __str__(self) -> str:
+        text = f"{self.error.location}: {self.level}: {self.error.message}"
+        return text + (f"\n  hint: {self.error.hint}" if self.error.hint else "")
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """The reading level of one page, for the readability table."""
+    path: str     # its source file
+    url: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    problems: tuple[Problem, ...]     # sorted by file, then line
+    pages: int                        # how many built pages were checked
+    scores: tuple[PageScore, ...]     # hardest to read first
+    max_grade: float
+
+    def count(self, level: str) -> int:
+        return sum(1 for p in self.problems if p.level == level)
+
+    def failed(self, strict: bool) -> bool:
+        return self.count("error") > 0 or (strict and self.count("warning") > 0)
+
+    def total(self) -> str:
+        """The one-line total: 'Checked 40 pages: 1 error, 2 warnings, 3 for information.'"""
+        errors, warnings, infos = (self.count(level) for level in LEVELS)
+        parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+        return f"Checked {self.pages} pages: {', '.join(parts)}, {infos} for information."
+
+
+# --- the entry points -----------------------------------------------------------------
+
+def check_site(options: BuildOptions) -> CheckReport:
+    """Build into a temporary folder (the real output is not touched) and check the result."""
+    options = dataclasses.replace(options, strict=False, today=options.today or today_from_environment())
+    with tempfile.TemporaryDirectory(prefix="ssg-check-") as folder:
+        try:
+            report = build(dataclasses.replace(options, out=Path(folder) / "site"))
+        except SiteError as error:  # the build stops at its first error: that is the one problem
+            return CheckReport((Problem("error", error),), 0, (), 0)
+        return check_build(options, report)
+
+
+def check_build(options: BuildOptions, report: BuildReport) -> CheckReport:
+    """Check a finished build (in report.out) of the site in options.root."""
+    root = options.root.resolve()
+    today = options.today or today_from_environment()
+    config = load_config(root, options.base_url)
+    documents = tuple(read_document(root, kind, file) for kind, file in find_sources(root))
+    published = {d.output_path: d for d in documents if not why_left_out(d, today, options.drafts)}
+    site = read_built_site(report.out, published, config.readability.max_sentence_words)
+    checked = _Checked(config, today, documents, tuple(published.values()), site, SourceLocator(root, documents))
+    found = [Problem("warning", warning) for warning in report.warnings]
+    found += [problem for check in CHECKS for problem in check(checked)]
+    scores = sorted((PageScore(p.document.path, p.url, p.score) for p in site.pages.values() if p.document and p.score),
+                    key=lambda s: (-s.score.grade, s.path))
+    return CheckReport(_sorted_unique(found), len(site.pages), tuple(scores), config.readability.max_grade)
+
+
+def _sorted_unique(problems: list[Problem]) -> tuple[Problem, ...]:
+    """One of each (a broken menu link is on every page but is one problem), by file and line."""
+    unique = {(p.error.location, p.level, p.error.message): p for p in problems}
+    return tuple(sorted(unique.values(), key=lambda p: (p.error.path, p.error.line or 0, LEVELS.index(p.level))))
+
+
+# --- the built pages -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    tag: str
+    href: str
+    text: str           # the words of the link (for pictures: the alt text)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class BuiltPage:
+    output_path: str                   # "about/index.html"
+    document: Document | None          # None for generated pages (lists, tags, 404)
+    title: str
+    description: str | None
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+    images: tuple[tuple[str, str | None], ...]   # (src, alt text or None)
+    headings: tuple[Heading, ...]
+    score: Score | None
+
+    @property
+    def url(self) -> str:
+        return self.output_path.removesuffix("index.html")
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    files: frozenset[str]              # every file written, relative to the output folder
+    pages: dict[str, BuiltPage]        # the HTML pages by output path
+
+    def output_file(self, path: str) -> str | None:
+        """The file a browser gets for site path `path` ('about/' -> 'about/index.html'), or None."""
+        wanted = [path + "index.html"] if path == "" or path.endswith("/") else [path, path + "/index.html"]
+        return next((file for file in wanted if file in self.files), None)
+
+
+def read_built_site(out: Path, published: dict[str, Document], max_sentence_words: int) -> BuiltSite:
+    """Parse every HTML page of a built site."""
+    files = frozenset(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    pages = {}
+    for output_path in sorted(f for f in files if f.endswith(".html")):
+        document = published.get(output_path)
+        html = (out / output_path).read_text(encoding="utf-8")
+        parser = _PageParser()
+        parser.feed(html)
+        parser.close()
+        pages[output_path] = BuiltPage(output_path, document, " ".join(parser.title.split()), parser.description,
+                                       frozenset(parser.ids), tuple(parser.links), tuple(parser.images),
+                                       tuple(parser.headings),
+                                       score_page(html, max_sentence_words) if document else None)
+    return BuiltSite(files, pages)
+
+
+class _PageParser(HTMLParser):
+    """What the checks need from one page: title, summary, ids, links, pictures, headings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.description: str | None = None
+        self.ids: set[str] = set()
+        self.links: list[Link] = []
+        self.images: list[tuple[str, str | None]] = []
+        self.headings: list[Heading] = []
+        self._text_for: list[tuple[str, dict, list[str]]] = []  # open <a>, <title>, <h1>..: (tag, attrs, text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if attributes.get(name):
+                self.ids.add(attributes[name])
+        if tag == "meta" and attributes.get("name") == "description":
+            self.description = attributes.get("content") or ""
+        if tag == "img":
+            self.images.append((attributes.get("src") or "", attributes.get("alt")))
+            for _, _, text in self._text_for:  # a linked picture's alt text is the link's words
+                text.append(attributes.get("alt") or "")
+        if attributes.get("src"):
+            self.links.append(Link(tag, attributes["src"], attributes.get("alt") or ""))
+        if tag == "link" and attributes.get("href"):
+            self.links.append(Link(tag, attributes["href"], ""))
+        if tag in ("a", "title", "h1", "h2", "h3", "h4", "h5", "h6"):
+            self._text_for.append((tag, attributes, []))
+
+    def handle_endtag(self, tag):
+        if not self._text_for or self._text_for[-1][0] != tag:
+            return
+        _, attributes, parts = self._text_for.pop()
+        text = " ".join("".join(parts).split())
+        if tag == "a" and attributes.get("href") is not None:
+            self.links.append(Link("a", attributes["href"], text))
+        elif tag == "title":
+            self.title = text
+        elif tag != "a":
+            self.headings.append(Heading(int(tag[1]), text, attributes.get("id") or ""))
+        if self._text_for:  # words of a heading inside a link (or the reverse) belong to both
+            self._text_for[-1][2].append(text)
+
+    def handle_data(self, data):
+        if self._text_for:
+            self._text_for[-1][2].append(data)
+
+
+# --- finding the source line ----------------------------------------------------------
+
+class SourceLocator:
+    """Finds the file and line that produced something seen on a built page."""
+
+    def __init__(self, root: Path, documents: list[Document]) -> None:
+        self.root = root
+        self.documents = documents
+        self.templates = sorted(p.relative_to(root).as_posix() for p in (root / TEMPLATES_DIR).rglob("*")
+                                if p.is_file())
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = (self.root / path).read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        return self._lines[path]
+
+    def candidates(self, document: Document | None) -> list[str]:
+        """The files that could have produced part of a page, most likely first."""
+        if document is None:
+            return [CONFIG_FILE] + self.templates + [d.path for d in self.documents]
+        included = []
+        for line in document.body.split("\n"):
+            match = DIRECTIVE_LINE.match(line)
+            if match and match.group(1) in ("quote", "chart") and match.group(2):
+                folder, ext = ("quotes", "md") if match.group(1) == "quote" else ("charts", "yaml")
+                included.append(f"{CONTENT_DIR}/{folder}/{match.group(2).strip()}.{ext}")
+        return [document.path] + included + [CONFIG_FILE] + self.templates
+
+    def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
+        """Where `exact` text (tried first, in every candidate file) or else `words` appears."""
+        candidates = self.candidates(page.document)
+        needles = [n for n in exact if n]
+        for path in candidates:
+            for number, line in enumerate(self.lines(path), start=1):
+                if any(n in line for n in needles):
+                    return path, number
+        for wanted in _word_needles(words):
+            for path in candidates:
+                for number, line in enumerate(self.lines(path), start=1):
+                    if wanted in _plain(line):
+                        return path, number
+        return (page.document.path, None) if page.document else (f"/{page.url}", None)
+
+    def front_matter_line(self, document: Document, key: str) -> int | None:
+        """The line of `key:` in a document's front matter."""
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        for number, line in enumerate(self.lines(document.path)[:document.body_line], start=1):
+            if pattern.match(line):
+                return number
+        return None
+
+    def error(self, page: BuiltPage, message: str, hint: str, *, exact: Iterable[str] = (),
+              words: str = "") -> SiteError:
+        return SiteError(*self.locate(page, exact, words), message, hint)
+
+
+def _plain(text: str) -> str:
+    """Text reduced to lower-case words, so '## Don’t *film*' matches the built "Don't film"."""
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))) + " "
+
+
+def _word_needles(words: str) -> list[str]:
+    """The first six words, then the first three (a sentence may be wrapped over lines)."""
+    plain = _plain(words).split()
+    return [" " + " ".join(plain[:count]) + " " for count in (6, 3) if len(plain) >= count] or \
+        ([" " + " ".join(plain) + " "] if plain else [])
+
+
+# --- the checks -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Checked:
+    """Everything the checks look at."""
+    config: Config
+    today: datetime.date
+    documents: tuple[Document, ...]       # every source, published or not
+    published: tuple[Document, ...]       # the ones in this build
+    site: BuiltSite
+    locator: SourceLocator
+
+
+def _link_problems(checked: _Checked) -> Iterator[Problem]:
+    """Links and pictures that lead nowhere, anchors that do not exist, http:// links."""
+    for page in checked.site.pages.values():
+        for link in page.links:
+            href = link.href.strip()
+            if href and href != "#" and not href.lower().startswith(NOT_CHECKED):
+                yield from _check_link(checked, page, link, href)
+
+
+def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> Iterator[Problem]:
+    config, site, locator = checked.config, checked.site, checked.locator
+    absolute = urljoin(config.base_url + page.url, href)
+    parts, home = urlsplit(absolute), urlsplit(config.base_url)
+    needles = _needles(href, config.base_path)
+    if parts.scheme == "http":
+        yield Problem("warning", locator.error(
+            page, f"{_describe(link)} goes to {href}, over http://, which is not secure",
+            "use its https:// address if it has one (try it in a browser)", exact=needles, words=link.text))
+    if parts.netloc != home.netloc or parts.scheme not in ("http", "https"):
+        return  # another website: not checked (no network access needed)
+    if not (parts.path + "/").startswith(config.base_path):
+        yield Problem("error", locator.error(
+            page, f"{_describe(link)} goes to {parts.path}, outside the site at {config.base_url}",
+            "write links to this site's pages from the top, like /how-to-help/", exact=needles, words=link.text))
+        return
+    path = unquote(parts.path)[len(config.base_path):]
+    target = site.output_file(path)
+    if target is None:
+        yield Problem("error", locator.error(
+            page, f"{_describe(link)} leads to /{path}, which does not exist",
+            _missing_hint(path, checked.documents, checked.today), exact=needles + [_as_markdown_file(path)], words=link.text))
+    elif parts.fragment and target in site.pages and unquote(parts.fragment) not in site.pages[target].ids:
+        anchors = [f"#{h.id}" for h in site.pages[target].headings if h.id]
+        yield Problem("error", locator.error(
+            page, f"{_describe(link)} leads to #{parts.fragment} on /{target.removesuffix('index.html')}, "
+            "but that page has no such heading",
+            "an anchor is made from a heading's words, like #what-to-do; "
+            + (f"the page's headings are: {', '.join(anchors[:10])}" if anchors else "that page has no headings"),
+            exact=needles, words=link.text))
+
+
+def _describe(link: Link) -> str:
+    if link.tag == "img":
+        return f"the picture '{link.href}'"
+    if link.tag != "a":
+        return f"the file '{link.href}'"
+    return f"the link '{link.text}'" if link.text else f"a link to '{link.href}'"
+
+
+def _needles(href: str, base_path: str) -> list[str]:
+    """Ways the editor may have written a link that was built as `href`."""
+    written = ["/" + href[len(base_path):]] if base_path != "/" and href.startswith(base_path) else []
+    return [f"({href})", f"({href} ", f'"{href}"', href] + written
+
+
+def _as_markdown_file(path: str) -> str:
+    """'articles/missing/' -> 'missing.md': how a link to a content file may have been written."""
+    name = posixpath.basename(path.rstrip("/"))
+    return f"{name}.md" if name else ""
+
+
+def _missing_hint(path: str, documents: tuple[Document, ...], today: datetime.date) -> str:
+    output_path = path + "index.html" if path == "" or path.endswith("/") else path + "/index.html"
+    left_out = next((d for d in documents if d.output_path == output_path), None)
+    if left_out is not None:
+        return f"{left_out.path} {_left_out_reason(left_out, today)[0]}, so this link does not work yet"
+    source = _source_for(path)
+    if source:
+        return (f"there is no file {source}; check the spelling "
+                "(link to pages like /how-to-help/ and to articles like other-article.md)")
+    return "check the address; pictures and files must be in the site (link to pages like /how-to-help/)"
+
+
+def _source_for(path: str) -> str | None:
+    """The content file that would publish at `path`: 'articles/x/' -> 'content/articles/x.md'."""
+    parts = path.strip("/").split("/")
+    if path == "":
+        return f"{CONTENT_DIR}/pages/index.md"
+    if len(parts) == 2 and parts[0] in ("articles", "quotes"):
+        return f"{CONTENT_DIR}/{parts[0]}/{parts[1]}.md"
+    if len(parts) == 1 and "." not in parts[0]:
+        return f"{CONTENT_DIR}/{KINDS['page'][0]}/{parts[0]}.md"
+    return None
+
+
+def _page_problems(checked: _Checked) -> Iterator[Problem]:
+    """Pictures without alt text, headings that skip a level, pages without a summary."""
+    locator = checked.locator
+    for page in checked.site.pages.values():
+        for src, alt in page.images:
+            if not (alt or "").strip():
+                yield Problem("error", locator.error(
+                    page, f"the picture '{src}' has no alt text",
+                    f"describe what it shows for people who cannot see it: ![a few words on the picture]({src})",
+                    exact=_needles(src, checked.config.base_path)))
+        previous = 0
+        for heading in page.headings:
+            if previous and heading.level > previous + 1:
+                yield Problem("warning", locator.error(
+                    page, f"the heading '{heading.text}' skips a level (level {heading.level} after "
+                    f"level {previous})", f"make it {'#' * (previous + 1)} {heading.text}: use ## for a section "
+                    "and ### for a part of a section, without skipping", words=heading.text))
+            previous = heading.level
+        if not (page.description or "").strip():
+            where = ((page.document.path, locator.front_matter_line(page.document, "title")) if page.document
+                     else locator.locate(page, ['name="description"']))
+            yield Problem("error", SiteError(*where, "this page has no summary",
+                                             "add `summary:` with one or two sentences about it"))
+
+
+def _duplicate_titles(checked: _Checked) -> Iterator[Problem]:
+    """Two pages with one title: readers and search engines cannot tell them apart."""
+    by_title: dict[str, list[BuiltPage]] = {}
+    for page in checked.site.pages.values():
+        by_title.setdefault(page.title, []).append(page)
+    for title, same in by_title.items():
+        if len(same) < 2:
+            continue
+        shown = title.removesuffix(f" – {checked.config.title}")
+        for page in same:
+            others = ", ".join(_name(other) for other in same if other is not page)
+            where = ((page.document.path, checked.locator.front_matter_line(page.document, "title"))
+                     if page.document else checked.locator.locate(page))
+            yield Problem("warning", SiteError(*where, f"another page has the same title '{shown}': {others}",
+                                               "give each page its own title, so readers and search engines "
+                                               "can tell them apart"))
+
+
+def _name(page: BuiltPage) -> str:
+    return page.document.path if page.document else f"/{page.url}"
+
+
+def _readability_problems(checked: _Checked) -> Iterator[Problem]:
+    """Pages above the reading grade in site.yaml, and sentences over its length limit."""
+    target = checked.config.readability
+    for page in checked.site.pages.values():
+        if page.document is None or page.score is None:
+            continue
+        if page.score.grade > target.max_grade:
+            yield Problem("warning", SiteError(
+                page.document.path, page.document.body_line,
+                f"the reading grade is {page.score.grade}, above the target of {target.max_grade} in site.yaml",
+                "use shorter sentences and everyday words; `python build.py check --readability` shows every "
+                "page's grade"))
+        for sentence in page.score.long_sentences:
+            words = count_words(sentence)
+            start = " ".join(sentence.split()[:8])
+            yield Problem("warning", checked.locator.error(
+                page, f"a sentence has {words} words, more than {target.max_sentence_words}: "
+                f"'{start}...'", "split it into two or more sentences", words=sentence))
+
+
+def _placeholder_problems(checked: _Checked) -> Iterator[Problem]:
+    """Text that `build.py new` left for the editor to replace."""
+    for document in checked.published:
+        for number, line in enumerate(checked.locator.lines(document.path), start=1):
+            if PLACEHOLDER_FOUND.search(line):
+                yield Problem("error", SiteError(document.path, number,
+                                                 f"this line still says '{PLACEHOLDER}'",
+                                                 "replace it with the real text (or delete the line)"))
+
+
+def _quote_problems(checked: _Checked) -> Iterator[Problem]:
+    """A quote must say where and when it was published (its source's url is required by the build)."""
+    for document in checked.published:
+        if document.kind == "quote" and document.meta.source.date is None:
+            yield Problem("warning", SiteError(
+                document.path, checked.locator.front_matter_line(document, "source"), "the quote's source has no date",
+                "add `date:` under `source:`: when the source was published, like 2018-12-04"))
+
+
+def _left_out_notes(checked: _Checked) -> Iterator[Problem]:
+    """Drafts, scheduled and expired articles: not problems, but the editor should know."""
+    for document in checked.documents:
+        if why_left_out(document, checked.today, drafts=False):
+            reason, key, hint = _left_out_reason(document, checked.today)
+            yield Problem("info", SiteError(document.path, checked.locator.front_matter_line(document, key),
+                                            f"this {reason}, so it is not on the public site", hint))
+
+
+def _left_out_reason(document: Document, today: datetime.date) -> tuple[str, str, str]:
+    """(what it is, its front matter key, what to do) for a document the public site leaves out."""
+    reason = why_left_out(document, today, drafts=False)
+    meta = document.meta
+    if reason == "draft":
+        return ("is a draft", "draft",
+                "delete the line `draft: true` to publish it; `--drafts` shows it in previews")
+    if reason == "scheduled":
+        return (f"is scheduled for {human_date(meta.date)}", "date",
+                "it appears with the first build on or after that date; change `date:` to move it")
+    return (f"expired on {human_date(meta.expires)}", "expires", "change or delete `expires:` to bring it back")
+
+
+CHECKS = (_link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
+          _quote_problems, _left_out_notes)
