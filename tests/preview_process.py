@@ -1,0 +1,153 @@
+"""`python build.py serve` in a child process, for the serve tests (tests/test_serve.py, tests/browser/)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from tornado.websocket import websocket_connect
+
+PROJECT = Path(__file__).resolve().parent.parent
+LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
+WAIT_SECONDS = 15  # generous for a loaded CI machine; every wait returns as soon as its condition holds
+
+
+def ends_a_build(line: str) -> bool:
+    return line.startswith("error: ") or " Built " in f" {line}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    location: str | None = None
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+class PreviewProcess:
+    """The preview server on a free loopback port; what it prints (stdout and stderr) is kept line by line."""
+
+    def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.root = root
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+        self._printed = threading.Condition()
+        self.process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root), "--port", str(self.port), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self._printed:
+                self.lines.append(line.rstrip("\n"))
+                self._printed.notify_all()
+        with self._printed:
+            self._printed.notify_all()
+
+    def wait_for(self, matches: Callable[[str], bool], after: int = 0, what: str = "the line expected") -> str:
+        """The first printed line from index `after` on that `matches`; fails after WAIT_SECONDS."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self._printed:
+            while True:
+                found = [line for line in self.lines[after:] if matches(line)]
+                if found:
+                    return found[0]
+                left = deadline - time.monotonic()
+                if left <= 0 or self.process.poll() is not None:
+                    raise AssertionError(f"the server never printed {what}; it printed:\n" + "\n".join(self.lines))
+                self._printed.wait(min(left, 0.5))
+
+    def wait_until_serving(self) -> "PreviewProcess":
+        self.wait_for(lambda line: line.startswith("Serving "), what="its address")
+        return self
+
+    def mark(self) -> int:
+        """A position in the output: pass it as `after` to wait for what comes next."""
+        with self._printed:
+            return len(self.lines)
+
+    def wait_for_build(self, after: int) -> str:
+        """The line that ends the first build after `after`: its summary, or its error."""
+        return self.wait_for(ends_a_build, after, "the end of a build")
+
+    def builds(self, after: int = 0) -> list[str]:
+        with self._printed:
+            return [line for line in self.lines[after:] if ends_a_build(line)]
+
+    def get(self, path: str) -> Response:
+        try:
+            with OPENER.open(self.url + path, timeout=WAIT_SECONDS) as answer:
+                return Response(answer.status, answer.read().decode())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.read().decode(), error.headers.get("Location"))
+
+    def stop(self) -> int:
+        """Stop it as a process manager would (SIGTERM, handled like Ctrl+C); its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(WAIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+class ReloadListener:
+    """The browser's side of livereload's protocol: connects to /livereload and keeps the reload messages."""
+
+    def __init__(self, url: str) -> None:
+        self.messages: list[dict] = []
+        self._received = threading.Condition()
+        self._socket = None
+        self._loop = asyncio.new_event_loop()
+        connected = threading.Event()
+        threading.Thread(target=self._loop.run_until_complete, args=(self._listen(url, connected),), daemon=True).start()
+        assert connected.wait(WAIT_SECONDS), "could not connect to /livereload"
+
+    async def _listen(self, url: str, connected: threading.Event) -> None:
+        self._socket = await websocket_connect(url.replace("http://", "ws://") + "/livereload")
+        await self._socket.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
+        await self._socket.read_message()
+        await self._socket.write_message(json.dumps({"command": "info", "url": url + "/"}))
+        connected.set()
+        while (message := await self._socket.read_message()) is not None:
+            with self._received:
+                self.messages.append(json.loads(message))
+                self._received.notify_all()
+
+    def wait_for_reloads(self, count: int) -> list[dict]:
+        """The first `count` reload messages; fails if fewer come within WAIT_SECONDS."""
+        with self._received:
+            assert self._received.wait_for(lambda: len(self.messages) >= count, WAIT_SECONDS), self.messages
+            return self.messages[:count]
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._socket.close)

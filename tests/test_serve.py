@@ -1,0 +1,348 @@
+"""`build.py serve`: the live preview (issue 4). Each test runs the real command in a child process
+on a free loopback port over a tiny site, and speaks HTTP and livereload's protocol to it."""
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import article, run_cli, snapshot
+from preview_process import PreviewProcess, ReloadListener
+from ssg.serve import Debouncer, source_path
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1735732800"}  # 2025-01-01: the server and the comparison build agree on "today"
+QUIET_AFTER_BUILD = 0.4  # how long to watch for an unwanted second rebuild or reload
+
+
+@pytest.fixture
+def preview():
+    """preview(root, *args) -> a started PreviewProcess; every one is stopped at teardown."""
+    started: list[PreviewProcess] = []
+
+    def start(root: Path, *args: str) -> PreviewProcess:
+        started.append(PreviewProcess(root, *args, env=EPOCH))
+        return started[-1].wait_until_serving()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def listener():
+    """listener(server) -> a ReloadListener connected to it; all are closed at teardown."""
+    opened: list[ReloadListener] = []
+
+    def connect(server: PreviewProcess) -> ReloadListener:
+        opened.append(ReloadListener(server.url))
+        return opened[-1]
+
+    yield connect
+    for each in opened:
+        each.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses a socket listens on at `port`, read from /proc/net/tcp ("127.0.0.1", "0.0.0.0")."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
+def raw_get(server: PreviewProcess, path: str) -> tuple[int, str]:
+    """GET `path` exactly as written (no client-side clean-up of '..')."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", path)
+    answer = connection.getresponse()
+    return answer.status, answer.read().decode(errors="replace")
+
+
+def stylesheet(site: Path) -> str:
+    return next((site / "assets").glob("site.*.css")).relative_to(site).as_posix()
+
+
+# --- Serving -------------------------------------------------------------------------------------
+
+def test_serves_the_built_site_on_this_computer_only_and_prints_its_address(make_site, preview):
+    root = make_site()
+    server = preview(root)
+
+    assert f"Serving {root / '_site'} at http://127.0.0.1:{server.port}/ (press Ctrl+C to stop)." in server.lines
+    home = server.get("/")
+    assert home.status == 200 and "Welcome." in home.body
+    assert "/livereload.js" in home.body
+    assert listening_addresses(server.port) == {"127.0.0.1"}
+    assert server.stop() == 0
+    assert server.lines[-1] == "Stopped."
+    assert not list(root.glob("_site.*")), "stopping left a staging folder behind"
+
+
+def test_listening_on_every_interface_is_allowed_with_a_warning(make_site, preview):
+    server = preview(make_site(), "--host", "0.0.0.0")
+
+    assert listening_addresses(server.port) == {"0.0.0.0"}
+    assert any(line.startswith("warning: listening on every network interface (0.0.0.0)") for line in server.lines)
+    assert f"at http://127.0.0.1:{server.port}/" in server.wait_for(lambda line: line.startswith("Serving "))
+
+
+def test_a_port_in_use_is_refused_in_plain_english(make_site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = PreviewProcess(make_site(), env=EPOCH, port=port)
+        assert server.process.wait(30) == 2
+    server.wait_for(lambda line: line.startswith("hint: "), what="a hint")
+    assert f"error: cannot serve on 127.0.0.1 port {port}: Address already in use." in server.lines
+    assert ("hint: another program (perhaps another preview) uses that port: stop it, or add --port 8001"
+            in server.lines)
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_a_port_must_be_a_number_from_1_to_65535(port):
+    result = run_cli("serve", "--port", port)
+    assert result.status == 2
+    assert f"'{port}' is not a port number: use a whole number from 1 to 65535" in result.err
+
+
+OUTSIDE = ["/../site.yaml", "/%2e%2e/site.yaml", "/..%2fsite.yaml", "/%2e%2e%2fsite.yaml",
+           "/articles/..%2f..%2f..%2fsite.yaml", "//etc/passwd", "/%2fetc%2fpasswd", "/%00/../site.yaml"]
+
+
+def test_requests_outside_the_output_folder_are_refused(make_site, preview):
+    server = preview(make_site())
+    for path in OUTSIDE:
+        status, body = raw_get(server, path)
+        assert status in (403, 404), path
+        assert "base_url" not in body and "root:" not in body, path
+
+
+def test_symbolic_links_out_of_the_output_folder_are_refused(make_site, preview):
+    root = make_site()
+    server = preview(root)
+    (root / "_site" / "settings.txt").symlink_to(root / "site.yaml")
+    (root / "_site" / "project").symlink_to(root, target_is_directory=True)
+    (root / "_site" / "home.txt").symlink_to(root / "_site" / "index.html")  # inside: fine
+
+    assert raw_get(server, "/settings.txt")[0] == 403
+    assert raw_get(server, "/project/site.yaml")[0] == 403
+    assert raw_get(server, "/home.txt") == (200, (root / "_site" / "index.html").read_text())
+
+
+def test_a_missing_page_gets_the_sites_404_page_with_status_404(make_site, preview):
+    root = make_site()
+    server = preview(root)
+    missing = server.get("/no-such-page/")
+    assert missing.status == 404
+    assert missing.body.startswith((root / "_site" / "404.html").read_text().split("</head>")[0])
+
+
+# --- Rebuilding ----------------------------------------------------------------------------------
+
+def test_a_save_rebuilds_and_the_served_site_equals_a_fresh_full_build(make_site, preview, listener, tmp_path,
+                                                                       monkeypatch):
+    root = make_site({"content/articles/first.md": article("First", body="Old words."),
+                      "content/articles/second.md": article("Second", date="2024-02-03")})
+    server = preview(root)
+    browser = listener(server)
+    mark = server.mark()
+
+    (root / "content/articles/first.md").write_text(article("First, edited", body="New words."))
+
+    assert server.wait_for_build(mark).startswith("content/articles/first.md changed. Built ")
+    assert browser.wait_for_reloads(1)[0]["path"] == "*"
+    assert "New words." in server.get("/articles/first/").body
+    assert "First, edited" in server.get("/articles/").body
+    fresh = tmp_path / "fresh"
+    for name in ("content", "templates", "static", "site.yaml"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, fresh / name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    assert run_cli("build", "--root", fresh).status == 0
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+
+
+def test_a_burst_of_saves_makes_one_rebuild_and_one_reload_and_keeps_every_change(make_site, preview, listener):
+    names = [f"a{number:02}" for number in range(20)]
+    root = make_site({f"content/articles/{name}.md": article(name) for name in names})
+    server = preview(root)
+    browser = listener(server)
+    mark = server.mark()
+
+    for name in names:
+        (root / f"content/articles/{name}.md").write_text(article(name, body=f"Saved in a burst: {name}."))
+
+    server.wait_for_build(mark)
+    time.sleep(QUIET_AFTER_BUILD)
+    assert len(server.builds(mark)) == 1
+    assert len(browser.messages) == 1
+    assert all(f"Saved in a burst: {name}." in server.get(f"/articles/{name}/").body for name in names)
+
+
+def test_a_second_save_one_second_after_the_first_is_not_lost(make_site, preview, listener):
+    root = make_site({"content/articles/first.md": article("First")})
+    server = preview(root)
+    browser = listener(server)
+    mark = server.mark()
+    first_save = time.monotonic()
+    (root / "content/articles/first.md").write_text(article("First", body="First save."))
+    server.wait_for_build(mark)
+    assert "First save." in server.get("/articles/first/").body
+    time.sleep(max(0.0, first_save + 1 - time.monotonic()))
+    mark = server.mark()
+
+    (root / "content/articles/first.md").write_text(article("First", body="Second save."))
+
+    server.wait_for_build(mark)
+    assert "Second save." in server.get("/articles/first/").body
+    assert len(browser.wait_for_reloads(2)) == 2
+
+
+def test_editor_scratch_files_and_the_output_folder_do_not_rebuild(make_site, preview):
+    root = make_site()
+    server = preview(root)
+    mark = server.mark()
+
+    (root / "content/pages/.index.md.swp").write_text("vim swap")
+    (root / "content/pages/index.md~").write_text("backup")
+    (root / "notes.txt").write_text("not part of the site")
+    (root / "_site" / "extra.txt").write_text("written by someone else")
+    time.sleep(QUIET_AFTER_BUILD)
+
+    assert server.builds(mark) == []
+
+
+def test_a_stylesheet_change_reloads_only_the_stylesheet(make_site, preview, listener):
+    root = make_site()
+    server = preview(root)
+    old = stylesheet(root / "_site")
+    browser = listener(server)
+    mark = server.mark()
+
+    with open(root / "static/site.css", "a") as css:
+        css.write("\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+
+    assert server.wait_for_build(mark).startswith("static/site.css changed. Built ")
+    new = stylesheet(root / "_site")
+    reload = browser.wait_for_reloads(1)[0]
+    assert (reload["path"], reload["liveCSS"]) == (f"/{new}", True)
+    # the open page still links the old file name: livereload asks for it again, and is led to the new file
+    moved = server.get(f"/{old}?livereload=1700000000")
+    assert (moved.status, moved.location) == (302, f"/{new}")
+    assert "rgb(1, 2, 3)" in server.get(f"/{new}").body
+
+
+# --- Build errors --------------------------------------------------------------------------------
+
+def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_the_page_back(
+        make_site, preview, listener, tmp_path):
+    root = make_site({"content/articles/first.md": article("First", body="Good words.")})
+    server = preview(root)
+    browser = listener(server)
+    last_good = snapshot(root / "_site")
+    css = stylesheet(root / "_site")
+    mark = server.mark()
+    base = (root / "templates/base.html").read_text()
+
+    (root / "templates/base.html").write_text(base.replace("<main", "{{ < }}<main", 1))
+
+    terminal = server.wait_for_build(mark)
+    page = server.get("/articles/first/")
+    command_line = run_cli("build", "--root", root, "--out", tmp_path / "elsewhere").err
+    assert command_line.startswith("error: templates") and "unexpected '<'" in command_line
+    assert terminal == command_line.splitlines()[0]
+    assert page.status == 500
+    assert page.body.split('<pre id="build-error">')[1].split("</pre>")[0] == (
+        command_line.removeprefix("error: ").strip()
+        .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;"))
+    assert "/livereload.js" in page.body  # so that it comes back by itself
+    assert server.get(f"/{css}").status == 200  # styles and scripts of the last good site stay
+    assert snapshot(root / "_site") == last_good
+    assert browser.wait_for_reloads(1)[0]["path"] == "*"
+    mark = server.mark()
+
+    (root / "templates/base.html").write_text(base)
+
+    assert " Built " in server.wait_for_build(mark)
+    assert browser.wait_for_reloads(2)[1]["path"] == "*"
+    back = server.get("/articles/first/")
+    assert back.status == 200 and "Good words." in back.body
+
+
+def test_a_build_error_at_start_is_shown_and_serving_goes_on(make_site, preview, tmp_path):
+    root = make_site({"content/articles/first.md": "---\ntitle: [First\n---\nText.\n"})
+    server = preview(root)
+
+    command_line = run_cli("build", "--root", root, "--out", tmp_path / "elsewhere").err.splitlines()
+    assert command_line[0].startswith("error: content/articles/first.md:")
+    assert server.lines[:2] == command_line
+    assert "did not find expected" in server.get("/").body
+    mark = server.mark()
+    (root / "content/articles/first.md").write_text(article("First", body="Fixed."))
+    server.wait_for_build(mark)
+    assert "Fixed." in server.get("/articles/first/").body
+
+
+# --- Drafts --------------------------------------------------------------------------------------
+
+def test_drafts_are_previewed_from_a_folder_that_is_not_published(make_site, preview):
+    root = make_site({"content/articles/wip.md": article("Work in progress", draft="true", body="Not yet.")})
+    server = preview(root, "--drafts")
+
+    assert server.lines[-1].startswith(f"Serving {root / '.cache' / 'preview'} at ")
+    assert "Not yet." in server.get("/articles/wip/").body
+    assert not (root / "_site").exists()
+
+
+# --- The watcher's parts -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, expected", [
+    ("site.yaml", "site.yaml"),
+    ("content/articles/x.md", "content/articles/x.md"),
+    ("templates/partials/share.html", "templates/partials/share.html"),
+    ("static/img/a.png", "static/img/a.png"),
+    ("content/articles/.x.md.swp", None),
+    ("content/articles/x.md~", None),
+    ("content/articles/.#x.md", None),
+    ("_site/index.html", None),
+    ("_site.staging-123", None),
+    (".cache/preview/index.html", None),
+    ("README.md", None),
+    ("content", None),
+])
+def test_only_what_the_build_reads_counts_as_a_change(tmp_path, path, expected):
+    assert source_path(tmp_path, str(tmp_path / path)) == expected
+    assert source_path(tmp_path, "/elsewhere/content/x.md") is None
+
+
+def test_the_debouncer_makes_one_call_per_burst_and_keeps_what_comes_during_a_call():
+    calls: list[set[str]] = []
+    release = threading.Event()
+    called = threading.Semaphore(0)
+
+    def action(paths: set[str]) -> None:
+        calls.append(paths)
+        called.release()
+        release.wait(10)
+
+    debouncer = Debouncer(action, quiet=0.05)
+    debouncer.start()
+    try:
+        for name in ("a", "b", "c"):
+            debouncer.notice(name)
+        assert called.acquire(timeout=10)
+        debouncer.notice("d")  # arrives while the first call runs
+        debouncer.notice("e")
+        release.set()
+        assert called.acquire(timeout=10)
+    finally:
+        debouncer.stop()
+    assert calls == [{"a", "b", "c"}, {"d", "e"}]
