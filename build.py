@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 # (command, module, one-line help). `build` is also what runs when no command is given.
 COMMANDS = [
     ("build", "ssg.commands.build", "build the site into _site/ (the default)"),
+    ("serve", "ssg.commands.serve", "preview the site while you write: rebuild and reload the browser at each save"),
 ]
 
 
