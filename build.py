@@ -21,16 +21,24 @@ HERE = Path(__file__).resolve().parent
 # (command, module, one-line help). `build` is also what runs when no command is given.
 COMMANDS = [
     ("build", "ssg.commands.build", "build the site into _site/ (the default)"),
+    ("new", "ssg.commands.new", "start a new article, page or quote (as a draft)"),
+    ("check", "ssg.commands.check", "list every problem to fix: broken links, missing alt text, hard reading..."),
+    ("deploy", "ssg.commands.deploy", "build, check and publish the site as site.yaml's deploy: section says"),
     ("serve", "ssg.commands.serve", "preview the site while you write: rebuild and reload the browser at each save"),
 ]
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser for this command line. Only the chosen command's module is imported (start-up time)."""
     parser = argparse.ArgumentParser(prog="build.py", description="Build the campaign site from content/, "
                                      "templates/, static/ and site.yaml.",
                                      epilog="Run 'python build.py COMMAND --help' for a command's options.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = next((arg for arg in argv if arg in {name for name, _, _ in COMMANDS}), "build")
     for name, module_name, summary in COMMANDS:
+        if name != chosen and name != "build":
+            commands.add_parser(name, help=summary)
+            continue
         module = importlib.import_module(module_name)
         sub = commands.add_parser(name, help=summary, description=(module.__doc__ or summary).strip())
         module.add_arguments(sub, HERE)
@@ -42,7 +50,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = make_parser(argv).parse_args(argv)
     try:
         return args.run(args)
     except SiteError as error:

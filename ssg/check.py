@@ -17,7 +17,6 @@ import posixpath
 import re
 import tempfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
@@ -27,7 +26,7 @@ from .content import CONTENT_DIR, KINDS, Document, find_sources, read_document
 from .errors import SiteError
 from .markup import DIRECTIVE_LINE
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
-from .readability import Score, count_words, score_page
+from .readability import MIN_WORDS, ProseParser, Score, count_words
 from .render import TEMPLATES_DIR, human_date
 from .site import why_left_out
 
@@ -160,22 +159,20 @@ def read_built_site(out: Path, published: dict[str, Document], max_sentence_word
     pages = {}
     for output_path in sorted(f for f in files if f.endswith(".html")):
         document = published.get(output_path)
-        html = (out / output_path).read_text(encoding="utf-8")
         parser = _PageParser()
-        parser.feed(html)
+        parser.feed((out / output_path).read_text(encoding="utf-8"))
         parser.close()
         pages[output_path] = BuiltPage(output_path, document, " ".join(parser.title.split()), parser.description,
                                        frozenset(parser.ids), tuple(parser.links), tuple(parser.images),
-                                       tuple(parser.headings),
-                                       score_page(html, max_sentence_words) if document else None)
+                                       tuple(parser.headings), parser.score(max_sentence_words) if document else None)
     return BuiltSite(files, pages)
 
 
-class _PageParser(HTMLParser):
-    """What the checks need from one page: title, summary, ids, links, pictures, headings."""
+class _PageParser(ProseParser):
+    """What the checks need from one page: title, summary, ids, links, pictures, headings, prose."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.title = ""
         self.description: str | None = None
         self.ids: set[str] = set()
@@ -185,6 +182,7 @@ class _PageParser(HTMLParser):
         self._text_for: list[tuple[str, dict, list[str]]] = []  # open <a>, <title>, <h1>..: (tag, attrs, text)
 
     def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
         attributes = dict(attrs)
         for name in ("id", "name") if tag == "a" else ("id",):
             if attributes.get(name):
@@ -203,6 +201,7 @@ class _PageParser(HTMLParser):
             self._text_for.append((tag, attributes, []))
 
     def handle_endtag(self, tag):
+        super().handle_endtag(tag)
         if not self._text_for or self._text_for[-1][0] != tag:
             return
         _, attributes, parts = self._text_for.pop()
@@ -217,6 +216,7 @@ class _PageParser(HTMLParser):
             self._text_for[-1][2].append(text)
 
     def handle_data(self, data):
+        super().handle_data(data)
         if self._text_for:
             self._text_for[-1][2].append(data)
 
@@ -334,8 +334,9 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
     path = unquote(parts.path)[len(config.base_path):]
     target = site.output_file(path)
     if target is None:
+        what = f"{_describe(link)} leads to /{path}, which" if link.tag == "a" else _describe(link)
         yield Problem("error", locator.error(
-            page, f"{_describe(link)} leads to /{path}, which does not exist",
+            page, f"{what} does not exist",
             _missing_hint(path, checked.documents, checked.today), exact=needles + [_as_markdown_file(path)], words=link.text))
     elif parts.fragment and target in site.pages and unquote(parts.fragment) not in site.pages[target].ids:
         anchors = [f"#{h.id}" for h in site.pages[target].headings if h.id]
@@ -444,10 +445,10 @@ def _readability_problems(checked: _Checked) -> Iterator[Problem]:
     for page in checked.site.pages.values():
         if page.document is None or page.score is None:
             continue
-        if page.score.grade > target.max_grade:
+        if page.score.words >= MIN_WORDS and page.score.grade > target.max_grade:
             yield Problem("warning", SiteError(
                 page.document.path, page.document.body_line,
-                f"the reading grade is {page.score.grade}, above the target of {target.max_grade} in site.yaml",
+                f"the reading grade is {page.score.grade}, above the target of {target.max_grade:g} in site.yaml",
                 "use shorter sentences and everyday words; `python build.py check --readability` shows every "
                 "page's grade"))
         for sentence in page.score.long_sentences:

@@ -25,6 +25,9 @@ WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 # a capital letter, digit or opening quote: so "e.g. the" and "1.5" do not end one.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 VOWEL_GROUP = re.compile(r"[aeiouy]+")
+# The formula means little on a few words ("Welcome." scores 8.4): shorter pages are
+# listed with their grade but not held to the target.
+MIN_WORDS = 50
 
 PROSE_CLASS = "prose"
 BLOCKS = ("p", "li")
@@ -90,14 +93,17 @@ def score_text(blocks: list[str], max_sentence_words: int | None = None) -> Scor
 
 def score_page(html: str, max_sentence_words: int | None = None) -> Score | None:
     """Score a built page's prose; None when the page has no prose element (lists, quotes)."""
-    finder = _ProseFinder()
-    finder.feed(html)
-    finder.close()
-    return score_text(finder.blocks, max_sentence_words) if finder.found else None
+    parser = ProseParser()
+    parser.feed(html)
+    parser.close()
+    return parser.score(max_sentence_words)
 
 
-class _ProseFinder(HTMLParser):
-    """Collects the text of each paragraph and list item inside class="prose", minus LEFT_OUT parts."""
+class ProseParser(HTMLParser):
+    """Collects the text of each paragraph and list item inside class="prose", minus LEFT_OUT parts.
+
+    `build.py check` extends it, so that a page is parsed once for all its checks.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -137,3 +143,7 @@ class _ProseFinder(HTMLParser):
     def handle_data(self, data):
         if self.current and not self.left_out_depth:
             self.current[-1].append(data)
+
+    def score(self, max_sentence_words: int | None = None) -> Score | None:
+        """The score of the prose fed so far; None if the page had no prose element."""
+        return score_text(self.blocks, max_sentence_words) if self.found else None

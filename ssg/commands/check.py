@@ -41,7 +41,7 @@ def print_report(report: CheckReport, *, readability: bool = False) -> None:
 
 def readability_table(report: CheckReport) -> str:
     """Every page's Flesch-Kincaid grade and words, hardest first; '!' marks a grade above the target."""
-    lines = [f"Reading grade of each page (Flesch-Kincaid; the target in site.yaml is {report.max_grade} or lower)",
+    lines = [f"Reading grade of each page (Flesch-Kincaid; the target in site.yaml is {report.max_grade:g} or lower)",
              " grade  words  page"]
     for page in report.scores:
         mark = "!" if page.score.grade > report.max_grade else " "
