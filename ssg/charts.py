@@ -5,6 +5,8 @@ its numbers as a table and a sentence, so nobody has to see it to get the facts.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,8 @@ class Chart:
     source: Source = field(metadata=doc("where the figures come from"))
     bars: tuple[Bar, ...] = field(metadata=doc("the bars, in order: label and value"))
     note: str = field(default="", metadata=doc("a caveat shown under the chart", required_text=False))
-    id: str = ""
+    id: str = ""       # the file name without .yaml; set by load_charts, not by editors
+    digest: str = ""   # hash of the file, for the build cache
 
     def layout(self) -> dict:
         """Geometry for templates/partials/chart.html: a horizontal bar per value."""
@@ -54,14 +57,20 @@ def load_charts(root: Path) -> dict[str, Chart]:
         if not SLUG.fullmatch(chart_id):
             raise SiteError(path, None, f"the file name '{name}' is not a usable chart id",
                             "use lower-case letters, digits and hyphens, like assaults-england-wales.yaml")
+        raw = (folder / name).read_bytes()
         try:
-            text = (folder / name).read_text(encoding="utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SiteError(path, None, "this file is not UTF-8 text", "save it as UTF-8") from None
-        chart = build_dataclass(Chart, load_yaml(text, path), path, 1, what="chart")
+        data = load_yaml(text, path)
+        if isinstance(data, dict) and ({"id", "digest"} & set(data)):
+            raise SiteError(path, data.line_of("id" if "id" in data else "digest"), "'id' and 'digest' are set by the "
+                            "generator, not in the file", "remove that line; the chart's id is its file name")
+        chart = build_dataclass(Chart, data, path, 1, what="chart")
         if not chart.bars:
             raise SiteError(path, 1, "the chart has no bars", "add a `bars:` list with label and value")
         if any(bar.value < 0 for bar in chart.bars):
             raise SiteError(path, 1, "a bar has a negative value", "bar charts here show counts and percentages only")
-        charts[chart_id] = Chart(**{**chart.__dict__, "id": chart_id})
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        charts[chart_id] = dataclasses.replace(chart, id=chart_id, digest=digest)
     return charts

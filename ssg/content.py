@@ -129,13 +129,25 @@ def find_sources(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def read_document(root: Path, kind: str, file: Path, *, strict: bool = False) -> Document:
-    """Read and check one Markdown file. Unknown front matter keys are warnings (errors if strict)."""
+def read_document(root: Path, kind: str, file: Path, known: dict[str, Document] | None = None) -> Document:
+    """Read and check one Markdown file; unknown front matter keys become the Document's warnings.
+
+    `known` maps paths to Documents read by an earlier build: one whose bytes are unchanged
+    (same content hash) is reused instead of parsed again.
+    """
     path = file.relative_to(root).as_posix()
-    data = _read_text(root, file, path)
-    slug = _checked_slug(file, path)
-    front, front_line, body, body_line = split_front_matter(data, path)
-    warnings: list[SiteError] | None = None if strict else []
+    raw = _read_bytes(root, file, path)
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    previous = (known or {}).get(path)
+    if previous is not None and previous.digest == digest and previous.kind == kind:
+        return previous
+    return parse_document(kind, path, _decode(raw, path), digest)
+
+
+def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
+    slug = _checked_slug(path)
+    front, front_line, body, body_line = split_front_matter(text, path)
+    warnings: list[SiteError] = []
     meta = build_dataclass(KINDS[kind][1], load_yaml(front, path, front_line) if front.strip() else {},
                            path, front_line, warnings=warnings)
     if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
@@ -143,11 +155,10 @@ def read_document(root: Path, kind: str, file: Path, *, strict: bool = False) ->
                         "add `image_alt:` with a few words on what the picture shows")
     if kind == "quote" and not body.strip():
         raise SiteError(path, body_line, "the quote is empty", "write the words of the quote under the closing '---'")
-    digest = hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
-    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings or ()))
+    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings))
 
 
-def _read_text(root: Path, file: Path, path: str) -> str:
+def _read_bytes(root: Path, file: Path, path: str) -> bytes:
     if file.is_symlink():
         try:
             target = file.resolve(strict=True)
@@ -164,6 +175,10 @@ def _read_text(root: Path, file: Path, path: str) -> str:
     if len(raw) > MAX_SOURCE_BYTES:
         raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
                         "split it into several articles")
+    return raw
+
+
+def _decode(raw: bytes, path: str) -> str:
     if b"\0" in raw:
         raise SiteError(path, raw[:raw.index(b"\0")].count(b"\n") + 1, "this is not a text file",
                         "only Markdown text files belong in content/; put pictures in content/images/")
@@ -175,10 +190,11 @@ def _read_text(root: Path, file: Path, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _checked_slug(file: Path, path: str) -> str:
-    stem = file.name[:-3]
+def _checked_slug(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    stem = name[:-3]
     if not SLUG.fullmatch(stem):
-        raise SiteError(path, None, f"the file name '{file.name}' would make a poor web address",
+        raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
                         f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
     return stem
 

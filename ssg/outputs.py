@@ -1,7 +1,7 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable
 
 from .render import Output, Renderer
 
@@ -20,13 +20,18 @@ SECURITY_HEADERS = {
 }
 
 
-def render_outputs(renderer: Renderer) -> Iterator[Output]:
+def site_files(renderer: Renderer) -> dict[str, Callable[[], Output]]:
+    """The site-wide files, each as a function that renders it (cheap enough to redo every build)."""
     site = renderer.site
-    yield Output("feed.xml", renderer._template("feed.xml", articles=site.articles[:site.config.feed_size],
-                                                updated=_feed_updated(site)).encode())
-    yield Output("sitemap.xml", renderer._template("sitemap.xml", entries=sitemap_entries(renderer)).encode())
-    yield Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n".encode())
-    yield Output("_headers", headers_file(site.config.base_path).encode())
+    return {
+        "feed.xml": lambda: Output("feed.xml", renderer._template(
+            "feed.xml", articles=site.articles[:site.config.feed_size], updated=_feed_updated(site)).encode()),
+        "sitemap.xml": lambda: Output("sitemap.xml", renderer._template(
+            "sitemap.xml", entries=sitemap_entries(renderer)).encode()),
+        "robots.txt": lambda: Output("robots.txt", (
+            f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n").encode()),
+        "_headers": lambda: Output("_headers", headers_file(site.config.base_path).encode()),
+    }
 
 
 def _feed_updated(site) -> str:

@@ -1,20 +1,27 @@
-"""The build as a short recipe: one call per stage."""
+"""The build as a short recipe: one call per stage.
+
+Every build is incremental when it can be: the cache (ssg/cache.py) remembers what the
+last build read and wrote, each output has a key hashing everything it depends on, and
+only outputs whose key changed are rendered; only files whose bytes changed are written.
+With no cache, or an output folder that does not match it, everything is rendered and a
+whole new folder is swapped in. Both paths give byte-identical results (tests/test_incremental.py).
+"""
 from __future__ import annotations
 
 import datetime
-import itertools
+import hashlib
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import collect_assets
+from .cache import BuildCache, BuildState, Written
 from .config import load_config
 from .errors import SiteError, UsageError
-from .outputs import render_outputs
-from .publish import check_output_folder, recover, staging_folder, swap_in, write_outputs
-from .render import Renderer, copy_assets, render_site
+from .outputs import site_files
+from .publish import Publisher, check_output_folder, marker_build_id, recover
+from .render import Job, Renderer, plan, produce
 from .site import load_site
 
 
@@ -32,8 +39,10 @@ class BuildOptions:
 @dataclass(frozen=True)
 class BuildReport:
     out: Path
-    counts: dict[str, int]
+    counts: dict[str, int]           # outputs per kind
     seconds: float
+    rendered: int = 0                # outputs rendered this time
+    changed: int = 0                 # files written or deleted this time
     left_out: dict[str, int] = field(default_factory=dict)
     warnings: tuple[SiteError, ...] = ()
 
@@ -42,8 +51,8 @@ class BuildReport:
         counts = sorted(self.counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
         written = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts)
         skipped = ", ".join(f"{n} {reason}" for reason, n in self.left_out.items() if n)
-        return (f"Built {self.out}: {written} in {self.seconds:.2f} s"
-                + (f" (left out: {skipped})" if skipped else "") + ".")
+        return (f"Built {self.out}: {written}; {self.changed} file{'s' if self.changed != 1 else ''} changed, "
+                f"in {self.seconds:.2f} s" + (f" (left out: {skipped})" if skipped else "") + ".")
 
 
 def today_from_environment() -> datetime.date:
@@ -52,7 +61,7 @@ def today_from_environment() -> datetime.date:
     if epoch:
         try:
             return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'") from None
     return datetime.date.today()
 
@@ -63,17 +72,73 @@ def build(options: BuildOptions) -> BuildReport:
     root, out = options.root.resolve(), options.out.resolve()
     check_output_folder(root, out)
     recover(out)
+    cache = BuildCache(root)
+    state = cache.load(out)
     config = load_config(root, options.base_url)
     site = load_site(root, config, today=options.today or today_from_environment(),
-                     drafts=options.drafts, strict=options.strict)
-    assets = collect_assets(root)
-    renderer = Renderer(site, assets)
-    staging = staging_folder(out)
+                     drafts=options.drafts, strict=options.strict, known=state.documents)
+    renderer = Renderer(site, collect_assets(root), cache.bodies())
+    previous = state.outputs if output_matches(out, state) else {}
+    jobs = plan(renderer, site_files(renderer), previous)
+    written, changed = publish(renderer, jobs, previous, out, options.jobs or os.cpu_count() or 1)
+    cache.save(BuildState(cache.fingerprint, str(out), build_id(written),
+                          {d.path: d for d in site.documents}, written))
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job.kind] = counts.get(job.kind, 0) + 1
+    rendered = sum(1 for job in jobs if _stale(job, previous))
+    return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out, site.warnings)
+
+
+def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path,
+            processes: int) -> tuple[dict[str, Written], int]:
+    """Render what is stale, write what changed; returns what the folder now holds and how many files changed."""
+    publisher = Publisher(out, changes_only=bool(previous))
+    written = {job.path: previous[job.path] for job in jobs if not _stale(job, previous)}
+    changed = 0
     try:
-        counts = write_outputs(itertools.chain(render_site(renderer), render_outputs(renderer), copy_assets(assets)),
-                               staging)
-        swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return BuildReport(out, counts, time.perf_counter() - started, site.left_out, site.warnings)
+        for job, output in produce(renderer, [job for job in jobs if _stale(job, previous)], processes):
+            digest = hashlib.blake2b(output.data, digest_size=16).hexdigest()
+            key, before = job.key_after(renderer, output), previous.get(job.path)
+            if before is not None and before.digest == digest:
+                written[job.path] = Written(key, digest, before.size, before.mtime_ns, output.deps)
+                continue
+            stat = publisher.write(job.path, output.data)
+            written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, output.deps)
+            changed += 1
+        deleted = sorted(set(previous) - set(written))
+        if changed or deleted or not previous:
+            publisher.commit(deleted, build_id(written))
+        else:
+            publisher.abandon()  # nothing changed: rewrite no file
+    except BaseException:
+        publisher.abandon()
+        raise
+    return written, changed + len(deleted)
+
+
+def _stale(job: Job, previous: dict[str, Written]) -> bool:
+    before = previous.get(job.path)
+    return job.key is None or before is None or before.key != job.key
+
+
+def output_matches(out: Path, state: BuildState) -> bool:
+    """True if the output folder holds exactly what the cache says the last build wrote."""
+    if not state.outputs or marker_build_id(out) != state.build_id:
+        return False
+    for path, entry in state.outputs.items():
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            return False
+        if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:
+            return False
+    return True
+
+
+def build_id(written: dict[str, Written]) -> str:
+    """Names one exact set of output files (so the marker file, like every output, is reproducible)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(written):
+        digest.update(f"{path}\0{written[path].digest}\n".encode())
+    return digest.hexdigest()

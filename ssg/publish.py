@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable
 
 from .errors import SiteError, UsageError
 
 MARKER = ".ssg-output"
 MARKER_TEXT = "This folder is written by build.py. Everything in it is replaced at each build.\n"
 PROJECT_FILES = ("content", "templates", "site.yaml", ".git")
+JOURNAL = ".ssg-journal.json"
 
 
 def check_output_folder(root: Path, out: Path) -> None:
@@ -44,7 +45,15 @@ def check_output_folder(root: Path, out: Path) -> None:
 
 
 def recover(out: Path) -> None:
-    """Undo what a killed build left: restore the old site if the swap was cut short, drop staging folders."""
+    """Finish or undo what a killed build left, so the output folder is the old site or the new one.
+
+    A committed change set (`_site.commit-*`) is applied again (applying is idempotent); a
+    swap cut short is undone; staging folders that never reached their commit are dropped.
+    """
+    for commit in sorted(out.parent.glob(f"{out.name}.commit-*")):
+        if (commit / JOURNAL).is_file() and out.is_dir():
+            _apply(commit, out)
+        shutil.rmtree(commit)
     for leftover in sorted(out.parent.glob(f"{out.name}.old-*")):
         if (leftover / MARKER).is_file() and not out.exists():
             os.rename(leftover, out)
@@ -55,32 +64,91 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def staging_folder(out: Path) -> Path:
-    staging = out.parent / f"{out.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(MARKER_TEXT)
-    return staging
+def marker_build_id(out: Path) -> str | None:
+    try:
+        text = (out / MARKER).read_text()
+    except OSError:
+        return None
+    return text.rpartition("build ")[2].strip() or None
 
 
-def write_outputs(outputs: Iterable, staging: Path) -> dict[str, int]:
-    """Write each Output under `staging`; returns how many files of each kind were written."""
-    written: set[str] = set()
-    counts: dict[str, int] = {}
-    for output in outputs:
-        if output.path in written:
-            raise SiteError(output.path, None, "two sources would publish to the same address",
-                            "rename one of them")
-        written.add(output.path)
-        target = staging / output.path
-        if not target.resolve().is_relative_to(staging.resolve()):
-            raise SiteError(output.path, None, "this output would be written outside the output folder",
-                            "rename the source file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
-        counts[output.kind] = counts.get(output.kind, 0) + 1
-    return counts
+class Publisher:
+    """Writes one build's outputs, then makes them the output folder in one step.
+
+    Whole mode: every output goes into a new staging folder, swapped in for the old one.
+    Changes mode (the output folder is known to hold the last build): only changed files
+    go into the staging folder, with a journal of what to replace and delete; renaming the
+    staging folder to `*.commit-*` is the moment of commit, after which the change set is
+    applied, and re-applied by recover() if the process dies half-way.
+    """
+
+    def __init__(self, out: Path, changes_only: bool) -> None:
+        self.out = out
+        self.changes_only = changes_only
+        self.staging = out.parent / f"{out.name}.staging-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        (self.staging / MARKER).write_text(MARKER_TEXT)
+        self.written: list[str] = []
+
+    def write(self, path: str, data: bytes) -> os.stat_result:
+        """Stage one output file; returns its stat (size and time, to recognise it later)."""
+        parts = path.split("/")
+        if path.startswith(("/", MARKER)) or ".." in parts or "" in parts:
+            raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
+        target = self.staging / path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
+        self.written.append(path)
+        return target.stat()
+
+    def commit(self, deleted: list[str], build_id: str) -> None:
+        marker = MARKER_TEXT + f"build {build_id}\n"
+        if not self.changes_only:
+            (self.staging / MARKER).write_text(marker)
+            swap_in(self.staging, self.out)
+            return
+        journal = {"write": self.written, "delete": deleted, "marker": marker}
+        (self.staging / JOURNAL).write_text(json.dumps(journal))
+        commit = self.out.parent / f"{self.out.name}.commit-{os.getpid()}"
+        os.rename(self.staging, commit)   # the moment of commit
+        _apply(commit, self.out)
+        shutil.rmtree(commit)
+
+    def abandon(self) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+
+
+def _apply(commit: Path, out: Path) -> None:
+    """Move a committed change set into the output folder. Safe to run twice."""
+    journal = json.loads((commit / JOURNAL).read_text())
+    for path in journal["write"]:
+        source, target = commit / path, out / path
+        if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for path in journal["delete"]:
+        target = out / path
+        if target.resolve().is_relative_to(out.resolve()):
+            target.unlink(missing_ok=True)
+            _remove_empty_folders(target.parent, out)
+    temporary = out / f"{MARKER}.tmp"
+    temporary.write_text(journal["marker"])
+    os.replace(temporary, out / MARKER)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent
 
 
 def swap_in(staging: Path, out: Path) -> None:

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
+import hashlib
 import math
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
-from .markup import PLACEHOLDER, MarkdownConverter
+from .cache import BodyStore
+from .markup import MARKUP_VERSION, PLACEHOLDER, MarkdownConverter
 from .site import Site, Tag
 
 TEMPLATES_DIR = "templates"
@@ -28,6 +33,7 @@ class Output:
     path: str    # relative to the output folder, like "articles/x/index.html"
     data: bytes
     kind: str = "other file"  # for the build summary: page, article, quote, list, asset...
+    deps: tuple[str, ...] = ()  # quotes and charts embedded: ("quote:dick-disgusting", "chart:x")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ class PageView:
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
 
+def digest_of(*parts: object) -> str:
+    """A short stable hash of some values (their repr, which is deterministic for our dataclasses)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def template_for(document: Document) -> str:
+    return getattr(document.meta, "template", None) or f"{document.kind}.html"
+
+
 def human_date(value: datetime.date | str | None) -> str:
     if isinstance(value, datetime.date):
         return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
@@ -54,12 +69,16 @@ def human_date(value: datetime.date | str | None) -> str:
 class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
-    def __init__(self, site: Site, assets: dict[str, Asset], body_cache: dict | None = None) -> None:
+    def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None) -> None:
         self.site = site
         self.assets = assets
         self.converter = MarkdownConverter(site.config.base_path)
-        self.body_cache = body_cache if body_cache is not None else {}
+        self.bodies = bodies
+        self.memory: dict[str, str] = {}  # bodies converted in this process (quotes are used many times)
+        self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
+        self.config = RecordingConfig(site.config, self.used)
         self.env = self._environment()
+        self.templates = TemplateDigests(self.env, site.root)
 
     # --- the Jinja environment -------------------------------------------------------
     def _environment(self) -> jinja2.Environment:
@@ -67,43 +86,52 @@ class Renderer:
             loader=jinja2.FileSystemLoader(self.site.root / TEMPLATES_DIR),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        env.globals.update(site=self.site.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           contacts=self.site.config.contacts, navigation=self.site.config.navigation,
-                           footer_links=self.site.config.footer_links)
+        env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
+                           body=self.body)
         env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
 
     def url(self, path: str = "") -> str:
         """A site path ('/about/' or 'about/') as a link that works under any base_url."""
-        return self.site.config.base_path + path.lstrip("/")
+        return self.config.base_path + path.lstrip("/")
 
     def absolute_url(self, path: str = "") -> str:
-        return self.site.config.base_url + path.lstrip("/")
+        return self.config.base_url + path.lstrip("/")
 
     def asset(self, name: str, absolute: bool = False) -> str:
         """The fingerprinted address of static/<name>."""
         if name not in self.assets:
             raise jinja2.TemplateRuntimeError(f"there is no file static/{name} (asked for by asset('{name}'))")
+        self.used.add(f"asset:{name}")
         path = self.assets[name].output_path
         return self.absolute_url(path) if absolute else self.url(path)
 
     # --- bodies ---------------------------------------------------------------------
     def body_html(self, document: Document) -> str:
-        """The Markdown body as HTML, before directives are filled in (cacheable)."""
-        key = (document.digest, self.site.config.base_path, document.path)
-        html = self.body_cache.get(key)
+        """The Markdown body as HTML, before directives are filled in (cached by content hash)."""
+        key = digest_of(MARKUP_VERSION, self.config.base_path, document.path, document.digest)
+        html = self.memory.get(key)
+        if html is None and self.bodies is not None:
+            html = self.bodies.get(key)
         if html is None:
             html = self.converter.convert(document.body, document.path, document.body_line)
-            self.body_cache[key] = html
+            if self.bodies is not None:
+                self.bodies.put(key, html)
+        if document.kind == "quote":
+            self.memory[key] = html
         return html
 
-    def body(self, document: Document) -> Markup:
-        html = self.body_html(document)
+    def body(self, document: Document, html: str | None = None) -> Markup:
+        """The body as HTML with its directives filled in."""
+        html = self.body_html(document) if html is None else html
         return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups()), html))
+
+
 
     def _directive(self, document: Document, name: str, argument: str, line: str) -> str:
         place = (document.path, int(line))
+        self.used.add(f"{name}:{argument}")
         if name == "quote":
             quote = self.site.quote(argument)
             if quote is None:
@@ -118,40 +146,42 @@ class Renderer:
                 raise SiteError(*place, f"there is no chart with the id '{argument}'",
                                 f"the id is a file name in content/charts/ without .yaml; charts are: {known}")
             return self._template("partials/chart.html", chart=chart, layout=chart.layout())
-        wanted = [c for c in self.site.config.contacts if not argument or c.id == argument]
+        wanted = [c for c in self.config.contacts if not argument or c.id == argument]
         if not wanted:
             raise SiteError(*place, f"there is no contact with the id '{argument}' in site.yaml",
-                            "contacts are: " + ", ".join(c.id for c in self.site.config.contacts))
+                            "contacts are: " + ", ".join(c.id for c in self.config.contacts))
         return self._template("partials/contacts.html", selected=wanted)
 
     # --- pages -----------------------------------------------------------------------
     def document(self, document: Document) -> Output:
+        self.used.clear()
         meta = document.meta
+        html = self.body_html(document)
         view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
                         description=getattr(meta, "summary", None) or quote_excerpt(document.body, 30),
-                        body=self.body(document), image=getattr(meta, "image", None),
+                        body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
-        template = getattr(meta, "template", None) or f"{document.kind}.html"
-        return Output(document.output_path, self._page(template, view, document), document.kind)
+        data = self._page(template_for(document), view, document)
+        return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
 
-    def lists(self) -> Iterator[Output]:
-        """The generated pages: article lists, tag pages, quote list, 404."""
+    def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
+        """The generated pages as (output path, template, view, what the view shows, for its key)."""
         yield from self._paginated("articles/", "Articles", "All articles, newest first.", self.site.articles,
                                    "articles")
         for tag in self.site.tags:
             yield from self._paginated(tag.url, f"Articles about {tag.name}",
                                        f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag", tag=tag)
-        yield Output("tags/index.html", self._page("tags.html", PageView(
+        yield ("tags/index.html", "tags.html", PageView(
             url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
-            extra={"tags": self.site.tags})), "list")
-        yield Output("quotes/index.html", self._page("quotes.html", PageView(
+            extra={"tags": self.site.tags}), tuple((t.name, t.slug, _digests(t.articles)) for t in self.site.tags))
+        yield ("quotes/index.html", "quotes.html", PageView(
             url="quotes/", title="Voices", description="What police leaders and others have said, with sources.",
-            kind="quotes", extra={"quotes": [(q, self.body(q)) for q in self.site.quotes]})), "list")
-        yield Output("404.html", self._page("404.html", PageView(
-            url="404.html", title="Page not found", description="This page could not be found.", kind="error")))
+            kind="quotes", extra={"quotes": self.site.quotes}), _digests(self.site.quotes))
+        yield ("404.html", "404.html", PageView(
+            url="404.html", title="Page not found", description="This page could not be found.", kind="error"), ())
 
     def _paginated(self, url: str, title: str, description: str, articles: tuple[Document, ...], kind: str,
-                   **extra: Any) -> Iterator[Output]:
+                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
         size = self.site.config.articles_per_page
         pages = max(1, math.ceil(len(articles) / size))
         page_url = lambda n: url if n == 1 else f"{url}page/{n}/"  # noqa: E731
@@ -160,11 +190,15 @@ class Renderer:
                           "previous": page_url(number - 1) if number > 1 else None,
                           "next": page_url(number + 1) if number < pages else None}
             shown_title = title if number == 1 else f"{title} (page {number} of {pages})"
+            shown = articles[(number - 1) * size:number * size]
             view = PageView(url=page_url(number), title=shown_title, description=description, kind=kind,
-                            extra={"articles": articles[(number - 1) * size:number * size],
-                                   "pagination": pagination, **extra})
-            yield Output(page_url(number) + "index.html",
-                         self._page(f"{kind if kind == 'tag' else 'articles'}.html", view), "list")
+                            extra={"articles": shown, "pagination": pagination, **extra})
+            yield (page_url(number) + "index.html", "tag.html" if kind == "tag" else "articles.html", view,
+                   (sorted(pagination.items()), _digests(shown)))
+
+    def list_page(self, path: str, template: str, view: PageView) -> Output:
+        self.used.clear()
+        return Output(path, self._page(template, view), "list", tuple(sorted(self.used)))
 
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
         return self._template(template, page=view, document=document).encode()
@@ -173,9 +207,33 @@ class Renderer:
         with template_errors(self.site.root, context.get("document")):
             return self.env.get_template(name).render(**context)
 
+    # --- what each output depends on --------------------------------------------------
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (one Renderer per build; the site does not change)
+    def dependency_state(self, dependency: str) -> object:
+        """The current value of something an output read, as recorded in Output.deps."""
+        kind, _, name = dependency.partition(":")
+        if kind == "site":
+            return repr(getattr(self.site.config, name, None))
+        if kind == "asset":
+            asset = self.assets.get(name)
+            return asset.output_path if asset else None
+        if kind == "quote":
+            quote = self.site.quote(name)
+            return (quote.digest if quote else None, self.templates.digest("partials/quote.html"))
+        if kind == "chart":
+            chart = self.site.charts.get(name)
+            return (chart.digest if chart else None, self.templates.digest("partials/chart.html"))
+        return self.templates.digest("partials/contacts.html")
+
+    def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
+        """Hash of everything an output depends on; `deps` are what it read when last rendered."""
+        with template_errors(self.site.root, None):
+            template_digest = self.templates.digest(template)
+        return digest_of(template_digest, inputs, [(d, self.dependency_state(d)) for d in deps])
+
     # --- structured data ------------------------------------------------------------
     def _jsonld(self, document: Document) -> dict:
-        meta, config = document.meta, self.site.config
+        meta, config = document.meta, self.config
         publisher = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
         if document.kind == "quote":
             source = meta.source
@@ -252,13 +310,117 @@ def _failing_template_line(root: Path, traceback) -> tuple[str | None, int | Non
     return found
 
 
-def render_site(renderer: Renderer) -> Iterator[Output]:
-    """Every page of the site: documents first, then the generated lists."""
+def _digests(documents: tuple[Document, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((d.path, d.digest) for d in documents)
+
+
+class RecordingConfig:
+    """The site's Config as templates see it: every setting read is noted in `used`.
+
+    That is how the build knows exactly which pages a change to site.yaml affects.
+    """
+
+    def __init__(self, config: Any, used: set[str]) -> None:
+        object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_used", used)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "base_path":
+            self._used.add("site:base_url")
+        elif not name.startswith("_"):
+            self._used.add(f"site:{name}")
+        return getattr(self._config, name)
+
+
+class TemplateDigests:
+    """Hash of a template together with every template it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment, root: Path) -> None:
+        self.env, self.root = env, root
+        self.known: dict[str, str] = {}
+
+    def digest(self, name: str, visiting: frozenset[str] = frozenset()) -> str:
+        if name in self.known:
+            return self.known[name]
+        source = self.env.loader.get_source(self.env, name)[0]
+        references = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        if None in references or name in visiting:  # a name computed at render time, or a loop
+            parts = [self.env.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
+        else:
+            parts = [source] + [self.digest(r, visiting | {name}) for r in sorted(references)]
+        self.known[name] = digest_of(parts)
+        return self.known[name]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to produce, with a key that changes whenever its content could."""
+    path: str
+    kind: str
+    key: str | None                               # None: always produce it (cheap site-wide files)
+    document: Document | None = None              # documents are rendered in worker processes
+    make: Callable[[], Output] | None = None      # everything else, in this process
+    template: str = ""                            # with `inputs`, what the key is made of,
+    inputs: tuple = ()                            # besides what the output reads while rendering
+
+    def key_after(self, renderer: Renderer, output: Output) -> str:
+        """The key to remember, now that we know what the output read while it was rendered."""
+        if not self.template:
+            return self.key or ""
+        return renderer.key(self.template, self.inputs, output.deps)
+
+
+def plan(renderer: Renderer, site_files: dict[str, Callable[[], Output]],
+         previous: dict[str, Any]) -> list[Job]:
+    """Every output of the site as a Job. `previous` maps output paths to what the last build wrote."""
+    def deps(path: str) -> tuple[str, ...]:
+        return previous[path].deps if path in previous else ()
+
+    jobs = []
     for document in renderer.site.documents:
-        yield renderer.document(document)
-    yield from renderer.lists()
+        template, inputs = template_for(document), ("document", document.path, document.digest)
+        jobs.append(Job(document.output_path, document.kind, renderer.key(template, inputs, deps(document.output_path)),
+                        document=document, template=template, inputs=inputs))
+    for path, template, view, shown in renderer.list_pages():
+        inputs = ("list", view.url, view.title, view.description, shown)
+        jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
+                        make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
+    for asset in renderer.assets.values():
+        jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
+                        make=functools.partial(_copy_asset, asset)))
+    jobs += [Job(path, "other file", None, make=make) for path, make in site_files.items()]
+    return jobs
 
 
-def copy_assets(assets: dict[str, Asset]) -> Iterator[Output]:
-    for asset in assets.values():
-        yield Output(asset.output_path, asset.source.read_bytes(), "asset")
+def _copy_asset(asset: Asset) -> Output:
+    return Output(asset.output_path, asset.source.read_bytes(), "asset")
+
+
+# Rendering in worker processes: the parent sets these, then forks; workers inherit them.
+_worker_renderer: Renderer | None = None
+_worker_documents: list[Document] = []
+PARALLEL_THRESHOLD = 48  # fewer documents than this render faster in one process than via a pool
+
+
+def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
+    """Render the jobs, documents in `processes` worker processes, streaming results in order."""
+    global _worker_renderer, _worker_documents
+    document_jobs = [job for job in jobs if job.document is not None]
+    if processes > 1 and len(document_jobs) >= PARALLEL_THRESHOLD:
+        _worker_renderer, _worker_documents = renderer, [job.document for job in document_jobs]
+        chunk = max(1, min(64, len(document_jobs) // (processes * 8)))
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            try:
+                yield from zip(document_jobs, pool.imap(_render_document, range(len(document_jobs)), chunk))
+            finally:
+                _worker_renderer, _worker_documents = None, []
+    else:
+        for job in document_jobs:
+            yield job, renderer.document(job.document)
+    for job in jobs:
+        if job.make is not None:
+            yield job, job.make()
+
+
+def _render_document(index: int) -> Output:
+    return _worker_renderer.document(_worker_documents[index])

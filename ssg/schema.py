@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import re
 import types
 import typing
@@ -129,8 +130,7 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
         raise SiteError(path, line, f"the {what} should be a set of `key: value` lines, not {_a_kind(data)}",
                         "write one setting per line, like `title: My title`")
     data_line = getattr(data, "line_of", lambda key: line)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    hints = typing.get_type_hints(cls)
+    fields, hints = _schema(cls)
     for key in data:
         if key not in fields:
             close = difflib.get_close_matches(str(key), fields, n=1)
@@ -150,6 +150,12 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
             continue
         values[name] = _convert(data[name], hints[name], field, path, data_line(name), warnings)
     return cls(**values)
+
+
+@functools.lru_cache(maxsize=None)
+def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+    """A dataclass's fields and resolved type hints (resolving them is slow; do it once per class)."""
+    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
 def _a_kind(value: Any) -> str:

@@ -51,15 +51,17 @@ class Site:
 
 
 def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool = False,
-              strict: bool = False) -> Site:
-    """Read every document under content/ and decide what is published today."""
-    documents = [read_document(root, kind, file, strict=strict) for kind, file in find_sources(root)]
-    return assemble_site(root, config, documents, today=today, drafts=drafts)
+              strict: bool = False, known: dict[str, Document] | None = None) -> Site:
+    """Read every document under content/ and decide what is published today.
 
-
-def assemble_site(root: Path, config: Config, documents: list[Document], *, today: datetime.date,
-                  drafts: bool = False) -> Site:
-    """Sort and check documents that are already read (the incremental builder reuses them)."""
+    `known`: documents from an earlier build, reused where a file's bytes are unchanged.
+    With `strict`, a warning (like an unknown front matter key) is an error.
+    """
+    documents = [read_document(root, kind, file, known) for kind, file in find_sources(root)]
+    if strict:
+        for document in documents:
+            if document.warnings:
+                raise document.warnings[0]
     left_out = {"draft": 0, "scheduled": 0, "expired": 0}
     published = []
     for document in documents:
@@ -93,15 +95,14 @@ def why_left_out(document: Document, today: datetime.date, drafts: bool) -> str 
 
 def _tags(articles: tuple[Document, ...]) -> tuple[Tag, ...]:
     names: dict[str, str] = {}
-    members: dict[str, list[Document]] = {}
+    members: dict[str, dict[str, Document]] = {}  # by path: an article listing a tag twice appears once
     for article in articles:
         for name in article.meta.tags:
             slug = slugify(name)
             if slug:
                 names.setdefault(slug, name)
-                if article not in members.setdefault(slug, []):
-                    members[slug].append(article)
-    return tuple(Tag(names[slug], slug, tuple(members[slug])) for slug in sorted(members))
+                members.setdefault(slug, {})[article.path] = article
+    return tuple(Tag(names[slug], slug, tuple(members[slug].values())) for slug in sorted(members))
 
 
 def _refuse_collisions(site: Site) -> None:

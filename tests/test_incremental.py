@@ -1,0 +1,151 @@
+"""Warm builds (with the cache) give byte-identical output to cold builds, after every kind of change."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import article, snapshot, write_files
+
+QUOTE = """---
+speaker: Ada Example
+role: Chief Constable
+date: 2020-01-02
+source: {title: A report, publisher: Example News, url: "https://example.org/report", date: 2020-01-03}
+---
+We want people to help safely.
+"""
+CHART = """title: Things counted
+description: Two bars, the second higher.
+unit: things
+source: {title: A table, publisher: Example Office, url: "https://example.org/table"}
+bars:
+  - {label: "2020", value: 10}
+  - {label: "2021", value: 20}
+"""
+
+
+@pytest.fixture
+def site(make_site):
+    files = {f"content/articles/story-{n}.md": article(f"Story {n}", f"2024-01-{n:02d}", f"Body {n}.", tags="[law, help]")
+             for n in range(1, 6)}
+    files["content/articles/with-quote.md"] = article("With a quote", "2024-02-01", "Text.\n\n[[quote: ada]]\n")
+    files["content/articles/with-chart.md"] = article("With a chart", "2024-02-02", "[[chart: things]]\n")
+    files["content/quotes/ada.md"] = QUOTE
+    files["content/charts/things.yaml"] = CHART
+    files["content/pages/about.md"] = "---\ntitle: About\nsummary: About us.\n---\nSee [the story](../articles/story-1.md).\n"
+    return make_site(files)
+
+
+def cold_build(root: Path, tmp_path: Path, build_site) -> dict[str, bytes]:
+    """Build a copy of the site with no cache and no previous output."""
+    fresh = tmp_path / "cold"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".cache", "_site"))
+    assert build_site(fresh).status == 0
+    return snapshot(fresh / "_site")
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    file = root / path
+    text = file.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    file.write_text(text.replace(old, new, 1))
+
+
+CHANGES = {
+    "article edited": lambda r: edit(r, "content/articles/story-2.md", "Body 2.", "Body two, longer now."),
+    "article title edited": lambda r: edit(r, "content/articles/story-2.md", "title: Story 2", "title: Story Two"),
+    "article added": lambda r: write_files(r, {"content/articles/new-one.md": article("New one", "2024-03-01", tags="[law]")}),
+    "article deleted": lambda r: (r / "content/articles/story-3.md").unlink(),
+    "article renamed": lambda r: os.rename(r / "content/articles/story-4.md", r / "content/articles/story-four.md"),
+    "article made draft": lambda r: edit(r, "content/articles/story-5.md", "date:", "draft: true\ndate:"),
+    "quote edited": lambda r: edit(r, "content/quotes/ada.md", "help safely", "help, but only safely"),
+    "chart edited": lambda r: edit(r, "content/charts/things.yaml", "value: 20", "value: 25"),
+    "template edited": lambda r: edit(r, "templates/article.html", "<article>", "<article class=\"changed\">"),
+    "partial edited": lambda r: edit(r, "templates/partials/quote.html", "<figure class=\"quote\">", "<figure class=\"quote changed\">"),
+    "static file changed": lambda r: (r / "static/site.css").write_text((r / "static/site.css").read_text() + "\n/* changed */\n"),
+    "site.yaml title changed": lambda r: edit(r, "site.yaml", "title: Test site", "title: Another name"),
+    "site.yaml contacts changed": lambda r: edit(r, "site.yaml", "A crime is happening now.", "Someone is in danger."),
+    "site.yaml page size changed": lambda r: (r / "site.yaml").write_text((r / "site.yaml").read_text() + "articles_per_page: 2\n"),
+    "base URL changed": lambda r: edit(r, "site.yaml", "https://example.org/", "https://example.org/campaign/"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, build_site):
+    assert build_site(site).status == 0
+    before = snapshot(site / "_site")
+    CHANGES[change](site)
+    result = build_site(site)
+    assert result.status == 0, result.err
+    warm = snapshot(site / "_site")
+    assert warm != before, "the change should show in the output"
+    assert warm == cold_build(site, tmp_path, build_site)
+
+
+def test_no_op_build_rewrites_no_file(site, build_site):
+    assert build_site(site).status == 0
+    stats = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "_site").rglob("*")}
+    result = build_site(site)
+    assert "0 files changed" in result.out
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "_site").rglob("*")} == stats
+
+
+def test_editing_one_article_renders_only_what_shows_it(site, build_site):
+    from ssg.pipeline import BuildOptions, build
+    options = BuildOptions(root=site, out=site / "_site", jobs=1)
+    build(options)
+    CHANGES["article edited"](site)
+    report = build(options)
+    # the article itself, the list and tag pages that show it, the tag index, and the 4 site-wide files
+    assert report.rendered == 1 + 1 + 2 + 1 + 4
+    assert report.changed == 1  # the lists show the title and summary, not the body: same bytes, not rewritten
+
+
+def test_a_quote_edit_renders_only_the_pages_that_embed_it(site, build_site):
+    from ssg.pipeline import BuildOptions, build
+    options = BuildOptions(root=site, out=site / "_site", jobs=1)
+    build(options)
+    CHANGES["quote edited"](site)
+    report = build(options)
+    assert report.rendered == 3 + 4  # the quote's page, the quote list, the article embedding it; site-wide files
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "deleted body"])
+def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_site):
+    assert build_site(site).status == 0
+    cache = site / ".cache" / "ssg"
+    if damage == "truncated":
+        state = cache / "state.pickle"
+        state.write_bytes(state.read_bytes()[:100])
+    elif damage == "garbage":
+        (cache / "state.pickle").write_bytes(b"not a pickle at all")
+    else:
+        for body in (cache / "bodies").rglob("*.html"):
+            body.write_text("0000\n<p>wrong</p>")
+    CHANGES["article edited"](site)
+    assert build_site(site).status == 0
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+
+
+def test_a_hand_edited_output_folder_is_rebuilt(site, tmp_path, build_site):
+    assert build_site(site).status == 0
+    (site / "_site/articles/story-1/index.html").write_text("edited by hand")
+    (site / "_site/feed.xml").unlink()
+    assert build_site(site).status == 0
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+
+
+def test_parallel_and_serial_builds_are_identical(make_site, build_site):
+    files = {f"content/articles/a-{n:03d}.md": article(f"A {n}", f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                                                       f"Para *{n}* with `code` and [a link](a-{(n + 1) % 60:03d}.md).",
+                                                       tags=f"[t{n % 3}]")
+             for n in range(60)}
+    one, two = make_site(files, name="serial"), make_site(files, name="parallel")
+    assert build_site(one, "--jobs", "1").status == 0
+    assert build_site(two, "--jobs", "2").status == 0
+    assert snapshot(one / "_site") == snapshot(two / "_site")
