@@ -1,0 +1,314 @@
+"""`build.py deploy`, for real: to a local bare git repository and to a local folder."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
+from ssg.deploy import MANIFEST
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch):
+    """Commits need a name; and no GIT_DIR from outside may point git elsewhere."""
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "Deploy Test")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "deploy@example.org")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+
+
+@pytest.fixture
+def no_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+
+class Terminal(io.StringIO):
+    """Standard input that is a terminal where someone types `answer`."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def git(*args: str | Path, cwd: Path | None = None) -> str:
+    return subprocess.run(["git", *map(str, args)], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def deploy_config(**settings: str | int) -> str:
+    return MINIMAL_CONFIG + "deploy:\n" + "".join(f"  {key}: {value}\n" for key, value in settings.items())
+
+
+def published_files(root: Path) -> dict[str, bytes]:
+    files = snapshot(root / "_site")
+    del files[".ssg-output"]
+    return files
+
+
+# --- directory --------------------------------------------------------------------------
+
+@pytest.fixture
+def folder_site(make_site, tmp_path):
+    target = tmp_path / "share" / "site"
+    target.parent.mkdir()
+    root = make_site({"site.yaml": deploy_config(method="directory", path=target, max_deletes=2),
+                      "content/articles/a.md": article("A")})
+    return root, target
+
+
+def test_directory_deploy_copies_the_built_site_and_records_it(folder_site):
+    root, target = folder_site
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 0, result.err
+    files = published_files(root)
+    assert result.out.splitlines()[-1] == f"Published to {target}: {len(files)} added, 0 updated, 0 deleted."
+    deployed = snapshot(target)
+    manifest = deployed.pop(MANIFEST).decode().splitlines()
+    assert deployed == files
+    assert manifest[1:] == sorted(files)
+
+
+def test_a_second_deploy_with_nothing_new_changes_nothing(folder_site):
+    root, target = folder_site
+    run_cli("deploy", "--root", root)
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 0
+    assert result.out.splitlines()[-1] == f"Nothing to publish: the folder {target} already has this site."
+
+
+def test_deploy_deletes_only_what_the_last_deploy_put_there(folder_site):
+    root, target = folder_site
+    (target).mkdir()
+    (target / "notes.txt").write_text("someone else's")
+    (target / "articles").mkdir()
+    (target / "articles" / "old.html").write_text("also someone else's")
+    run_cli("deploy", "--root", root)
+    (root / "content/articles/a.md").unlink()
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 0, result.err
+    assert not (target / "articles/a").exists()
+    assert (target / "notes.txt").read_text() == "someone else's"
+    assert (target / "articles/old.html").read_text() == "also someone else's"
+    assert {p for p in snapshot(target) if p not in ("notes.txt", "articles/old.html", MANIFEST)} == \
+        set(published_files(root))
+
+
+def test_deploy_never_replaces_a_file_it_did_not_put_there(folder_site):
+    root, target = folder_site
+    target.mkdir()
+    (target / "index.html").write_text("the old site")
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert (f"error: refusing to deploy into {target}: it already has index.html, which an earlier deploy did not "
+            "put there, and deploy never replaces such files.") in result.err
+    assert snapshot(target) == {"index.html": b"the old site"}
+
+
+def test_dry_run_lists_the_changes_and_changes_nothing(folder_site):
+    root, target = folder_site
+    run_cli("deploy", "--root", root)
+    before = snapshot(target)
+    (root / "content/articles/a.md").unlink()
+    (root / "content/articles/b.md").write_text(article("B"))
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert result.status == 0
+    assert "add     articles/b/index.html" in result.out.splitlines()
+    assert "delete  articles/a/index.html" in result.out.splitlines()
+    assert "update  feed.xml" in result.out.splitlines()
+    assert result.out.splitlines()[-1].startswith("Dry run: 1 to add, ")
+    assert result.out.splitlines()[-1].endswith(f", 1 to delete in the folder {target}. Nothing was changed.")
+    assert snapshot(target) == before
+
+
+def many_deletions(root: Path) -> None:
+    """Remove an article with three tags: its page and its three tag pages go (more than max_deletes: 2)."""
+    (root / "content/articles/a.md").write_text(article("A", tags="[one, two, three]"))
+
+
+def test_deleting_more_than_max_deletes_without_a_terminal_is_refused(folder_site, no_terminal):
+    root, target = folder_site
+    many_deletions(root)
+    run_cli("deploy", "--root", root)
+    (root / "content/articles/a.md").unlink()
+    before = snapshot(target)
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert (f"error: refusing to go on without asking: this deploy deletes 4 files from the folder {target}, "
+            "more than max_deletes (2) in site.yaml.\nhint: see them with `python build.py deploy --dry-run`, "
+            "then run `python build.py deploy --yes` if that is right") in result.err
+    assert snapshot(target) == before
+    assert run_cli("deploy", "--yes", "--root", root).status == 0
+    assert not (target / "tags/one").exists()
+
+
+@pytest.mark.parametrize("answer, status", [("yes\n", 0), ("no\n", 1)])
+def test_a_large_deletion_asks_first(folder_site, monkeypatch, answer, status):
+    root, target = folder_site
+    many_deletions(root)
+    run_cli("deploy", "--root", root)
+    (root / "content/articles/a.md").unlink()
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    result = run_cli("deploy", "--root", root)
+    assert result.status == status
+    assert f"Careful: this deploy deletes 4 files from the folder {target}" in result.out
+    assert (target / "tags/one/index.html").exists() is (status == 1)
+
+
+def test_a_site_that_fails_check_is_not_deployed(folder_site):
+    root, target = folder_site
+    (root / "content/articles/a.md").write_text(article("A", body="A [broken link](/nowhere/)."))
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 1
+    assert "content/articles/a.md:6: error: the link 'broken link' leads to /nowhere/, which does not exist" \
+        in result.out
+    assert result.err == "Not published: fix the problems above, then deploy again.\n"
+    assert not target.exists()
+
+
+def test_strict_deploy_refuses_warnings_too(folder_site):
+    root, target = folder_site
+    (root / "content/articles/a.md").write_text(article("A", body="[Old](http://example.com/)."))
+    assert run_cli("deploy", "--strict", "--root", root).status == 1
+    assert not target.exists()
+    assert run_cli("deploy", "--root", root).status == 0
+
+
+@pytest.mark.parametrize("path, message", [
+    (".", "it holds the project"),
+    ("..", "it holds the project"),
+    ("_site/copy", "it is the built site's own folder"),
+    ("/no/such/share/site", "the folder /no/such/share does not exist.\nhint: if it is a network share, check "
+                            "that it is mounted"),
+])
+def test_unsafe_folders_are_refused(make_site, path, message):
+    root = make_site({"site.yaml": deploy_config(method="directory", path=path)})
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert message in result.err
+
+
+def test_deploy_needs_settings_in_site_yaml(make_site):
+    result = run_cli("deploy", "--root", make_site())
+    assert result.status == 1
+    assert result.err.startswith("error: site.yaml: site.yaml has no deploy settings, so the site cannot be "
+                                 "published\nhint: add a deploy: section")
+
+
+def test_each_method_needs_its_address(make_site):
+    result = run_cli("deploy", "--root", make_site({"site.yaml": deploy_config(method="git")}))
+    assert result.status == 1
+    assert result.err == ("error: site.yaml:10: deploy has method: git but no remote\n"
+                          "hint: add `remote:` under deploy:, like remote: git@github.com:org/site.git\n")
+
+
+def test_an_unknown_method_is_refused(make_site):
+    result = run_cli("deploy", "--root", make_site({"site.yaml": deploy_config(method="ftp")}))
+    assert result.status == 1
+    assert "site.yaml:11: 'method' should be git or directory, not the text 'ftp'" in result.err
+
+
+def test_deploy_never_publishes_drafts(folder_site):
+    root, target = folder_site
+    result = run_cli("deploy", "--drafts", "--root", root)
+    assert result.status == 2
+    assert "deploy never publishes drafts" in result.err
+
+
+# --- git --------------------------------------------------------------------------------
+
+@pytest.fixture
+def git_site(make_site, tmp_path):
+    """A site that is itself a git checkout, deploying to a bare repository next to it."""
+    remote = tmp_path / "remote.git"
+    git("init", "--quiet", "--bare", remote)
+    root = make_site({"site.yaml": deploy_config(method="git", remote="../remote.git", branch="gh-pages", max_deletes=2),
+                      "content/articles/a.md": article("A"), ".gitignore": "_site/\n.cache/\n"})
+    git("init", "--quiet", "--initial-branch=main", cwd=root)
+    git("add", "--all", cwd=root)
+    git("commit", "--quiet", "-m", "the source", cwd=root)
+    return root, remote
+
+
+def project_state(root: Path) -> tuple:
+    """What deploy must leave as it was: branch, HEAD, branches, status and the index file's bytes."""
+    return (git("symbolic-ref", "HEAD", cwd=root), git("rev-parse", "HEAD", cwd=root),
+            git("branch", "--list", cwd=root), git("status", "--porcelain", cwd=root),
+            (root / ".git/index").read_bytes())
+
+
+def branch_files(remote: Path, branch: str = "gh-pages") -> dict[str, bytes]:
+    names = git("ls-tree", "-r", "--name-only", branch, cwd=remote).splitlines()
+    return {name: subprocess.run(["git", "show", f"{branch}:{name}"], cwd=remote, check=True,
+                                 capture_output=True).stdout for name in names}
+
+
+def test_git_deploy_commits_the_site_to_the_branch_and_names_the_source(git_site):
+    root, remote = git_site
+    source = git("rev-parse", "HEAD", cwd=root)
+    before = project_state(root)
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 0, result.err
+    assert result.out.splitlines()[-1].startswith(f"Published to branch gh-pages of {remote}: commit ")
+    assert branch_files(remote) == {**published_files(root), ".nojekyll": b""}
+    assert git("log", "--format=%s", "gh-pages", cwd=remote) == f"Publish the site built from commit {source}"
+    assert project_state(root) == before
+
+
+def test_git_deploy_keeps_history_and_skips_unchanged_sites(git_site):
+    root, remote = git_site
+    run_cli("deploy", "--root", root)
+    first = git("rev-parse", "gh-pages", cwd=remote)
+    (root / "content/articles/b.md").write_text(article("B"))
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 0, result.err
+    assert git("rev-parse", "gh-pages^", cwd=remote) == first
+    assert "articles/b/index.html" in branch_files(remote)
+    assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).endswith("with uncommitted changes")
+    second = git("rev-parse", "gh-pages", cwd=remote)
+    again = run_cli("deploy", "--root", root)
+    assert again.out.splitlines()[-1] == f"Nothing to publish: branch gh-pages of {remote} already has this site."
+    assert git("rev-parse", "gh-pages", cwd=remote) == second
+
+
+def test_git_dry_run_lists_changes_and_pushes_nothing(git_site):
+    root, remote = git_site
+    run_cli("deploy", "--root", root)
+    first = git("rev-parse", "gh-pages", cwd=remote)
+    (root / "content/articles/a.md").unlink()
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert result.status == 0
+    assert "delete  articles/a/index.html" in result.out.splitlines()
+    assert git("rev-parse", "gh-pages", cwd=remote) == first
+
+
+def test_git_deploy_asks_before_a_large_deletion_too(git_site, no_terminal):
+    root, remote = git_site
+    many_deletions(root)
+    run_cli("deploy", "--root", root)
+    published = git("rev-parse", "gh-pages", cwd=remote)
+    (root / "content/articles/a.md").unlink()
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert f"this deploy deletes 4 files from branch gh-pages of {remote}, more than max_deletes (2)" in result.err
+    assert git("rev-parse", "gh-pages", cwd=remote) == published
+
+
+def test_git_deploy_from_a_folder_that_is_not_a_checkout(make_site, tmp_path):
+    remote = tmp_path / "remote.git"
+    git("init", "--quiet", "--bare", remote)
+    root = make_site({"site.yaml": deploy_config(method="git", remote=remote)})
+    assert run_cli("deploy", "--root", root).status == 0
+    assert git("log", "--format=%s", "gh-pages", cwd=remote) == \
+        "Publish the site (its source folder is not a git checkout)"
+
+
+def test_an_unreachable_remote_is_reported(make_site, tmp_path):
+    root = make_site({"site.yaml": deploy_config(method="git", remote=tmp_path / "missing.git")})
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 1
+    assert result.err.startswith(f"error: site.yaml:10: could not reach {tmp_path / 'missing.git'}: ")
+    assert "hint: check deploy: remote: and branch: in site.yaml, and that you are allowed to push there" in result.err
