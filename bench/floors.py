@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Floors: one slice of a build's work over every article of a site, in one process.
+
+    python bench/floors.py MODE SITE [OUT]
+
+SITE is a folder bench/generate.py wrote. Prints one JSON line: {"mode", "inner_seconds", ...}
+where inner_seconds is the timed loop alone; run.py times the whole command from outside,
+so start-up and imports count too. Modes:
+
+  read             read every Markdown file under content/: the least a no-op rebuild must do
+  io               read every article and write an HTML file of about its size to
+                   OUT/articles/<name>/index.html, plus OUT/index.html: a build with no rendering
+  markdown         stock Python-Markdown, extensions extra, toc, smarty, sane_lists, one instance
+                   reset between bodies (bodies are read before the timed loop)
+  markdown-ours    this project's ssg.markup.MarkdownConverter over the same bodies
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGE = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n" \
+       "<body>\n<main>\n{main}\n</main>\n</body>\n</html>\n"
+
+
+def read_sources(site: Path) -> dict:
+    digest = hashlib.blake2b()
+    files = sorted((site / "content").rglob("*.md"))
+    for file in files:
+        digest.update(file.read_bytes())
+    return {"files_read": len(files), "digest": digest.hexdigest()[:16]}
+
+
+def read_and_write(site: Path, out: Path) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    names = []
+    for file in sorted((site / "content/articles").glob("*.md")):
+        folder = out / "articles" / file.stem
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(PAGE.format(title=file.stem, main=file.read_text(encoding="utf-8")),
+                                           encoding="utf-8")
+        names.append(file.stem)
+    listing = "\n".join(f'<li><a href="/articles/{name}/">{name}</a></li>' for name in names)
+    (out / "index.html").write_text(PAGE.format(title="Articles", main=f"<ul>\n{listing}\n</ul>"), encoding="utf-8")
+    return {"files_written": len(names) + 1}
+
+
+def bodies(site: Path) -> list[tuple[str, str, int]]:
+    """(path, body, line where the body starts) of every article."""
+    found = []
+    for file in sorted((site / "content/articles").glob("*.md")):
+        lines = file.read_text(encoding="utf-8").split("\n")
+        end = lines.index("---", 1)
+        found.append((f"content/articles/{file.name}", "\n".join(lines[end + 1:]), end + 2))
+    return found
+
+
+def stock_markdown(documents: list[tuple[str, str, int]]) -> dict:
+    import markdown
+    converter = markdown.Markdown(extensions=["extra", "toc", "smarty", "sane_lists"])
+    return _timed_conversions(lambda body, path, line: converter.reset().convert(body), documents)
+
+
+def our_markdown(documents: list[tuple[str, str, int]]) -> dict:
+    sys.path.insert(0, str(PROJECT))
+    from ssg.markup import MarkdownConverter
+    converter = MarkdownConverter("/")
+    return _timed_conversions(converter.convert, documents)
+
+
+def _timed_conversions(convert, documents) -> dict:
+    started = time.perf_counter()
+    characters = sum(len(convert(body, path, line)) for path, body, line in documents)
+    return {"inner_seconds": time.perf_counter() - started, "html_characters": characters}
+
+
+def run(mode: str, site: Path, out: Path | None) -> dict:
+    if mode in ("markdown", "markdown-ours"):
+        documents = bodies(site)
+        return {"files": len(documents), **(stock_markdown if mode == "markdown" else our_markdown)(documents)}
+    started = time.perf_counter()
+    result = read_sources(site) if mode == "read" else read_and_write(site, out)
+    return {"inner_seconds": time.perf_counter() - started, **result}
+
+
+MODES = ("read", "io", "markdown", "markdown-ours")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in MODES or (argv[0] == "io" and len(argv) < 3):
+        print(__doc__, file=sys.stderr)
+        return 2
+    result = run(argv[0], Path(argv[1]), Path(argv[2]) if len(argv) > 2 else None)
+    print(json.dumps({"mode": argv[0], **result}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

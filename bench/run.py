@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""Benchmark the build: cold, no-op and one-edit builds, floors, and (with --peers) other generators.
+
+    .venv/bin/python bench/run.py --pages 1000 [10000] [--runs 3] [--peers] [--work DIR] [--save FILE]
+
+For each number of pages it writes a site with bench/generate.py, then, `--runs` times:
+  cold      `python build.py build` as a whole new process, after deleting the output and SITE/.cache
+  no-op     the same again with nothing changed; checks that no output file was rewritten
+  one edit  after appending a paragraph to one article; checks that its page changed
+and the floors (bench/floors.py): reading every source, reading and writing without
+rendering, and Python-Markdown alone over all bodies. With --peers, Hugo, Eleventy, Pelican
+and MkDocs build the same articles (see bench/peers/), cold and after the same edit, in the
+same rounds as ours, so that their ratios to ours share the machine's mood of the moment.
+
+Times are medians of the runs, in seconds of wall time, interpreter start-up included.
+Memory is the peak of every process of the build added up (see bench/measure.py).
+The tables are printed as Markdown, and written to FILE with --save.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import generate
+from measure import CommandFailed, Measured, measure
+from peers import PeerSite, eleventy, hugo, mkdocs, pelican
+
+PROJECT = Path(__file__).resolve().parent.parent
+PEERS = (hugo, eleventy, pelican, mkdocs)
+FLOORS = {
+    "read": "read every source (the no-op floor)",
+    "io": "read every article, write same-size pages, no rendering",
+    "markdown": "stock Python-Markdown (extra, toc, smarty, sane_lists), all bodies",
+    "markdown-ours": "ssg.markup.MarkdownConverter, all bodies",
+}
+# This sandbox sets PYTHONDONTWRITEBYTECODE; users' machines do not, so every run compiles nothing twice.
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+@dataclass
+class Series:
+    """The runs of one measurement."""
+    runs: list[Measured] = field(default_factory=list)
+    rewritten: list[int] = field(default_factory=list)   # output files written or deleted, per run
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def peak_memory(self) -> int:
+        return max(run.peak_memory for run in self.runs)
+
+    @property
+    def largest_process(self) -> int:
+        return max(run.largest_process for run in self.runs)
+
+
+@dataclass
+class SizeResults:
+    pages: int
+    ours: dict[str, Series] = field(default_factory=lambda: {"cold": Series(), "no-op": Series(), "edit": Series()})
+    floors: dict[str, Series] = field(default_factory=dict)
+    floor_problems: dict[str, str] = field(default_factory=dict)
+    peers: dict[str, dict[str, Series]] = field(default_factory=dict)
+    peer_versions: dict[str, str] = field(default_factory=dict)
+
+
+# --- our build --------------------------------------------------------------------------------
+def our_command(site: Path) -> list[str]:
+    return [sys.executable, str(PROJECT / "build.py"), "build", "--root", str(site), "--out", str(site / "_site")]
+
+
+def measure_ours(site: Path, article: generate.Article, round_number: int, results: SizeResults) -> None:
+    out = site / "_site"
+    for stale in (out, site / ".cache"):
+        shutil.rmtree(stale, ignore_errors=True)
+    _record(results.ours["cold"], measure(our_command(site), env=ENVIRONMENT))
+    before = file_states(out)
+    _record(results.ours["no-op"], measure(our_command(site), env=ENVIRONMENT), changed_files(before, file_states(out)))
+    source = site / generate.ARTICLES / article.file
+    with edited(source, round_number) as marker:
+        before = file_states(out)
+        run = measure(our_command(site), env=ENVIRONMENT)
+        _check_edit_shows(out / "articles" / article.stem / "index.html", marker, "our build")
+        _record(results.ours["edit"], run, changed_files(before, file_states(out)))
+
+
+def _record(series: Series, run: Measured, rewritten: int | None = None) -> None:
+    series.runs.append(run)
+    if rewritten is not None:
+        series.rewritten.append(rewritten)
+
+
+def file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """(inode, modification time, size) of every file under `folder`: any rewrite changes one of them."""
+    states = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            states[path.relative_to(folder).as_posix()] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return states
+
+
+def changed_files(before: dict, after: dict) -> int:
+    return sum(1 for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+class edited:
+    """Append a paragraph to one article for the length of a `with` block, then put the file back."""
+
+    def __init__(self, source: Path, round_number: int) -> None:
+        self.source, self.original = source, source.read_bytes()
+        self.marker = f"added by the benchmark in round {round_number}"
+
+    def __enter__(self) -> str:
+        paragraph = f"\nThis paragraph was {self.marker}, with *emphasis* and a `code span`.\n"
+        self.source.write_bytes(self.original + paragraph.encode())
+        return self.marker
+
+    def __exit__(self, *exception) -> None:
+        self.source.write_bytes(self.original)
+
+
+def _check_edit_shows(page: Path, marker: str, who: str) -> None:
+    if marker not in page.read_text(encoding="utf-8"):
+        raise SystemExit(f"error: after the edit, {who} did not update {page}")
+
+
+# --- peers ------------------------------------------------------------------------------------
+def set_up_peers(work: Path, pages: int, articles: list[generate.Article]) -> list[PeerSite]:
+    sites = []
+    for peer in PEERS:
+        env = work / "envs" / peer.NAME.lower()
+        progress(f"installing {peer.NAME} {peer.VERSION} in {env}")
+        peer.install(env)
+        folder = work / f"peers-{pages}" / peer.NAME.lower()
+        shutil.rmtree(folder, ignore_errors=True)
+        sites.append(peer.write_site(folder, env, articles))
+    return sites
+
+
+def measure_peer(site: PeerSite, article: generate.Article, round_number: int, results: SizeResults) -> None:
+    series = results.peers.setdefault(site.name, {"cold": Series(), "edit": Series()})
+    results.peer_versions[site.name] = site.version
+    for stale in site.throwaway:
+        shutil.rmtree(stale, ignore_errors=True)
+    _record(series["cold"], measure(site.cold_command, cwd=site.folder, env=ENVIRONMENT))
+    with edited(site.source_of(article.file), round_number) as marker:
+        run = measure(site.rebuild_command, cwd=site.folder, env=ENVIRONMENT)
+        _check_edit_shows(site.output_of(article.stem), marker, site.name)
+        _record(series["edit"], run)
+
+
+# --- floors -----------------------------------------------------------------------------------
+def measure_floors(site: Path, work: Path, results: SizeResults) -> None:
+    for mode in FLOORS:
+        if mode in results.floor_problems:
+            continue
+        command = [sys.executable, str(PROJECT / "bench/floors.py"), mode, str(site), str(work / "floor-output")]
+        try:
+            run = measure(command, env=ENVIRONMENT)
+        except CommandFailed as problem:  # e.g. ssg.markup changed its interface
+            results.floor_problems[mode] = str(problem).splitlines()[-1]
+            continue
+        results.floors.setdefault(mode, Series()).runs.append(run)
+    shutil.rmtree(work / "floor-output", ignore_errors=True)
+
+
+def inner_seconds(series: Series) -> float:
+    return statistics.median(json.loads(run.output.strip().splitlines()[-1])["inner_seconds"] for run in series.runs)
+
+
+# --- one size ---------------------------------------------------------------------------------
+def benchmark_size(pages: int, args: argparse.Namespace) -> SizeResults:
+    site = args.work / f"site-{pages}"
+    progress(f"writing {pages} articles to {site}")
+    articles = generate.write_site(site, pages, args.seed)
+    article = articles[len(articles) // 2]
+    peer_sites = set_up_peers(args.work, pages, articles) if args.peers else []
+    results = SizeResults(pages)
+    for round_number in range(1, args.runs + 1):
+        progress(f"{pages} pages, round {round_number} of {args.runs}")
+        measure_ours(site, article, round_number, results)
+        progress("  ours: " + ", ".join(f"{name} {s.runs[-1].seconds:.2f} s" for name, s in results.ours.items()))
+        for peer_site in peer_sites:
+            if round_number <= args.peer_runs:
+                measure_peer(peer_site, article, round_number, results)
+                series = results.peers[peer_site.name]
+                progress(f"  {peer_site.name}: cold {series['cold'].runs[-1].seconds:.2f} s, "
+                         f"edit {series['edit'].runs[-1].seconds:.2f} s")
+        measure_floors(site, args.work, results)
+    return results
+
+
+# --- report -----------------------------------------------------------------------------------
+def machine_description() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = " with uncommitted changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() or "none"
+    return (f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu}), "
+            f"{memory / 2**20:.0f} GiB; Linux {platform.release()}; Python {platform.python_version()}; "
+            f"Node {node}; project at {commit}{dirty}")
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True).stdout.strip()
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.0f}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def ours_table(all_results: list[SizeResults]) -> str:
+    rows = []
+    for results in all_results:
+        cold, noop, edit = (results.ours[name] for name in ("cold", "no-op", "edit"))
+        rows.append([f"{results.pages:,}", f"{cold.seconds:.2f}", f"{results.pages / cold.seconds:,.0f}",
+                     f"{noop.seconds:.2f}", f"{max(noop.rewritten):,}", f"{edit.seconds:.2f}",
+                     f"{max(edit.rewritten):,}", megabytes(cold.peak_memory), megabytes(cold.largest_process)])
+    return table(["articles", "cold s", "articles/s", "no-op s", "files no-op rewrote", "one edit s",
+                  "files edit rewrote", "peak MB, all processes", "largest process MB"], rows)
+
+
+def floors_table(all_results: list[SizeResults]) -> str:
+    rows = []
+    for results in all_results:
+        cold = results.ours["cold"].seconds
+        for mode, label in FLOORS.items():
+            if mode in results.floor_problems:
+                rows.append([f"{results.pages:,}", label, "failed", "", results.floor_problems[mode]])
+                continue
+            series = results.floors[mode]
+            rows.append([f"{results.pages:,}", label, f"{series.seconds:.2f}", f"{inner_seconds(series):.2f}",
+                         f"{cold / series.seconds:.2f}"])
+    return table(["articles", "floor", "whole process s", "inner loop s", "our cold / floor"], rows)
+
+
+def peers_table(all_results: list[SizeResults]) -> str:
+    rows = []
+    for results in all_results:
+        cold, edit = results.ours["cold"], results.ours["edit"]
+        rows.append([f"{results.pages:,}", "ours", f"{cold.seconds:.2f}", "1.00", f"{edit.seconds:.2f}", "1.00",
+                     megabytes(cold.peak_memory)])
+        for name, series in results.peers.items():
+            rows.append([f"{results.pages:,}", f"{name} {results.peer_versions[name]}", f"{series['cold'].seconds:.2f}",
+                         f"{series['cold'].seconds / cold.seconds:.2f}", f"{series['edit'].seconds:.2f}",
+                         f"{series['edit'].seconds / edit.seconds:.2f}", megabytes(series["cold"].peak_memory)])
+    return table(["articles", "generator", "cold s", "cold: peer / ours", "one edit s", "edit: peer / ours",
+                  "peak MB"], rows)
+
+
+def targets_table(all_results: list[SizeResults]) -> str:
+    rows = []
+    by_pages = {results.pages: results for results in all_results}
+    for results in all_results:
+        cold = results.ours["cold"].seconds
+        for name, wanted in (("Pelican", 3.0), ("MkDocs", 3.0), ("Eleventy", 1.0)):
+            if name in results.peers:
+                ratio = results.peers[name]["cold"].seconds / cold
+                rows.append(_target(results.pages, f"cold build {wanted:g}x faster than {name}" if wanted > 1
+                                    else f"cold build faster than {name}", f"{ratio:.2f}x", ratio >= wanted
+                                    if wanted > 1 else ratio > 1))
+        noop, floor = results.ours["no-op"], results.floors.get("read")
+        if floor:
+            rows.append(_target(results.pages, "no-op close to reading every source once, rewriting no file",
+                                f"{noop.seconds:.2f} s vs {floor.seconds:.2f} s, {max(noop.rewritten)} files rewritten",
+                                None if max(noop.rewritten) == 0 else False))
+        if "Hugo" in results.peers:
+            hugo_cold = results.peers["Hugo"]["cold"]
+            edit = results.ours["edit"].seconds
+            rows.append(_target(results.pages, "one-edit rebuild at most 1/10 of Hugo's full build",
+                                f"{edit:.2f} s vs {hugo_cold.seconds / 10:.2f} s", edit <= hugo_cold.seconds / 10))
+            ours_memory = results.ours["cold"].peak_memory
+            rows.append(_target(results.pages, "peak memory no more than Hugo's",
+                                f"{megabytes(ours_memory)} MB vs {megabytes(hugo_cold.peak_memory)} MB",
+                                ours_memory <= hugo_cold.peak_memory))
+    if 1000 in by_pages and 10000 in by_pages:
+        ratio = (by_pages[10000].ours["cold"].seconds / 10000) / (by_pages[1000].ours["cold"].seconds / 1000)
+        rows.append(_target(10000, "cost per page at 10,000 at most 1.2x that at 1,000", f"{ratio:.2f}x", ratio <= 1.2))
+    return table(["articles", "target", "measured", "met?"], rows)
+
+
+def _target(pages: int, target: str, measured: str, met: bool | None) -> list[str]:
+    return [f"{pages:,}", target, measured, {True: "yes", False: "**no**", None: "judge"}[met]]
+
+
+def report(all_results: list[SizeResults], args: argparse.Namespace) -> str:
+    parts = [f"Machine: {machine_description()}.", f"Median of {args.runs} runs"
+             + (f" ({args.peer_runs} for peers)" if args.peers and args.peer_runs != args.runs else "") + ".",
+             "### Our build", ours_table(all_results), "### Floors", floors_table(all_results)]
+    if args.peers:
+        parts += ["### Peers (ratios above 1: we are faster)", peers_table(all_results)]
+    parts += ["### Targets", targets_table(all_results)]
+    return "\n\n".join(parts) + "\n"
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000], help="numbers of articles (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; the median is shown (default 3)")
+    parser.add_argument("--peers", action="store_true", help="also build the articles with Hugo, Eleventy, Pelican, MkDocs")
+    parser.add_argument("--peer-runs", type=int, help="runs of each peer (default: --runs)")
+    parser.add_argument("--work", type=Path, help="folder for sites and peers' environments, kept and reused "
+                        "(default: a temporary folder, deleted at the end)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated articles (default 1)")
+    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the tables to FILE")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or min(args.pages) < 1:
+        parser.error("--runs and --pages must be at least 1")
+    args.peer_runs = min(args.peer_runs or args.runs, args.runs)
+    temporary = args.work is None
+    args.work = Path(tempfile.mkdtemp(prefix="ssg-bench-")) if temporary else args.work.resolve()
+    try:
+        all_results = [benchmark_size(pages, args) for pages in args.pages]
+    except CommandFailed as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        if temporary:
+            shutil.rmtree(args.work, ignore_errors=True)
+    text = report(all_results, args)
+    print(text)
+    if args.save:
+        args.save.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
