@@ -78,20 +78,19 @@ def front_matter(kind: str, title: str, today: datetime.date) -> str:
 def _field_lines(field: dataclasses.Field, values: dict[str, str]) -> list[str]:
     name, note = field.name, field_doc(field)
     if name == "source":
-        return [_with_note("source:", note)] + _nested_lines(Source, SOURCE_PLACEHOLDERS, values, "  ")
+        return [_with_note("source:", note)] + _nested_lines(Source, SOURCE_PLACEHOLDERS, values, "  ", "  ")
     if name == "sources":
-        lines = [_with_note("sources:", note)] + _nested_lines(Source, SOURCE_EXAMPLES, values, "  - ")
-        return ["# " + line for line in lines]
+        return [_with_note("# sources:", note)] + _nested_lines(Source, SOURCE_EXAMPLES, values, "#   - ", "#     ")
     if name in FILLED:
         return [_with_note(f"{name}: {FILLED[name].format(**values)}", note)]
     example = EXAMPLES.get(name, "").format(**values)
     return [_with_note(f"# {name}: {example}".rstrip(), note)]
 
 
-def _nested_lines(cls: type, chosen: dict[str, str], values: dict[str, str], first_indent: str) -> list[str]:
-    """The fields of a group of settings (a source), indented; the first line may start a list item."""
-    return [_with_note(f"{first_indent if number == 0 else ' ' * len(first_indent)}{field.name}: "
-                       f"{chosen[field.name].format(**values)}", field_doc(field))
+def _nested_lines(cls: type, chosen: dict[str, str], values: dict[str, str], first: str, rest: str) -> list[str]:
+    """The fields of a group of settings (a source); `first` and `rest` start the first and later lines."""
+    return [_with_note(f"{first if number == 0 else rest}{field.name}: {chosen[field.name].format(**values)}",
+                       field_doc(field))
             for number, field in enumerate(dataclasses.fields(cls))]
 
 
