@@ -8,12 +8,44 @@ into the project's environment.
 """
 from __future__ import annotations
 
+import string
 import subprocess
 import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 INSTALLED_STAMP = ".installed"
+
+# The minimal layouts, one HTML skeleton for every peer; each fills in its own template syntax.
+ARTICLE_LAYOUT = string.Template("""\
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>$title | Benchmark site</title>
+<meta name="description" content="$summary"></head>
+<body>
+<article>
+<h1>$title</h1>
+<p><time datetime="$iso_date">$human_date</time>
+$tags</p>
+$content
+</article>
+<p><a href="/">All articles</a></p>
+</body>
+</html>
+""")
+
+INDEX_LAYOUT = string.Template("""\
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Benchmark site</title></head>
+<body>
+<h1>All articles</h1>
+<ul>
+$loop<li><a href="$url">$title</a> <time>$iso_date</time></li>
+$end_loop</ul>
+</body>
+</html>
+""")
 
 
 @dataclass(frozen=True)

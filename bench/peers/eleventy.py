@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import PeerSite, install_npm_packages, write_files
+from . import ARTICLE_LAYOUT, INDEX_LAYOUT, PeerSite, install_npm_packages, write_files
 
 NAME = "Eleventy"
 VERSION = "3.1.8"
@@ -22,38 +22,14 @@ module.exports = function (eleventyConfig) {
 };
 """
 
-LAYOUT = """\
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{ title }} | Benchmark site</title>
-<meta name="description" content="{{ summary }}"></head>
-<body>
-<article>
-<h1>{{ title }}</h1>
-<p><time datetime="{{ page.date | date: "%Y-%m-%d" }}">{{ page.date | date: "%-d %B %Y" }}</time>
-{% for tag in tags %} <span>{{ tag }}</span>{% endfor %}</p>
-{{ content }}
-</article>
-<p><a href="/">All articles</a></p>
-</body>
-</html>
-"""
+LAYOUT = ARTICLE_LAYOUT.substitute(
+    title="{{ title }}", summary="{{ summary }}", iso_date='{{ page.date | date: "%Y-%m-%d" }}',
+    human_date='{{ page.date | date: "%-d %B %Y" }}', tags="{% for tag in tags %} <span>{{ tag }}</span>{% endfor %}",
+    content="{{ content }}")
 
-INDEX = """\
----
-permalink: /index.html
----
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Benchmark site</title></head>
-<body>
-<h1>All articles</h1>
-<ul>
-{% for article in collections.articles %}<li><a href="{{ article.url }}">{{ article.data.title }}</a> <time>{{ article.date | date: "%Y-%m-%d" }}</time></li>
-{% endfor %}</ul>
-</body>
-</html>
-"""
+INDEX = "---\npermalink: /index.html\n---\n" + INDEX_LAYOUT.substitute(
+    loop="{% for article in collections.articles %}", url="{{ article.url }}", title="{{ article.data.title }}",
+    iso_date='{{ article.date | date: "%Y-%m-%d" }}', end_loop="{% endfor %}")
 
 
 def install(env: Path) -> None:

