@@ -36,7 +36,7 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
                              FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from .assets import collect_assets
+from .assets import ASSET_PREFIX, collect_assets
 from .errors import SiteError, UsageError
 from .pipeline import BuildOptions, build
 
@@ -163,9 +163,7 @@ class Preview:
         try:
             report = build(self.options)
         except SiteError as error:
-            print(f"error: {error}", file=sys.stderr, flush=True)  # as `build.py build` prints it
-            self.problem = str(error)
-            return [RELOAD_PAGE]
+            return self._show_problem(str(error))
         self.problem = None
         self._remember_assets()
         for warning in report.warnings:
@@ -175,14 +173,20 @@ class Preview:
         return stylesheets if stylesheets and not was_broken else [RELOAD_PAGE]
 
     def rebuild_after_save(self, changed: set[str]) -> list[str]:
-        """Like rebuild(), but a bug in the generator is reported and survived: the next save tries again."""
+        """Like rebuild(), but every failure is shown, not raised: the preview goes on and the next save tries again."""
         try:
             return self.rebuild(changed)
-        except Exception as error:  # noqa: BLE001 - the preview must outlive one failed build
+        except UsageError as error:  # e.g. the output folder was changed by hand and is refused
+            return self._show_problem(str(error))
+        except Exception as error:  # noqa: BLE001 - a bug in the generator must not end the preview
             traceback.print_exc()
-            self.problem = (f"The build stopped on an unexpected error ({type(error).__name__}: {error}).\n"
-                            "This is a bug in the site generator: the details are in the terminal.")
-            return [RELOAD_PAGE]
+            return self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
+                                      "\nhint: this is a bug in the site generator; the details are in the terminal")
+
+    def _show_problem(self, problem: str) -> list[str]:
+        self.problem = problem
+        print(f"error: {problem}", file=sys.stderr, flush=True)  # as `build.py build` prints it
+        return [RELOAD_PAGE]
 
     def current_asset(self, output_path: str) -> str | None:
         """The address that replaced an asset's older fingerprinted address, if it changed this session."""
@@ -225,15 +229,18 @@ class SourceWatcher(Watcher):
         self._loop: IOLoop | None = None
         super().watch(str(self.root))  # a task, so that livereload does not watch the working folder
 
-    def start(self, callback: Callable[[], None]) -> bool:
-        """Start watching. Returning True tells livereload not to poll; its `callback` is not needed."""
-        self._loop = IOLoop.current()
+    def observe(self) -> None:
+        """Start noting saves; they are kept until start() and rebuilt then, so none made meanwhile is lost."""
         handler = _SaveHandler(self)
         self._observer.schedule(handler, str(self.root), event_filter=SAVE_EVENTS)  # site.yaml
         for folder in SOURCE_FOLDERS:
             if (self.root / folder).is_dir():
                 self._observer.schedule(handler, str(self.root / folder), recursive=True, event_filter=SAVE_EVENTS)
         self._observer.start()
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Start rebuilding (livereload calls this once it serves). True tells livereload not to poll."""
+        self._loop = IOLoop.current()
         self._rebuilds.start()
         return True
 
@@ -291,6 +298,12 @@ class PreviewFiles(StaticFileHandler):
             raise web.HTTPError(403)
         return checked
 
+    def set_extra_headers(self, path: str) -> None:
+        # Fingerprinted names change with their content, so the browser may keep them, as the
+        # published site's _headers lets it: a reload then fetches only the page.
+        if path.startswith(ASSET_PREFIX):
+            self.set_header("Cache-Control", "max-age=31536000, immutable")
+
     def log_exception(self, typ, value, tb) -> None:
         if not isinstance(value, web.HTTPError):  # a refused or missing file is answered, not news
             super().log_exception(typ, value, tb)
@@ -344,9 +357,10 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
     preview = Preview(options)
-    preview.rebuild()
     server = PreviewServer(preview)
+    server.watcher.observe()  # before the first build: a save made during it is rebuilt after
     try:
+        preview.rebuild()
         server.serve(port=port, host=host, live_css=True)
     finally:
         server.stop()

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pytest
 from tornado.websocket import websocket_connect
 
 PROJECT = Path(__file__).resolve().parent.parent
+EPOCH = {"SOURCE_DATE_EPOCH": "1735732800"}  # 2025-01-01: previews and comparison builds agree on "today"
 LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
 WAIT_SECONDS = 15  # generous for a loaded CI machine; every wait returns as soon as its condition holds
 
@@ -37,7 +39,11 @@ def free_port() -> int:
 class Response:
     status: int
     body: str
-    location: str | None = None
+    headers: dict[str, str]
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("Location")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -104,9 +110,9 @@ class PreviewProcess:
     def get(self, path: str) -> Response:
         try:
             with OPENER.open(self.url + path, timeout=WAIT_SECONDS) as answer:
-                return Response(answer.status, answer.read().decode())
+                return Response(answer.status, answer.read().decode(), dict(answer.headers))
         except urllib.error.HTTPError as error:
-            return Response(error.code, error.read().decode(), error.headers.get("Location"))
+            return Response(error.code, error.read().decode(), dict(error.headers))
 
     def stop(self) -> int:
         """Stop it as a process manager would (SIGTERM, handled like Ctrl+C); its exit status."""
@@ -151,3 +157,17 @@ class ReloadListener:
 
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._socket.close)
+
+
+@pytest.fixture
+def preview():
+    """preview(root, *args) -> a PreviewProcess that is serving; every one is stopped at teardown."""
+    started: list[PreviewProcess] = []
+
+    def start(root: Path, *args: str) -> PreviewProcess:
+        started.append(PreviewProcess(root, *args, env=EPOCH))
+        return started[-1].wait_until_serving()
+
+    yield start
+    for server in started:
+        server.stop()

@@ -12,25 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import article, run_cli, snapshot
-from preview_process import PreviewProcess, ReloadListener
+from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
 from ssg.serve import Debouncer, source_path
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1735732800"}  # 2025-01-01: the server and the comparison build agree on "today"
 QUIET_AFTER_BUILD = 0.4  # how long to watch for an unwanted second rebuild or reload
-
-
-@pytest.fixture
-def preview():
-    """preview(root, *args) -> a started PreviewProcess; every one is stopped at teardown."""
-    started: list[PreviewProcess] = []
-
-    def start(root: Path, *args: str) -> PreviewProcess:
-        started.append(PreviewProcess(root, *args, env=EPOCH))
-        return started[-1].wait_until_serving()
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 @pytest.fixture
@@ -237,7 +222,11 @@ def test_a_stylesheet_change_reloads_only_the_stylesheet(make_site, preview, lis
     # the open page still links the old file name: livereload asks for it again, and is led to the new file
     moved = server.get(f"/{old}?livereload=1700000000")
     assert (moved.status, moved.location) == (302, f"/{new}")
-    assert "rgb(1, 2, 3)" in server.get(f"/{new}").body
+    fetched = server.get(f"/{new}")
+    assert "rgb(1, 2, 3)" in fetched.body
+    # a fingerprinted name never changes content, so the browser may keep it (as on the published site)
+    assert fetched.headers["Cache-Control"] == "max-age=31536000, immutable"
+    assert "Cache-Control" not in server.get("/").headers
 
 
 # --- Build errors --------------------------------------------------------------------------------
@@ -289,6 +278,26 @@ def test_a_build_error_at_start_is_shown_and_serving_goes_on(make_site, preview,
     (root / "content/articles/first.md").write_text(article("First", body="Fixed."))
     server.wait_for_build(mark)
     assert "Fixed." in server.get("/articles/first/").body
+
+
+def test_a_refused_output_folder_during_serve_is_shown_and_serving_goes_on(make_site, preview, tmp_path):
+    root = make_site({"content/articles/first.md": article("First", body="Good words.")})
+    server = preview(root)
+    marker = root / "_site" / ".ssg-output"
+    marker_text = marker.read_text()
+    marker.unlink()  # now _site/ looks like a folder build.py did not make, which it must not replace
+    mark = server.mark()
+
+    (root / "content/articles/first.md").write_text(article("First", body="Edited words."))
+
+    terminal = server.wait_for_build(mark)
+    assert terminal.startswith(f"error: refusing to replace {root / '_site'}: it is not empty and was not made by")
+    assert server.get("/articles/first/").status == 500
+    marker.write_text(marker_text)
+    mark = server.mark()
+    (root / "content/articles/first.md").write_text(article("First", body="Edited again."))
+    assert " Built " in server.wait_for_build(mark)
+    assert "Edited again." in server.get("/articles/first/").body
 
 
 # --- Drafts --------------------------------------------------------------------------------------

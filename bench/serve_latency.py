@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""How long an editor waits: from saving a Markdown file to the browser showing the new text.
+
+    .venv/bin/python bench/serve_latency.py [--runs 10] [--articles 1000] [--only real|generated]
+
+For two sites, a copy of this project's real site and one of N made-up articles written by
+bench/generate.py, it starts `build.py serve`, opens an article in Debian's Chromium
+(/usr/bin/chromium, through Playwright) and saves that article `--runs` times with new text.
+Each run's latency is the time from just before the save to the first paint of the reloaded
+page that shows the new text (the browser's first-contentful-paint, on the same clock).
+Prints the median, min and max per site, and the rebuild times serve itself printed.
+Targets (issue 4): a median under 0.25 s on the real site, under 1 s with 1,000 articles.
+A benchmark, not a test: it prints numbers and judges nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT), str(PROJECT / "tests"), str(PROJECT / "bench")]
+
+from browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from generate import write_site  # noqa: E402
+from preview_process import PreviewProcess  # noqa: E402
+from ssg.content import url_for_content_file  # noqa: E402
+
+# Runs in every page before its own scripts: note when the page first painted (epoch milliseconds).
+RECORD_FIRST_PAINT = """
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries())
+    if (entry.name === 'first-contentful-paint') window.firstPaint = performance.timeOrigin + entry.startTime;
+}).observe({type: 'paint', buffered: true});
+"""
+CONNECTED = "() => window.LiveReload !== undefined && window.LiveReload.connector.protocol >= 7"
+SECONDS = re.compile(r" in ([0-9.]+) s")
+
+
+def real_site(folder: Path) -> Path:
+    """A copy of this project's site (never the project itself: the benchmark edits an article)."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, folder / name)
+    shutil.copy(PROJECT / "site.yaml", folder / "site.yaml")
+    return folder
+
+
+def generated_site(folder: Path, articles: int) -> Path:
+    write_site(folder, articles)
+    return folder
+
+
+def measure(browser, root: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Save the first article `runs` times; the latencies and serve's rebuild times, in seconds."""
+    source = sorted((root / "content/articles").glob("*.md"))[0]
+    original = source.read_text(encoding="utf-8")
+    server = PreviewProcess(root).wait_until_serving()
+    page = browser.new_page()
+    page.add_init_script(RECORD_FIRST_PAINT)
+    latencies, rebuilds = [], []
+    try:
+        page.goto(server.url + "/" + url_for_content_file(f"articles/{source.name}"))
+        for run in range(runs):
+            page.wait_for_function(CONNECTED)
+            probe = f"Latency probe {run} {time.time_ns()}"
+            mark = server.mark()
+            saved = time.time()
+            source.write_text(f"{original}\n{probe}\n", encoding="utf-8")
+            expect(page.locator("main")).to_contain_text(probe, timeout=60_000)
+            first_paint = page.wait_for_function("() => window.firstPaint").json_value()
+            latencies.append(first_paint / 1000 - saved)
+            rebuilds.append(float(SECONDS.search(server.wait_for_build(mark)).group(1)))
+    finally:
+        page.close()
+        server.stop()
+    return latencies, rebuilds
+
+
+def summary(name: str, seconds: list[float]) -> str:
+    return (f"{name}: median {statistics.median(seconds) * 1000:.0f} ms, min {min(seconds) * 1000:.0f} ms, "
+            f"max {max(seconds) * 1000:.0f} ms ({len(seconds)} runs)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10, help="saves per site (default: %(default)s)")
+    parser.add_argument("--articles", type=int, default=1000, help="articles in the generated site (default: %(default)s)")
+    parser.add_argument("--only", choices=("real", "generated"), help="measure one site only")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="serve-latency-") as scratch, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        sites = {"real": ("real site", lambda: real_site(Path(scratch, "real"))),
+                 "generated": (f"{args.articles} articles",
+                               lambda: generated_site(Path(scratch, "generated"), args.articles))}
+        for key, (name, make) in sites.items():
+            if args.only in (None, key):
+                latencies, rebuilds = measure(browser, make(), args.runs)
+                print(summary(f"{name}, save to new text painted", latencies))
+                print(summary(f"{name}, rebuild as serve reports it", rebuilds), flush=True)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
