@@ -1,14 +1,19 @@
 """`build.py deploy`, for real: to a local bare git repository and to a local folder."""
 from __future__ import annotations
 
+import dataclasses
 import io
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
+from ssg.config import Deploy
 from ssg.deploy import MANIFEST
 
 
@@ -312,3 +317,43 @@ def test_an_unreachable_remote_is_reported(make_site, tmp_path):
     assert result.status == 1
     assert result.err.startswith(f"error: site.yaml:10: could not reach {tmp_path / 'missing.git'}: ")
     assert "hint: check deploy: remote: and branch: in site.yaml, and that you are allowed to push there" in result.err
+
+
+# --- ready-made configuration for hosts ---------------------------------------------------
+
+def workflow_commands() -> list[str]:
+    """The build.py commands the GitHub Pages workflow runs, with the address GitHub would give."""
+    steps = yaml.safe_load((PROJECT / ".github/workflows/pages.yml").read_text())["jobs"]["build"]["steps"]
+    assert steps[-1]["with"]["path"] == "_site"
+    return [step["run"].replace("${{ steps.pages.outputs.base_url }}", "https://org.github.io/site")
+            for step in steps if "build.py" in step.get("run", "")]
+
+
+def netlify_commands() -> list[str]:
+    netlify = tomllib.loads((PROJECT / "netlify.toml").read_text())["build"]
+    assert netlify["publish"] == "_site"
+    return netlify["command"].split(" && ")
+
+
+@pytest.mark.parametrize("commands, address", [(workflow_commands, "https://org.github.io/site/"),
+                                               (netlify_commands, "https://example.org/")])
+def test_the_hosting_configurations_check_then_build(make_site, commands, address):
+    root = make_site({"content/articles/a.md": article("A")})
+    assert [shlex.split(command)[2] for command in commands()] == ["check", "build"]
+    for command in commands():
+        result = run_cli(*shlex.split(command)[2:], "--root", root)
+        assert result.status == 0, result.out + result.err
+    assert f'<link rel="canonical" href="{address}articles/a/">' in \
+        (root / "_site/articles/a/index.html").read_text()
+
+
+def test_the_hosting_configurations_stop_when_check_fails(make_site):
+    root = make_site({"content/articles/a.md": article("A", body="[Broken](/nowhere/)")})
+    for commands in (workflow_commands, netlify_commands):
+        assert run_cli(*shlex.split(commands()[0])[2:], "--root", root).status == 1
+
+
+def test_the_hosting_guide_describes_every_deploy_setting():
+    guide = (PROJECT / "docs/hosting.md").read_text()
+    for setting in dataclasses.fields(Deploy):
+        assert f"| `{setting.name}` |" in guide
