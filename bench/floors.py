@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Floors: one slice of a build's work over every article of a site, in one process.
 
-    python bench/floors.py MODE SITE [OUT]
+    python bench/floors.py MODE SITE [--out OUT] [--code DIR]
 
 SITE is a folder bench/generate.py wrote. Prints one JSON line: {"mode", "inner_seconds", ...}
 where inner_seconds is the timed loop alone; run.py times the whole command from outside,
@@ -10,12 +10,15 @@ so start-up and imports count too. Modes:
   read             read every Markdown file under content/: the least a no-op rebuild must do
   io               read every article and write an HTML file of about its size to
                    OUT/articles/<name>/index.html, plus OUT/index.html: a build with no rendering
+                   (OUT is deleted first)
   markdown         stock Python-Markdown, extensions extra, toc, smarty, sane_lists, one instance
                    reset between bodies (bodies are read before the timed loop)
-  markdown-ours    this project's ssg.markup.MarkdownConverter over the same bodies
+  markdown-ours    this project's ssg.markup.MarkdownConverter over the same bodies (the project
+                   in --code DIR, by default the one holding this file)
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
@@ -66,8 +69,8 @@ def stock_markdown(documents: list[tuple[str, str, int]]) -> dict:
     return _timed_conversions(lambda body, path, line: converter.reset().convert(body), documents)
 
 
-def our_markdown(documents: list[tuple[str, str, int]]) -> dict:
-    sys.path.insert(0, str(PROJECT))
+def our_markdown(documents: list[tuple[str, str, int]], code: Path) -> dict:
+    sys.path.insert(0, str(code))
     from ssg.markup import MarkdownConverter
     converter = MarkdownConverter("/")
     return _timed_conversions(converter.convert, documents)
@@ -79,10 +82,11 @@ def _timed_conversions(convert, documents) -> dict:
     return {"inner_seconds": time.perf_counter() - started, "html_characters": characters}
 
 
-def run(mode: str, site: Path, out: Path | None) -> dict:
+def run(mode: str, site: Path, out: Path, code: Path) -> dict:
     if mode in ("markdown", "markdown-ours"):
         documents = bodies(site)
-        return {"files": len(documents), **(stock_markdown if mode == "markdown" else our_markdown)(documents)}
+        return {"files": len(documents), **(stock_markdown(documents) if mode == "markdown"
+                                            else our_markdown(documents, code))}
     started = time.perf_counter()
     result = read_sources(site) if mode == "read" else read_and_write(site, out)
     return {"inner_seconds": time.perf_counter() - started, **result}
@@ -92,11 +96,13 @@ MODES = ("read", "io", "markdown", "markdown-ours")
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in MODES or (argv[0] == "io" and len(argv) < 3):
-        print(__doc__, file=sys.stderr)
-        return 2
-    result = run(argv[0], Path(argv[1]), Path(argv[2]) if len(argv) > 2 else None)
-    print(json.dumps({"mode": argv[0], **result}))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=MODES)
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("floor-output"), help="for io (default: ./floor-output)")
+    parser.add_argument("--code", type=Path, default=PROJECT, help="for markdown-ours: the project to import ssg from")
+    args = parser.parse_args(argv)
+    print(json.dumps({"mode": args.mode, **run(args.mode, args.site, args.out, args.code)}))
     return 0
 
 

@@ -234,8 +234,8 @@ def _word_count(blocks: list[str]) -> int:
     return sum(len(block.split()) for block in blocks)
 
 
-def write_site(site: Path, pages: int, seed: int = 1) -> list[Article]:
-    """Write the whole site folder; returns its articles."""
+def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT) -> list[Article]:
+    """Write the whole site folder, with the templates and static files of `project`; returns its articles."""
     _make_room(site)
     articles = make_articles(pages, seed)
     folder = site / ARTICLES
@@ -245,8 +245,8 @@ def write_site(site: Path, pages: int, seed: int = 1) -> list[Article]:
     (site / "content/pages/index.md").parent.mkdir(parents=True)
     (site / "content/pages/index.md").write_text(HOME_PAGE, encoding="utf-8")
     (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    shutil.copytree(PROJECT / "templates", site / "templates")
-    shutil.copytree(PROJECT / "static", site / "static")
+    shutil.copytree(project / "templates", site / "templates")
+    shutil.copytree(project / "static", site / "static")
     (site / MARKER).write_text(f"pages: {pages}\nseed: {seed}\n", encoding="utf-8")
     return articles
 
