@@ -8,6 +8,7 @@ there with the same size and modification time.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -41,7 +42,7 @@ class BuildState:
     fingerprint: str
     out: str                                                  # the output folder the outputs are in
     build_id: str = ""                                        # also in the folder's marker file
-    documents: dict[str, Document] = field(default_factory=dict)  # by source path
+    documents: dict[str, Document] = field(default_factory=dict)  # by source path; saved without bodies
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
 
 
@@ -79,6 +80,9 @@ class BuildCache:
         return state
 
     def save(self, state: BuildState) -> None:
+        """Write the state; documents are kept without their bodies, which the next build reads anyway."""
+        state = dataclasses.replace(state, documents={path: dataclasses.replace(document, body="")
+                                                      for path, document in state.documents.items()})
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f"{STATE_FILE}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:

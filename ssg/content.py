@@ -7,7 +7,9 @@ Three kinds of document, one folder each:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import hashlib
 import os
 import re
@@ -19,6 +21,7 @@ from .errors import SiteError
 from .schema import build_dataclass, load_yaml
 
 CONTENT_DIR = "content"
+CHARTS_DIR = "charts"   # content/charts/<id>.yaml, read by charts.py
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SOURCE_BYTES = 2_000_000  # a Markdown file larger than this is not an article
 TEMPLATE_NAME = (r"[a-z0-9_-]+\.html", "should be a template file name like home.html")
@@ -83,6 +86,10 @@ class Document:
     body_line: int               # line of the file where the body starts
     digest: str                  # hash of the file's bytes, for caches
     warnings: tuple[SiteError, ...] = ()
+    key_lines: tuple[tuple[str, int], ...] = ()  # (front matter key, its line), for later checks' messages
+
+    def line_of(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key)
 
     @property
     def url(self) -> str:
@@ -120,13 +127,38 @@ def quote_excerpt(body: str, words: int = 8) -> str:
 
 
 def find_sources(root: Path) -> list[tuple[str, Path]]:
-    """Every Markdown file of each kind, sorted, as (kind, path)."""
+    """Every Markdown file of each kind, sorted, as (kind, path).
+
+    Anything else in content/ is refused, so that no file an editor adds is silently left
+    out. Hidden files (.DS_Store, editors' swap files) are ignored.
+    """
+    folders = [folder for folder, _ in KINDS.values()] + [CHARTS_DIR]
+    listing = ", ".join(f"{folder}/" for folder in sorted(folders))
+    for name in visible_names(root / CONTENT_DIR):
+        if name not in folders:
+            raise SiteError(f"{CONTENT_DIR}/{name}", None,
+                            f"content/ has no folder called '{name}'" if (root / CONTENT_DIR / name).is_dir()
+                            else "files in content/ belong in one of its folders",
+                            f"content/ holds {listing}; move what is in here into one of them")
     found = []
     for kind, (folder, _) in KINDS.items():
-        directory = root / CONTENT_DIR / folder
-        if directory.is_dir():
-            found += [(kind, directory / name) for name in sorted(os.listdir(directory)) if name.endswith(".md")]
+        for name in visible_names(root / CONTENT_DIR / folder):
+            file = root / CONTENT_DIR / folder / name
+            if name.lower().endswith(".md"):
+                found.append((kind, file))
+            elif file.is_dir():
+                raise SiteError(f"{CONTENT_DIR}/{folder}/{name}", None, f"content/{folder}/ cannot have folders inside it",
+                                f"move the files in it up into content/{folder}/")
+            else:
+                raise SiteError(f"{CONTENT_DIR}/{folder}/{name}", None,
+                                f"only Markdown (.md) files belong in content/{folder}/",
+                                "put pictures and other files in static/, and link to them from the text")
     return found
+
+
+def visible_names(folder: Path) -> list[str]:
+    """The sorted names in `folder` that do not start with '.'; none if it does not exist."""
+    return sorted(name for name in os.listdir(folder) if not name.startswith(".")) if folder.is_dir() else []
 
 
 def read_document(root: Path, kind: str, file: Path, known: dict[str, Document] | None = None) -> Document:
@@ -135,53 +167,64 @@ def read_document(root: Path, kind: str, file: Path, known: dict[str, Document] 
     `known` maps paths to Documents read by an earlier build: one whose bytes are unchanged
     (same content hash) is reused instead of parsed again.
     """
-    path = file.relative_to(root).as_posix()
-    raw = _read_bytes(root, file, path)
+    path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{file.name}"
+    raw = read_source(root, file, path)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     previous = (known or {}).get(path)
     if previous is not None and previous.digest == digest and previous.kind == kind:
-        return previous
-    return parse_document(kind, path, _decode(raw, path), digest)
+        # The cache keeps front matter, not bodies (they are most of its size): take the body from the file.
+        _, _, body, _ = split_front_matter(decode_text(raw, path), path)
+        return dataclasses.replace(previous, body=body)
+    return parse_document(kind, path, decode_text(raw, path), digest)
 
 
 def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
     slug = _checked_slug(path)
     front, front_line, body, body_line = split_front_matter(text, path)
     warnings: list[SiteError] = []
-    meta = build_dataclass(KINDS[kind][1], load_yaml(front, path, front_line) if front.strip() else {},
-                           path, front_line, warnings=warnings)
+    data = load_yaml(front, path, front_line) if front.strip() else {}
+    meta = build_dataclass(KINDS[kind][1], data, path, front_line, warnings=warnings)
+    key_lines = tuple(getattr(data, "key_lines", {}).items())
+    line_of = dict(key_lines).get
     if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
-        raise SiteError(path, front_line, "'image' has no 'image_alt'",
+        raise SiteError(path, line_of("image"), "'image' has no 'image_alt'",
                         "add `image_alt:` with a few words on what the picture shows")
+    wordless = next((tag for tag in getattr(meta, "tags", ()) if not slugify(tag)), None)
+    if wordless is not None:
+        raise SiteError(path, line_of("tags"), f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
+                        "use a word or two for each tag, like law or footage")
     if kind == "quote" and not body.strip():
         raise SiteError(path, body_line, "the quote is empty", "write the words of the quote under the closing '---'")
-    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings))
+    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings), key_lines)
 
 
-def _read_bytes(root: Path, file: Path, path: str) -> bytes:
-    if file.is_symlink():
+def read_source(root: Path, file: Path, path: str) -> bytes:
+    """The bytes of a file in content/, refusing links that lead out of the site folder (or nowhere)."""
+    if os.path.islink(file) or os.path.islink(file.parent):  # only links need the (slow) full resolve
         try:
             target = file.resolve(strict=True)
         except (OSError, RuntimeError):
             raise SiteError(path, None, "this link points to a file that does not exist, or to itself",
                             "replace the link with the real file") from None
-        if not target.is_relative_to(root.resolve()):
+        if not target.is_relative_to(root.resolve()):  # a linked file, or a file in a linked folder
             raise SiteError(path, None, "this link points outside the site folder",
                             "copy the file into content/ instead of linking to it")
     try:
         raw = file.read_bytes()
     except IsADirectoryError:
-        raise SiteError(path, None, "this is a folder, not a Markdown file", "rename it so it does not end in .md") from None
+        raise SiteError(path, None, "this is a folder, not a file",
+                        f"rename it so it does not end in {Path(path).suffix}") from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
                         "split it into several articles")
     return raw
 
 
-def _decode(raw: bytes, path: str) -> str:
+def decode_text(raw: bytes, path: str) -> str:
+    """A source file's text: UTF-8 (with or without a BOM), any line endings made '\\n'."""
     if b"\0" in raw:
-        raise SiteError(path, raw[:raw.index(b"\0")].count(b"\n") + 1, "this is not a text file",
-                        "only Markdown text files belong in content/; put pictures in content/images/")
+        raise SiteError(path, None, "this is not a text file",
+                        "only text files belong in content/; put pictures in static/")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -193,12 +236,13 @@ def _decode(raw: bytes, path: str) -> str:
 def _checked_slug(path: str) -> str:
     name = path.rsplit("/", 1)[-1]
     stem = name[:-3]
-    if not SLUG.fullmatch(stem):
+    if not (name.endswith(".md") and SLUG.fullmatch(stem)):
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
                         f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
     return stem
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     import unicodedata
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -1,9 +1,7 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
-from typing import Callable
-
-from .render import Output, Renderer
+from .render import Output, Renderer, SiteFile
 
 # A strict policy the pages are built to work under: no inline script or style, nothing
 # from another host (issue: secure by default). JSON-LD blocks are data, not script.
@@ -20,18 +18,28 @@ SECURITY_HEADERS = {
 }
 
 
-def site_files(renderer: Renderer) -> dict[str, Callable[[], Output]]:
-    """The site-wide files, each as a function that renders it (cheap enough to redo every build)."""
+def site_files(renderer: Renderer) -> list[SiteFile]:
+    """The site-wide files, with what each shows (for its key) and how to make it."""
     site = renderer.site
-    return {
-        "feed.xml": lambda: Output("feed.xml", renderer._template(
-            "feed.xml", articles=site.articles[:site.config.feed_size], updated=_feed_updated(site)).encode()),
-        "sitemap.xml": lambda: Output("sitemap.xml", renderer._template(
-            "sitemap.xml", entries=sitemap_entries(renderer)).encode()),
-        "robots.txt": lambda: Output("robots.txt", (
-            f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n").encode()),
-        "_headers": lambda: Output("_headers", headers_file(site.config.base_path).encode()),
-    }
+    feed_articles = site.articles[:site.config.feed_size]
+    updated = _feed_updated(site)
+    entries = sitemap_entries(site)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
+    headers = headers_file(site.config.base_path)
+    return [
+        SiteFile("feed.xml", "feed.xml", (updated, tuple((a.path, a.digest) for a in feed_articles)),
+                 lambda: _from_template(renderer, "feed.xml", articles=feed_articles, updated=updated)),
+        SiteFile("sitemap.xml", "sitemap.xml", tuple(entries),
+                 lambda: _from_template(renderer, "sitemap.xml", entries=entries)),
+        SiteFile("robots.txt", "", (robots,), lambda: Output("robots.txt", robots.encode())),
+        SiteFile("_headers", "", (headers,), lambda: Output("_headers", headers.encode())),
+    ]
+
+
+def _from_template(renderer: Renderer, template: str, **context) -> Output:
+    renderer.used.clear()
+    data = renderer._template(template, **context).encode()
+    return Output(template, data, "other file", tuple(sorted(renderer.used)))
 
 
 def _feed_updated(site) -> str:
@@ -39,17 +47,16 @@ def _feed_updated(site) -> str:
     return (max(dates) if dates else site.today).isoformat() + "T00:00:00Z"
 
 
-def sitemap_entries(renderer: Renderer) -> list[tuple[str, str]]:
-    """(absolute URL, last modified date or '') for every public page, sorted by URL."""
-    site = renderer.site
-    entries = {renderer.absolute_url(d.url): _lastmod(d) for d in site.documents}
+def sitemap_entries(site) -> list[tuple[str, str]]:
+    """(site-relative URL, last modified date or '') for every public page, sorted by URL."""
+    entries = {d.url: _lastmod(d) for d in site.documents}
     size = site.config.articles_per_page
     for url, count in [("articles/", len(site.articles))] + [(t.url, len(t.articles)) for t in site.tags]:
-        entries[renderer.absolute_url(url)] = ""
+        entries[url] = ""
         for number in range(2, -(-count // size) + 1):
-            entries[renderer.absolute_url(f"{url}page/{number}/")] = ""
-    entries[renderer.absolute_url("tags/")] = ""
-    entries[renderer.absolute_url("quotes/")] = ""
+            entries[f"{url}page/{number}/"] = ""
+    entries["tags/"] = ""
+    entries["quotes/"] = ""
     return sorted(entries.items())
 
 

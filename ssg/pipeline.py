@@ -81,8 +81,10 @@ def build(options: BuildOptions) -> BuildReport:
     previous = state.outputs if output_matches(out, state) else {}
     jobs = plan(renderer, site_files(renderer), previous)
     written, changed = publish(renderer, jobs, previous, out, options.jobs or os.cpu_count() or 1)
-    cache.save(BuildState(cache.fingerprint, str(out), build_id(written),
-                          {d.path: d for d in site.documents}, written))
+    documents = {d.path: d for d in site.documents}
+    if written != previous or documents.keys() != state.documents.keys() or any(
+            state.documents[path].digest != document.digest for path, document in documents.items()):
+        cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written))
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
@@ -119,16 +121,17 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
 
 def _stale(job: Job, previous: dict[str, Written]) -> bool:
     before = previous.get(job.path)
-    return job.key is None or before is None or before.key != job.key
+    return before is None or before.key != job.key
 
 
 def output_matches(out: Path, state: BuildState) -> bool:
     """True if the output folder holds exactly what the cache says the last build wrote."""
     if not state.outputs or marker_build_id(out) != state.build_id:
         return False
+    folder = str(out)
     for path, entry in state.outputs.items():
         try:
-            stat = os.stat(out / path)
+            stat = os.stat(os.path.join(folder, path))
         except OSError:
             return False
         if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:

@@ -209,8 +209,11 @@ class Renderer:
 
     # --- what each output depends on --------------------------------------------------
     @functools.lru_cache(maxsize=None)  # noqa: B019 (one Renderer per build; the site does not change)
-    def dependency_state(self, dependency: str) -> object:
-        """The current value of something an output read, as recorded in Output.deps."""
+    def dependency_state(self, dependency: str) -> str:
+        """A hash of the current value of something an output read, as recorded in Output.deps."""
+        return digest_of(dependency, self._dependency_value(dependency))
+
+    def _dependency_value(self, dependency: str) -> object:
         kind, _, name = dependency.partition(":")
         if kind == "site":
             return repr(getattr(self.site.config, name, None))
@@ -353,11 +356,20 @@ class TemplateDigests:
 
 
 @dataclass(frozen=True)
+class SiteFile:
+    """A site-wide file (feed, sitemap...): its path, template ("" for none), what it shows, how to make it."""
+    path: str
+    template: str
+    inputs: tuple
+    make: Callable[[], Output]
+
+
+@dataclass(frozen=True)
 class Job:
     """One output file to produce, with a key that changes whenever its content could."""
     path: str
     kind: str
-    key: str | None                               # None: always produce it (cheap site-wide files)
+    key: str
     document: Document | None = None              # documents are rendered in worker processes
     make: Callable[[], Output] | None = None      # everything else, in this process
     template: str = ""                            # with `inputs`, what the key is made of,
@@ -366,12 +378,11 @@ class Job:
     def key_after(self, renderer: Renderer, output: Output) -> str:
         """The key to remember, now that we know what the output read while it was rendered."""
         if not self.template:
-            return self.key or ""
+            return self.key
         return renderer.key(self.template, self.inputs, output.deps)
 
 
-def plan(renderer: Renderer, site_files: dict[str, Callable[[], Output]],
-         previous: dict[str, Any]) -> list[Job]:
+def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
     """Every output of the site as a Job. `previous` maps output paths to what the last build wrote."""
     def deps(path: str) -> tuple[str, ...]:
         return previous[path].deps if path in previous else ()
@@ -388,7 +399,9 @@ def plan(renderer: Renderer, site_files: dict[str, Callable[[], Output]],
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
-    jobs += [Job(path, "other file", None, make=make) for path, make in site_files.items()]
+    for file in site_files:
+        key = renderer.key(file.template, file.inputs, deps(file.path)) if file.template else digest_of(file.inputs)
+        jobs.append(Job(file.path, "other file", key, make=file.make, template=file.template, inputs=file.inputs))
     return jobs
 
 
