@@ -77,9 +77,10 @@ class PreviewProcess:
         with self._printed:
             self._printed.notify_all()
 
-    def wait_for(self, matches: Callable[[str], bool], after: int = 0, what: str = "the line expected") -> str:
-        """The first printed line from index `after` on that `matches`; fails after WAIT_SECONDS."""
-        deadline = time.monotonic() + WAIT_SECONDS
+    def wait_for(self, matches: Callable[[str], bool], after: int = 0, what: str = "the line expected",
+                 timeout: float = WAIT_SECONDS) -> str:
+        """The first printed line from index `after` on that `matches`; fails after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
         with self._printed:
             while True:
                 found = [line for line in self.lines[after:] if matches(line)]
@@ -90,8 +91,8 @@ class PreviewProcess:
                     raise AssertionError(f"the server never printed {what}; it printed:\n" + "\n".join(self.lines))
                 self._printed.wait(min(left, 0.5))
 
-    def wait_until_serving(self) -> "PreviewProcess":
-        self.wait_for(lambda line: line.startswith("Serving "), what="its address")
+    def wait_until_serving(self, timeout: float = WAIT_SECONDS) -> "PreviewProcess":
+        self.wait_for(lambda line: line.startswith("Serving "), what="its address", timeout=timeout)
         return self
 
     def mark(self) -> int:
@@ -99,9 +100,9 @@ class PreviewProcess:
         with self._printed:
             return len(self.lines)
 
-    def wait_for_build(self, after: int) -> str:
+    def wait_for_build(self, after: int, timeout: float = WAIT_SECONDS) -> str:
         """The line that ends the first build after `after`: its summary, or its error."""
-        return self.wait_for(ends_a_build, after, "the end of a build")
+        return self.wait_for(ends_a_build, after, "the end of a build", timeout)
 
     def builds(self, after: int = 0) -> list[str]:
         with self._printed:
