@@ -50,9 +50,14 @@ def measure(command: list[str], cwd: Path | None = None, env: dict | None = None
                                    stdin=subprocess.DEVNULL)
         sampler = TreeSampler(process.pid)
         sampler.start()
-        _, wait_status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        sampler.stop()
+        try:
+            _, wait_status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # Ctrl-C: leave nothing running behind us
+            process.kill()
+            raise
+        finally:
+            seconds = time.perf_counter() - started
+            sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(wait_status)  # we reaped it, not Popen
         log.seek(0)
         output = log.read().decode(errors="replace")

@@ -380,19 +380,20 @@ def main(argv: list[str] | None = None) -> int:
     args.peer_runs = min(args.peer_runs or args.runs, args.runs)
     temporary = args.work is None
     args.work = Path(tempfile.mkdtemp(prefix="ssg-bench-")) if temporary else args.work.resolve()
+    all_results: list[SizeResults] = []
     try:
         args.measured = copy_project(args.work / "code", args.working_tree)
-        all_results = [benchmark_size(pages, args) for pages in args.pages]
+        for pages in args.pages:
+            all_results.append(benchmark_size(pages, args))
+            if args.save:  # after each size, so that a long run stopped later still leaves its tables
+                args.save.write_text(report(all_results, args), encoding="utf-8")
     except CommandFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
     finally:
         if temporary:
             shutil.rmtree(args.work, ignore_errors=True)
-    text = report(all_results, args)
-    print(text)
-    if args.save:
-        args.save.write_text(text, encoding="utf-8")
+    print(report(all_results, args))
     return 0
 
 
