@@ -345,8 +345,8 @@ class TemplateDigests:
     def digest(self, name: str, visiting: frozenset[str] = frozenset()) -> str:
         if name in self.known:
             return self.known[name]
-        source = self.env.loader.get_source(self.env, name)[0]
-        references = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        source, filename, _ = self.env.loader.get_source(self.env, name)
+        references = set(jinja2.meta.find_referenced_templates(self.env.parse(source, name, filename)))
         if None in references or name in visiting:  # a name computed at render time, or a loop
             parts = [self.env.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
         else:
