@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import difflib
 import functools
+import math
 import re
 import types
 import typing
@@ -41,14 +42,23 @@ class _Problem(Exception):
 
 
 class _Loader(yaml.CSafeLoader):
-    """libyaml's fast parser with mappings that keep line numbers and refuse duplicate keys."""
+    """libyaml's fast parser with mappings that keep line numbers and refuse duplicate keys.
+
+    `first_line` is the line of the file the YAML text starts on, so every line number
+    it gives (keys, problems) is a line of the file, as an editor counts them.
+    """
+
+    first_line = 1
+
+    def line_of_node(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
 
     def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
         self.flatten_mapping(node)
-        mapping = LineDict(node.start_mark.line + 1)
+        mapping = LineDict(self.line_of_node(node))
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
+            line = self.line_of_node(key_node)
             if not isinstance(key, typing.Hashable) or isinstance(key, (list, dict)):
                 raise _Problem(line, "a key must be a plain word", "write keys like `title:`")
             if key in mapping:
@@ -62,40 +72,58 @@ class _Loader(yaml.CSafeLoader):
         try:
             return self.construct_yaml_timestamp(node)
         except ValueError:
-            raise _Problem(node.start_mark.line + 1, f"'{node.value}' is not a real date",
+            raise _Problem(self.line_of_node(node), f"'{node.value}' is not a real date",
                            "write dates as YYYY-MM-DD, for example 2018-12-04") from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
 
+# (words in libyaml's message, hint). The first that matches gives the hint.
 _YAML_HINTS = [
-    ("'\\t'", "indent with spaces, not tabs"),
-    ("mapping values are not allowed", "put quotes around a value that contains ': ', for example title: \"Help: a guide\""),
+    ("mapping values are not allowed", "put quotes around a value that contains ': ', for example "
+                                       "title: \"Help: a guide\", and check this line's indentation"),
     ("expected <block end>", "check the indentation of this line and the one before it"),
     ("found undefined alias", "a value starting with * must be in quotes"),
-    ("found character '@'", "a value starting with @ or ` must be in quotes"),
-    ("found character '`'", "a value starting with @ or ` must be in quotes"),
+    ("cannot start any token", "a value starting with @ or ` must be in quotes"),
+    ("could not determine a constructor", "remove the '!!' tag: values here are plain text, numbers, dates or lists"),
     ("while scanning a quoted scalar", "a quoted value is missing its closing quote"),
+    ("while parsing a flow", "a list in [ ] or a group in { } is missing its closing bracket"),
 ]
+# Problems whose cause is where something was opened, not where the parser gave up.
+_REPORTED_WHERE_OPENED = ("while scanning a quoted scalar", "while parsing a flow")
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
     """Parse YAML text that starts on `first_line` of `path`; errors name the real line."""
+    loader = _Loader(text)
+    loader.first_line = first_line
     try:
-        return yaml.load(text, Loader=_Loader)
+        return loader.get_single_data()
     except _Problem as problem:
-        raise SiteError(path, first_line - 1 + problem.line, problem.message, problem.hint) from None
+        raise SiteError(path, problem.line, problem.message, problem.hint) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + mark.line if mark else first_line
-        problem = error.problem or error.context or "it could not be read"
+        raise _yaml_error(error, text, path, first_line) from None
+    except yaml.reader.ReaderError as error:  # control characters and the like
+        line = first_line + text[:error.position].count("\n")
+        raise SiteError(path, line, f"this is not valid YAML: it holds an invisible control character "
+                        f"(#x{error.character:X})", "remove any unusual or invisible characters from this line") from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> SiteError:
+    opened = error.context and error.context.startswith(_REPORTED_WHERE_OPENED)
+    mark = (error.context_mark if opened else error.problem_mark) or error.context_mark or error.problem_mark
+    lines = text.split("\n")
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if line_text[:len(line_text) - len(line_text.lstrip())].count("\t"):
+        hint = "indent with spaces, not tabs"
+    else:
         hint = next((h for needle, h in _YAML_HINTS if needle in str(error)),
                     "check this line: every setting is `key: value` and text with a colon needs quotes")
-        raise SiteError(path, line, f"this is not valid YAML: {problem}", hint) from None
-    except yaml.YAMLError as error:  # reader errors: control characters and the like
-        raise SiteError(path, first_line, f"this is not valid YAML: {error}",
-                        "remove any unusual or invisible characters from this text") from None
+    problem = error.problem or error.context or "it could not be read"
+    return SiteError(path, first_line + mark.line if mark else first_line, f"this is not valid YAML: {problem}", hint)
 
 
 def field_doc(field: dataclasses.Field) -> str:
@@ -108,7 +136,9 @@ def describe_type(kind: Any) -> str:
         return "text"
     if kind is bool:
         return "true or false"
-    if kind in (int, float):
+    if kind is int:
+        return "a whole number"
+    if kind is float:
         return "a number"
     if kind is datetime.date:
         return "a date like 2018-12-04"
@@ -116,36 +146,41 @@ def describe_type(kind: Any) -> str:
         return "a group of settings (" + ", ".join(f.name for f in dataclasses.fields(kind)) + ")"
     args = [a for a in typing.get_args(kind) if a is not type(None)]
     if typing.get_origin(kind) is tuple:
-        return f"a list of {describe_type(args[0])}" + ("" if dataclasses.is_dataclass(args[0]) else "s")
+        item = describe_type(args[0]).removeprefix("a ")
+        return "a list of " + (item.replace("group of", "groups of") if dataclasses.is_dataclass(args[0])
+                               else {"text": "texts", "date like 2018-12-04": "dates"}.get(item, item + "s"))
     return " or ".join(describe_type(a) for a in args)
 
 
 def build_dataclass(cls: type, data: Any, path: str, line: int, *,
-                    warnings: list[SiteError] | None = None, what: str = "front matter") -> Any:
+                    warnings: list[SiteError] | None = None, what: str = "the front matter") -> Any:
     """Check `data` against dataclass `cls` and build it.
 
     Unknown keys raise, unless `warnings` is a list: then they are added to it instead.
+    `what` names the block in messages: "the front matter", "site.yaml", "the chart".
     """
     if not isinstance(data, dict):
-        raise SiteError(path, line, f"the {what} should be a set of `key: value` lines, not {_a_kind(data)}",
+        raise SiteError(path, line, f"{what} should be a set of `key: value` lines, not {_show(data)}",
                         "write one setting per line, like `title: My title`")
     data_line = getattr(data, "line_of", lambda key: line)
     fields, hints = _schema(cls)
     for key in data:
-        if key not in fields:
+        if key not in fields or fields[key].metadata.get("internal"):
             close = difflib.get_close_matches(str(key), fields, n=1)
-            problem = SiteError(path, data_line(key), f"unknown key '{key}' in the {what}",
+            problem = SiteError(path, data_line(key), f"unknown key '{key}' in {what}",
                                 (f"did you mean '{close[0]}'? " if close else "")
-                                + "valid keys are: " + ", ".join(fields))
+                                + "valid keys are: " + ", ".join(n for n, f in fields.items() if not f.metadata.get("internal")))
             if warnings is None:
                 raise problem
             warnings.append(problem)
     values = {}
     for name, field in fields.items():
-        if name not in data or data[name] is None:
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-                where = data_line(name) if name in data else getattr(data, "line", line)
-                raise SiteError(path, where, f"'{name}' is missing from the {what}",
+        if name not in data or data[name] is None or field.metadata.get("internal"):
+            required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+            if required and name in data:
+                raise _empty(field, path, data_line(name))
+            if required:
+                raise SiteError(path, getattr(data, "line", line), f"'{name}' is missing from {what}",
                                 f"add a line like `{name}: ...` ({field_doc(field) or describe_type(hints[name])})")
             continue
         values[name] = _convert(data[name], hints[name], field, path, data_line(name), warnings)
@@ -158,14 +193,9 @@ def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
     return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
-def _a_kind(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a single line of text"
-    return f"a {type(value).__name__}"
+def _empty(field: dataclasses.Field, path: str, line: int) -> SiteError:
+    return SiteError(path, line, f"'{field.name}' is empty",
+                     f"write the {field.name} after '{field.name}:'" + (f" ({field_doc(field)})" if field_doc(field) else ""))
 
 
 def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: int,
@@ -185,13 +215,18 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
         raise wrong
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
-        items = value if isinstance(value, list) else [value] if item_kind is str else None
+        items = value if isinstance(value, list) else [value] if item_kind is str and _is_scalar(value) else None
         if items is None:
             raise wrong
+        if not dataclasses.is_dataclass(item_kind):
+            odd = next((item for item in items if not _is_scalar(item)), None)
+            if odd is not None:
+                raise SiteError(path, line, f"'{name}' should be {describe_type(kind)}, but one item is {_show(odd)}",
+                                wrong.hint)
         return tuple(_convert(item, item_kind, field, path, getattr(item, "line", line), warnings)
                      for item in items)
     if dataclasses.is_dataclass(kind):
-        return build_dataclass(kind, value, path, line, warnings=warnings, what=f"'{name}' settings")
+        return build_dataclass(kind, value, path, line, warnings=warnings, what=f"the '{name}' settings")
     if kind is datetime.date:
         if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
             raise SiteError(path, line, f"'{name}' should be a date like 2018-12-04, not {_show(value)}",
@@ -202,8 +237,12 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
             raise wrong
         return value
     if kind in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or (kind is int and not isinstance(value, int))):
             raise wrong
+        minimum = field.metadata.get("minimum")
+        if minimum is not None and value < minimum:
+            raise SiteError(path, line, f"'{name}' should be at least {minimum}, not {_show(value)}", wrong.hint)
         return kind(value)
     if kind is str:
         if isinstance(value, (dict, list)) or isinstance(value, bool):
@@ -214,7 +253,7 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
             raise SiteError(path, line, f"'{name}' is {len(text):,} characters long; the limit is {limit:,}",
                             f"shorten '{name}'")
         if not text and field.metadata.get("required_text", True):
-            raise SiteError(path, line, f"'{name}' is empty", f"write the {name} after '{name}:'")
+            raise _empty(field, path, line)
         pattern = field.metadata.get("pattern")
         if pattern and not re.fullmatch(pattern[0], text):
             raise SiteError(path, line, f"'{name}' {pattern[1]}, not {_show(value)}", field_doc(field))
@@ -229,5 +268,39 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, datetime.date):
-        return f"'{value.isoformat()}'"
-    return _a_kind(value) if isinstance(value, (list, dict)) else f"'{value}'"
+        return f"'{value}'"
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of settings"
+    return f"'{value}'"
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (list, dict))
+
+
+def reference_table(cls: type, prefix: str = "") -> str:
+    """A Markdown table of a dataclass's keys: name, type, default, what it is for (README reference)."""
+    fields, hints = _schema(cls)
+    rows = ["| key | value | default | what it is for |", "|---|---|---|---|"]
+    nested = []
+    for name, field in fields.items():
+        if not field_doc(field):  # set by the generator, not by editors
+            continue
+        if field.default is not dataclasses.MISSING:
+            default = "" if field.default in ("", None, ()) else f"`{field.default}`"
+        else:
+            default = "(a group)" if field.default_factory is not dataclasses.MISSING else "**required**"
+        rows.append(f"| `{prefix}{name}` | {describe_type(hints[name])} | {default} | {field_doc(field)} |")
+        is_list = typing.get_origin(hints[name]) is tuple
+        inner = typing.get_args(hints[name])[0] if is_list else hints[name]
+        if dataclasses.is_dataclass(inner):
+            nested.append((f"{prefix}{name}", inner, is_list))
+    tables = ["\n".join(rows)]
+    for name, inner, is_list in nested:
+        heading = f"Each entry of `{name}`:" if is_list else f"The settings inside `{name}`:"
+        tables.append(heading + "\n\n" + reference_table(inner, f"{name}."))
+    return "\n\n".join(tables)
