@@ -249,16 +249,22 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
+FENCE = re.compile(r"^(?:---|\.\.\.)[ \t\f\v]*$", re.M)  # a line that closes the front matter
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, int, str, int]:
     """Split '---' front matter from the body: (yaml, its first line, body, its first line)."""
     if not text.strip():
         raise SiteError(path, 1, "the file is empty", "start it with front matter between two '---' lines")
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    first_line, newline, rest = text.partition("\n")
+    if first_line.rstrip() != "---":
         raise SiteError(path, 1, "the file does not start with front matter",
                         "make the first line '---', then the settings (title: ...), then another '---'")
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1:number - 1]), 2, "\n".join(lines[number:]), number + 1
+    closing = FENCE.search(rest)
+    if closing:
+        front = rest[:closing.start()].removesuffix("\n")
+        body = rest[closing.end() + 1:]
+        body_line = rest.count("\n", 0, closing.start()) + 3
+        return front, 2, body, body_line
     raise SiteError(path, 1, "the front matter has no closing '---'",
                     "add a line with just '---' after the last setting, before the text starts")
