@@ -97,9 +97,10 @@ def copy_project(code: Path, working_tree: bool) -> str:
     commit = _git("rev-parse", "--short", "HEAD")
     if working_tree:
         for name in CODE:
-            copy = shutil.copytree if (PROJECT / name).is_dir() else shutil.copy2
-            copy(PROJECT / name, code / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
-                                                 if (PROJECT / name).is_dir() else {}))
+            if (PROJECT / name).is_dir():
+                shutil.copytree(PROJECT / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(PROJECT / name, code / name)
         changed = _git("status", "--porcelain", "--untracked-files=no", "--", *CODE)
         return f"the working tree at {commit}" + (" with uncommitted changes" if changed else "")
     archive = subprocess.run(["git", "archive", "HEAD", *CODE], cwd=PROJECT, capture_output=True, check=True).stdout
@@ -231,7 +232,8 @@ def benchmark_size(pages: int, args: argparse.Namespace) -> SizeResults:
                 series = results.peers[peer_site.name]
                 progress(f"  {peer_site.name}: cold {series['cold'].runs[-1].seconds:.2f} s, "
                          f"edit {series['edit'].runs[-1].seconds:.2f} s")
-        measure_floors(code, site, args.work, results)
+        if round_number <= args.floor_runs:
+            measure_floors(code, site, args.work, results)
     return results
 
 
@@ -349,8 +351,9 @@ def _target(pages: int, target: str, measured: str, met: bool | None) -> list[st
 
 
 def report(all_results: list[SizeResults], args: argparse.Namespace) -> str:
-    parts = [f"Machine: {machine_description(args.measured)}.", f"Median of {args.runs} runs"
-             + (f" ({args.peer_runs} for peers)" if args.peers and args.peer_runs != args.runs else "") + ".",
+    parts = [f"Machine: {machine_description(args.measured)}.",
+             f"Median of {args.runs} runs; {args.floor_runs} for the floors"
+             + (f", {args.peer_runs} for the peers" if args.peers else "") + ".",
              "### Our build", ours_table(all_results), "### Floors", floors_table(all_results)]
     if args.peers:
         parts += ["### Peers (ratios above 1: we are faster)", peers_table(all_results)]
@@ -368,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; the median is shown (default 3)")
     parser.add_argument("--peers", action="store_true", help="also build the articles with Hugo, Eleventy, Pelican, MkDocs")
     parser.add_argument("--peer-runs", type=int, help="runs of each peer (default: --runs)")
+    parser.add_argument("--floor-runs", type=int, default=1,
+                        help="runs of each floor (default 1: each is one long loop in one process)")
     parser.add_argument("--work", type=Path, help="folder for sites and peers' environments, kept and reused "
                         "(default: a temporary folder, deleted at the end)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated articles (default 1)")
@@ -378,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or min(args.pages) < 1:
         parser.error("--runs and --pages must be at least 1")
     args.peer_runs = min(args.peer_runs or args.runs, args.runs)
+    args.floor_runs = min(args.floor_runs, args.runs)
     temporary = args.work is None
     args.work = Path(tempfile.mkdtemp(prefix="ssg-bench-")) if temporary else args.work.resolve()
     all_results: list[SizeResults] = []
