@@ -1,0 +1,156 @@
+"""Issue 3: the real campaign site, used as a person would, in Debian's Chromium.
+
+The site is built once for the module. Every page goes through axe (WCAG 2.2 A and AA) at the
+narrowest phone width, with its console errors, off-site requests, horizontal scroll and outline
+checked on the way; then the Nu Html Checker validates every page in one Java run. Screenshots of
+the home page go to tests/artifacts/ (home-phone.png, home-desktop.png) for people to look at.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import PROJECT
+from ssg.config import load_config
+from ssg.pipeline import BuildOptions, build
+
+from .conftest import ARTIFACTS
+from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+NARROWEST = {"width": 320, "height": 640}
+HOME_PAGE_BUDGET = 40 * 1024  # bytes, uncompressed: HTML, CSS, script and pictures the page loads
+FOCUS_YELLOW = "rgb(255, 221, 0)"
+
+# Problems axe does not report as WCAG failures but people still meet: one h1, no skipped heading
+# level, the landmarks, a skip link first, and no sideways scrolling.
+OUTLINE_PROBLEMS = """() => {
+  const problems = [];
+  const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1]);
+  if (levels.filter(level => level === 1).length !== 1 || levels[0] !== 1) problems.push('not one h1, first');
+  levels.forEach((level, i) => { if (i && level > levels[i - 1] + 1) problems.push('heading level skipped: ' + levels); });
+  for (const landmark of ['header', 'nav', 'main', 'footer']) {
+    if (!document.querySelector(landmark)) problems.push('no <' + landmark + '>');
+  }
+  const first = document.querySelector('a, button');
+  if (!first || first.getAttribute('href') !== '#main') problems.push('the first link is not the skip link');
+  if (document.documentElement.scrollWidth > document.documentElement.clientWidth) {
+    problems.push('scrolls sideways: ' + document.documentElement.scrollWidth + ' px wide');
+  }
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    """The real site (content/, templates/, static/, site.yaml), built once for this module."""
+    out = tmp_path_factory.mktemp("campaign") / "site"
+    build(BuildOptions(root=PROJECT, out=out))
+    return out
+
+
+def page_addresses(site) -> list[str]:
+    """The address of every HTML page of a built site, like /how-to-help/ and /404.html."""
+    return sorted("/" + path.relative_to(site).as_posix().removesuffix("index.html") for path in site.rglob("*.html"))
+
+
+def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(page, serve_dir, built_site):
+    base = serve_dir(built_site)
+    offsite = collect_offsite_requests(page, base)
+    errors = collect_console_errors(page)
+    page.set_viewport_size(NARROWEST)
+    problems = {}
+    for address in page_addresses(built_site):
+        page.goto(base + address)
+        found = [repr(v) for v in run_axe(page)] + page.evaluate(OUTLINE_PROBLEMS) + errors + offsite
+        if found:
+            problems[address] = found
+        errors.clear()
+        offsite.clear()
+    assert len(page_addresses(built_site)) > 40, "the whole site should have been checked"
+    assert problems == {}
+
+
+def test_every_page_is_valid_html(built_site):
+    assert validate_html([built_site]) == []
+
+
+def test_keyboard_reaches_the_main_content_and_the_call_to_action(page, serve_dir, built_site):
+    page.goto(serve_dir(built_site) + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to main content"
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0, "the skip link is visible when it has focus"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    call = page.locator(":focus")
+    assert call.get_attribute("href") == "tel:999" and "999" in call.inner_text()
+    assert call.evaluate("el => getComputedStyle(el).backgroundColor") == FOCUS_YELLOW, "focus is visible"
+
+
+@pytest.mark.parametrize("name, viewport", [("phone", PHONE), ("desktop", DESKTOP)])
+def test_home_page_shows_999_without_scrolling(chromium_browser, serve_dir, built_site, name, viewport):
+    """Also saves tests/artifacts/home-<name>.png: look at them after a design change."""
+    context = chromium_browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(built_site) + "/")
+        call = page.locator(".hero a[href='tel:999']")
+        box = call.bounding_box()
+        assert box and box["y"] + box["height"] <= viewport["height"], "the 999 button is above the fold"
+        assert run_axe(page) == []
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"home-{name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_home_page_weighs_at_most_40_kb(page, serve_dir, built_site):
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(serve_dir(built_site) + "/", wait_until="networkidle")
+    sizes = {re.sub(r"^https?://[^/]+", "", r.url): len(r.body()) for r in responses}
+    total = sum(sizes.values())
+    print(f"\nhome page: {total} bytes in {len(sizes)} files: {sizes}")
+    assert {address.rsplit(".", 1)[-1] for address in sizes} >= {"/", "css", "js"}, sizes
+    assert total <= HOME_PAGE_BUDGET, sizes
+
+
+def test_pages_work_the_same_without_javascript(chromium_browser, serve_dir, built_site):
+    base = serve_dir(built_site)
+    links = {}
+    for javascript in (True, False):
+        context = chromium_browser.new_context(java_script_enabled=javascript, viewport=PHONE)
+        try:
+            page = context.new_page()
+            page.goto(base + "/")
+            assert page.locator(".hero a[href='tel:999']").is_visible()
+            links[javascript] = page.eval_on_selector_all("main a", "links => links.map(a => a.href)")
+            assert page.locator(".copy-link").is_visible() is javascript, "the copy button needs a script"
+        finally:
+            context.close()
+    assert links[True] == links[False]
+
+
+def test_poster_prints_on_one_a4_page_with_the_numbers_and_the_short_address(page, serve_dir, built_site):
+    config = load_config(PROJECT)
+    page.goto(serve_dir(built_site) + "/poster/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible() and not page.locator(".site-footer").is_visible()
+    poster = page.locator(".poster").inner_text()
+    assert config.short_url in poster
+    assert all(contact.number in poster for contact in config.contacts)
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, "the poster needs more than one A4 sheet"
+
+
+def test_printed_pages_keep_the_content_and_drop_the_menus(page, serve_dir, built_site):
+    page.goto(serve_dir(built_site) + "/how-to-help/")
+    page.emulate_media(media="print")
+    assert page.locator("main h1").is_visible() and page.locator(".sources").is_visible()
+    for hidden in (".site-nav", ".share", ".emergency-strip", ".skip-link"):
+        assert not page.locator(hidden).is_visible(), hidden
