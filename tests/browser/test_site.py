@@ -149,8 +149,10 @@ def test_poster_prints_on_one_a4_page_with_the_numbers_and_the_short_address(pag
 
 
 def test_printed_pages_keep_the_content_and_drop_the_menus(page, serve_dir, built_site):
-    page.goto(serve_dir(built_site) + "/how-to-help/")
+    page.goto(serve_dir(built_site) + "/facts-and-figures/")
+    assert not page.locator(".chart-data table").first.is_visible(), "on screen the table is folded away"
     page.emulate_media(media="print")
-    assert page.locator("main h1").is_visible() and page.locator(".sources").is_visible()
+    for shown in ("main h1", ".sources", ".chart-data table"):
+        assert page.locator(shown).first.is_visible(), shown
     for hidden in (".site-nav", ".share", ".emergency-strip", ".skip-link"):
         assert not page.locator(hidden).is_visible(), hidden
