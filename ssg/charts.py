@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import doc
-from .content import CONTENT_DIR, SLUG, Source
+from .content import CHARTS_DIR, CONTENT_DIR, SLUG, Source, decode_text, read_source, visible_names
 from .errors import SiteError
 from .schema import build_dataclass, load_yaml
 
@@ -31,8 +30,10 @@ class Chart:
     source: Source = field(metadata=doc("where the figures come from"))
     bars: tuple[Bar, ...] = field(metadata=doc("the bars, in order: label and value"))
     note: str = field(default="", metadata=doc("a caveat shown under the chart", required_text=False))
-    id: str = ""       # the file name without .yaml; set by load_charts, not by editors
-    digest: str = ""   # hash of the file, for the build cache
+    # Set by load_charts, not by editors ("internal": not a key of the file).
+    id: str = field(default="", metadata={"internal": True})       # the file name without .yaml
+    digest: str = field(default="", metadata={"internal": True})   # hash of the file, for the build cache
+    path: str = field(default="", metadata={"internal": True})     # content/charts/<id>.yaml, for messages
 
     def layout(self) -> dict:
         """Geometry for templates/partials/chart.html: a horizontal bar per value."""
@@ -47,30 +48,33 @@ class Chart:
 
 
 def load_charts(root: Path) -> dict[str, Chart]:
-    folder = root / CONTENT_DIR / "charts"
-    charts = {}
-    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
-        if not name.endswith((".yaml", ".yml")):
-            continue
-        path = f"{CONTENT_DIR}/charts/{name}"
-        chart_id = name.rsplit(".", 1)[0]
+    folder = root / CONTENT_DIR / CHARTS_DIR
+    charts: dict[str, Chart] = {}
+    for name in visible_names(folder):
+        path = f"{CONTENT_DIR}/{CHARTS_DIR}/{name}"
+        chart_id, dot, extension = name.rpartition(".")
+        if not dot or extension not in ("yaml", "yml"):
+            raise SiteError(path, None, f"only charts (.yaml files) belong in {CONTENT_DIR}/{CHARTS_DIR}/",
+                            "put pictures and other files in static/")
         if not SLUG.fullmatch(chart_id):
             raise SiteError(path, None, f"the file name '{name}' is not a usable chart id",
                             "use lower-case letters, digits and hyphens, like assaults-england-wales.yaml")
-        raw = (folder / name).read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SiteError(path, None, "this file is not UTF-8 text", "save it as UTF-8") from None
-        data = load_yaml(text, path)
-        if isinstance(data, dict) and ({"id", "digest"} & set(data)):
-            raise SiteError(path, data.line_of("id" if "id" in data else "digest"), "'id' and 'digest' are set by the "
-                            "generator, not in the file", "remove that line; the chart's id is its file name")
-        chart = build_dataclass(Chart, data, path, 1, what="chart")
-        if not chart.bars:
-            raise SiteError(path, 1, "the chart has no bars", "add a `bars:` list with label and value")
-        if any(bar.value < 0 for bar in chart.bars):
-            raise SiteError(path, 1, "a bar has a negative value", "bar charts here show counts and percentages only")
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        charts[chart_id] = dataclasses.replace(chart, id=chart_id, digest=digest)
+        if chart_id in charts:
+            raise SiteError(path, None, f"another chart already has the id '{chart_id}' ({charts[chart_id].path})",
+                            "rename one of them, or delete the one you do not need")
+        charts[chart_id] = _read_chart(root, folder / name, path, chart_id)
     return charts
+
+
+def _read_chart(root: Path, file: Path, path: str, chart_id: str) -> Chart:
+    raw = read_source(root, file, path)
+    data = load_yaml(decode_text(raw, path), path)
+    chart = build_dataclass(Chart, data, path, 1, what="the chart")
+    if not chart.bars:
+        raise SiteError(path, data.line_of("bars"), "the chart has no bars", "add a `bars:` list with label and value")
+    negative = next((index for index, bar in enumerate(chart.bars) if bar.value < 0), None)
+    if negative is not None:
+        raise SiteError(path, data["bars"][negative].line_of("value"), "a bar has a negative value",
+                        "bar charts here show counts and percentages only")
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return dataclasses.replace(chart, id=chart_id, digest=digest, path=path)

@@ -7,6 +7,7 @@ with the list of valid ones.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,7 +48,7 @@ class Readability:
     """Plain-English targets, checked by `build.py check`."""
     max_grade: float = field(default=7.5, metadata=doc(
         "highest Flesch-Kincaid grade a page may have (grade 5 to 6 is a reading age of 9 to 11)"))
-    max_sentence_words: int = field(default=25, metadata=doc("longest sentence allowed, in words"))
+    max_sentence_words: int = field(default=25, metadata=doc("longest sentence allowed, in words", minimum=1))
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Deploy:
     path: str = field(default="", metadata=doc(
         "for directory: the folder to copy the site into, like /mnt/share/site", required_text=False))
     max_deletes: int = field(default=50, metadata=doc(
-        "ask before a deploy deletes more files than this from the published site"))
+        "ask before a deploy deletes more files than this from the published site", minimum=0))
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ class Config:
                                                                  "should be a language code like en-GB")))
     publisher: str = field(default="", metadata=doc("who publishes the site", required_text=False))
     short_url: str = field(default="", metadata=doc("a short address to print on posters", required_text=False))
-    articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows"))
-    feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds"))
+    articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows", minimum=1))
+    feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds", minimum=1))
     readability: Readability = field(default_factory=Readability, metadata=doc("plain-English targets"))
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
@@ -99,14 +100,17 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SiteError(CONFIG_FILE, None, "site.yaml is missing",
+        raise SiteError(CONFIG_FILE, None, "this file is missing",
                         f"create {CONFIG_FILE} in {root} with at least title, description and base_url") from None
+    except IsADirectoryError:
+        raise SiteError(CONFIG_FILE, None, "this is a folder, not a file",
+                        f"replace it with the file {CONFIG_FILE} (see README.md)") from None
     except UnicodeDecodeError as error:
         raise SiteError(CONFIG_FILE, _line_of_byte(path, error.start), "site.yaml is not UTF-8 text",
                         "save the file as UTF-8 in your editor") from None
     data = load_yaml(text, CONFIG_FILE)
     if data is None:
-        raise SiteError(CONFIG_FILE, 1, "site.yaml is empty",
+        raise SiteError(CONFIG_FILE, 1, "the file is empty",
                         "add at least title, description and base_url (see README.md)")
     config = build_dataclass(Config, data, CONFIG_FILE, 1, what="site.yaml")
     line = data.line_of("base_url")
@@ -117,11 +121,14 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
 
 def _checked_base_url(url: str, line: int | None) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    hint = "write it like https://example.org/ or https://example.org/campaign/"
+    # No spaces or control characters: the address is also written into _headers, line by line.
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
+            or re.search(r"[\s\x00-\x1f\x7f]", url)):
         if line is None:
-            raise UsageError(f"--base-url must be a full web address starting with https://, not '{url}'")
+            raise UsageError(f"--base-url must be a full web address starting with https://, not '{url}'\nhint: {hint}")
         raise SiteError(CONFIG_FILE, line, f"base_url must be a full web address starting with https://, not '{url}'",
-                        "write it like https://example.org/ or https://example.org/campaign/")
+                        hint)
     return url if url.endswith("/") else url + "/"
 
 

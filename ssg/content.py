@@ -23,7 +23,7 @@ from .schema import build_dataclass, load_yaml
 CONTENT_DIR = "content"
 CHARTS_DIR = "charts"   # content/charts/<id>.yaml, read by charts.py
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_SOURCE_BYTES = 2_000_000  # a Markdown file larger than this is not an article
+MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is not an article
 TEMPLATE_NAME = (r"[a-z0-9_-]+\.html", "should be a template file name like home.html")
 
 

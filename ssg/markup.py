@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -45,6 +46,21 @@ INLINE_TRIGGERS = {
 }
 
 
+# Python-Markdown's inline parser is quadratic or worse on some inputs: a paragraph of a few
+# thousand unclosed '[' takes minutes. So each body gets a time budget, generous next to
+# what real text needs (about 5 microseconds a character here), and is refused past it.
+BASE_SECONDS = 1.0
+SECONDS_PER_CHARACTER = 20e-6
+
+
+class _TooSlow(Exception):
+    """Raised inside Python-Markdown when a body's time budget is spent; carries the text it was on."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class MarkdownConverter:
     """One reusable Python-Markdown instance (building one costs more than converting a page)."""
 
@@ -57,21 +73,45 @@ class MarkdownConverter:
         # After normalize_whitespace (30), which would strip the stash markers, before html_block (20).
         self.md.preprocessors.register(_DirectivePreprocessor(self.md, self), "ssg_directives", 25)
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "ssg_links", 1)
+        self.md.treeprocessors.register(_AlignmentClasses(self.md), "ssg_alignment", 2)
+        self.deadline = 0.0
         for processor in self.md.treeprocessors:
             if type(processor) is InlineProcessor:
                 processor.__class__ = SkippingInlineProcessor
+            if isinstance(processor, InlineProcessor):
+                for pattern in processor.inlinePatterns:
+                    pattern.handleMatch = self._within_deadline(pattern.handleMatch)
 
     def convert(self, body: str, path: str, body_line: int) -> str:
         """HTML for a Markdown body; errors name `path` and the line in the file."""
         self.document = (path, body_line)
         self.body = body
+        self.deadline = time.monotonic() + BASE_SECONDS + SECONDS_PER_CHARACTER * len(body)
         try:
             fragment = self.md.reset().convert(body)
         except RecursionError:
             raise SiteError(path, body_line, "the text is nested too deeply to read (lists or quotes inside each other)",
                             "use fewer levels of lists and '>' quotes") from None
+        except _TooSlow as slow:
+            raise SiteError(path, body_line + _line_containing(body, _plain_start(slow.text)),
+                            "this text takes too long to convert: a paragraph has a great many [ ] * _ ` < or | "
+                            "characters", "look for stray brackets or symbols here, or split the paragraph") from None
         check_safety(fragment, body, path, body_line)
         return fragment
+
+    def _within_deadline(self, handle_match):
+        """Wrap an inline pattern's handleMatch (called for every match it tries) to stop at the deadline."""
+        def handle(*args):
+            if time.monotonic() > self.deadline:
+                raise _TooSlow(args[-1] if len(args) > 1 else "")
+            return handle_match(*args)
+        return handle
+
+
+def _plain_start(text: str) -> str:
+    """The first words of an inline text without Python-Markdown's placeholders, to find its line."""
+    pieces = [piece.strip() for piece in re.split(r"\x02[^\x03]*\x03|\n", text)]
+    return next((piece[:30] for piece in pieces if piece), "")
 
 
 def _triggers(name: str) -> tuple[str, ...] | None:
@@ -139,6 +179,17 @@ class _DirectivePreprocessor(Preprocessor):
         return result
 
 
+class _AlignmentClasses(Treeprocessor):
+    """Table column alignment as classes (site.css), not style="" attributes, which the CSP blocks."""
+
+    def run(self, root):
+        for cell in (*root.iter("th"), *root.iter("td")):
+            match = re.fullmatch(r"text-align: (left|right|center);", cell.get("style", ""))
+            if match:
+                del cell.attrib["style"]
+                cell.set("class", f"align-{match.group(1)}")
+
+
 class _LinkRewriter(Treeprocessor):
     """Make '/about/' and 'other-article.md' links work wherever the site is hosted."""
 
@@ -153,10 +204,11 @@ class _LinkRewriter(Treeprocessor):
             attribute = LINK_ATTRIBUTES.get(element.tag)
             link = element.get(attribute) if attribute else None
             if link:
-                scheme = unsafe_scheme(link)
-                if scheme:
-                    raise SiteError(path, body_line + _line_containing(self.converter.body, f"{scheme}:"),
-                                    f"the text contains a {scheme}: link, which is not allowed", SAFETY_HINT)
+                problem = _unsafe_link(element.tag, attribute, link)
+                if problem:
+                    what, needle, hint = problem
+                    raise SiteError(path, body_line + _line_containing(self.converter.body, needle),
+                                    f"the text contains {what}, which is not allowed", hint)
                 element.set(attribute, site_link(link, folder, self.converter.base_path))
 
 
@@ -178,6 +230,19 @@ def site_link(link: str, folder: str, base_path: str) -> str:
 
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}
 SAFETY_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
+STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
+              "for a class in static/site.css")
+OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
+                "save the file in static/ and link to it there")
+# Elements content may not hold: they run or load code, change where links and forms go, or
+# hold raw text that browsers and Python's parser read differently (so markup could hide in it).
+FORBIDDEN_ELEMENTS = frozenset({
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta",
+    "link", "svg", "math", "noscript", "noembed", "noframes", "xmp", "plaintext", "template", "textarea",
+    "title", "portal"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcset", "data", "poster",
+                           "background", "ping"})
+MEDIA_ELEMENTS = frozenset({"img", "video", "audio", "source", "track", "input"})
 
 
 def unsafe_scheme(link: str) -> str | None:
@@ -187,44 +252,61 @@ def unsafe_scheme(link: str) -> str | None:
     return scheme if scheme in ("javascript", "data", "vbscript") else None
 
 
+def _unsafe_link(tag: str, attribute: str, value: str) -> tuple[str, str, str] | None:
+    """(what, text to find in the source, hint) if this URL attribute is not allowed, else None."""
+    scheme = unsafe_scheme(value)
+    if scheme:
+        return f"a {scheme}: link", f"{scheme}:", SAFETY_HINT
+    if tag in MEDIA_ELEMENTS and attribute in ("src", "srcset", "poster"):
+        parts = urlsplit(value.strip())
+        if parts.netloc or parts.scheme:
+            return "a picture or media file from another website", value.strip()[:40], OFFSITE_HINT
+    return None
+
+
 class _UnsafeMarkup(HTMLParser):
-    """Finds what could run script in a reader's browser."""
+    """Finds what could run script in a reader's browser, or break under the site's security policy."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.problems: list[tuple[str, str]] = []  # (what, text to look for in the source)
+        self.problems: list[tuple[str, str, str]] = []  # (what, text to look for in the source, hint)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "object", "embed", "base", "form", "meta", "link", "style"):
-            self.problems.append((f"a <{tag}> element", f"<{tag}"))
+        if tag in FORBIDDEN_ELEMENTS:
+            self.problems.append((f"{'an' if tag[0] in 'aeiou' else 'a'} <{tag}> element", f"<{tag}", SAFETY_HINT))
         for name, value in attrs:
             if name.startswith("on"):
-                self.problems.append((f"an event handler ({name}=)", name))
-            if name in ("href", "src", "action", "formaction", "xlink:href", "srcset", "data", "poster") and value:
-                scheme = unsafe_scheme(value)
-                if scheme:
-                    self.problems.append((f"a {scheme}: link", f"{scheme}:"))
-            if tag == "iframe" and name == "src" and urlsplit(value or "").netloc:
-                self.problems.append(("an <iframe> from another website", "<iframe"))
-        if tag == "iframe" and not dict(attrs).get("src"):
-            self.problems.append(("an <iframe>", "<iframe"))
+                self.problems.append((f"an event handler ({name}=)", name, SAFETY_HINT))
+            elif name == "style":
+                self.problems.append(("a style= attribute", "style=", STYLE_HINT))
+            elif name in URL_ATTRIBUTES and value:
+                problem = _unsafe_link(tag, name, value)
+                if problem:
+                    self.problems.append(problem)
 
 
 def check_safety(html_text: str, body: str, path: str, body_line: int) -> None:
-    """Refuse raw HTML that would put script on the public site (Markdown links are checked as they are built)."""
-    if "<" not in body:
+    """Refuse HTML that would put script on the public site (Markdown links are checked as they are built).
+
+    Raw HTML needs '<' in the body; attributes added with attr_list ({: ...}) need '{'.
+    """
+    if "<" not in body and "{" not in body:
         return
     finder = _UnsafeMarkup()
-    finder.feed(html_text)
+    # Comments and <![CDATA[ are read as text, so nothing hides in them: Python's parser and
+    # browsers disagree on where some end (`<!-->`, `--!>`), and that would let markup through.
+    finder.feed(html_text.replace("<!", "< !"))
     if finder.problems:
-        what, needle = finder.problems[0]
+        what, needle, hint = finder.problems[0]
         raise SiteError(path, body_line + _line_containing(body, needle), f"the text contains {what}, which is not allowed",
-                        SAFETY_HINT)
+                        hint)
 
 
 def _line_containing(body: str, needle: str) -> int:
+    """The 0-based line of `body` holding `needle`, ignoring case, spaces and character references."""
     lowered = needle.lower()
     for number, line in enumerate(body.split("\n")):
-        if lowered in re.sub(r"\s", "", line.lower()) or lowered in line.lower():
+        line = line.lower()
+        if lowered in line or lowered in re.sub(r"\s", "", html.unescape(line)):
             return number
     return 0

@@ -9,13 +9,17 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import ASSET_PREFIX
 from .charts import Chart, load_charts
 from .config import Config
 from .content import Document, find_sources, read_document, slugify
 from .errors import SiteError
 
-# Output paths the generator itself writes; a page may not take them.
-GENERATED = ("articles/", "quotes/", "tags/", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers")
+# Output paths the generator itself writes; a page may not take them. (A page at /assets/
+# would also get the year-long cache lifetime _headers gives fingerprinted files.)
+GENERATED = ("articles/", "quotes/", "tags/", ASSET_PREFIX, "404.html", "feed.xml", "sitemap.xml", "robots.txt",
+             "_headers")
+TEMPLATES_DIR = "templates"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
                 tags=_tags(articles), charts=load_charts(root), left_out=left_out,
                 warnings=tuple(w for d in documents for w in d.warnings))
     _refuse_collisions(site)
+    _refuse_missing_templates(site)
     return site
 
 
@@ -109,5 +114,17 @@ def _refuse_collisions(site: Site) -> None:
     for page in site.pages:
         clash = next((g for g in GENERATED if page.url == g or page.url.startswith(g)), None)
         if clash:
-            raise SiteError(page.path, None, f"this page would publish to /{page.url}, which the site uses for {clash}",
-                            "rename the file")
+            raise SiteError(page.path, None, f"this page would publish to /{page.url}, an address the site makes itself",
+                            "rename the file; pages cannot be called " + ", ".join(g.rstrip("/") for g in GENERATED
+                                                                                   if g.endswith("/")))
+
+
+def _refuse_missing_templates(site: Site) -> None:
+    """A page's `template:` must name a file in templates/ (checked here, where the line is known)."""
+    folder = site.root / TEMPLATES_DIR
+    for page in site.pages:
+        name = page.meta.template
+        if name and not (folder / name).is_file():
+            names = sorted(p.name for p in folder.glob("*.html"))
+            raise SiteError(page.path, page.line_of("template"), f"the template '{name}' does not exist",
+                            f"templates in {TEMPLATES_DIR}/ are: {', '.join(names) or 'none'}")
