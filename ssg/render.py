@@ -276,12 +276,18 @@ def template_errors(root: Path, document: Document | None) -> Iterator[None]:
                         "check the {% %} and {{ }} tags on this line: each {% if %} or {% for %} needs its {% end... %}") from None
     except jinja2.TemplateNotFound as error:
         names = sorted(p.name for p in (root / TEMPLATES_DIR).glob("*.html"))
-        asked_by = document.path if document else TEMPLATES_DIR
-        raise SiteError(asked_by, None, f"the template '{error.name}' does not exist",
+        path, line = _failing_template_line(root, error.__traceback__)
+        if path is None and document is None:  # one the site itself needs, not one a template or page asked for
+            raise SiteError(f"{TEMPLATES_DIR}/{error.name}", None, "this template is missing",
+                            "the site needs it: restore it from a copy of the site") from None
+        raise SiteError(path or document.path, line, f"the template '{error.name}' does not exist",
                         f"templates in {TEMPLATES_DIR}/ are: {', '.join(names) or 'none'}") from None
-    except RecursionError:
-        raise SiteError(TEMPLATES_DIR, None, "templates include or extend each other in an endless loop",
+    except RecursionError as error:
+        path, line = _failing_template_line(root, error.__traceback__)
+        raise SiteError(path or TEMPLATES_DIR, line, "templates include or extend each other in an endless loop",
                         "look for a template that includes itself, directly or through another") from None
+    except UnicodeDecodeError:
+        raise _not_utf8_template(root) from None
     except Exception as error:  # UndefinedError, errors raised by template code
         path, line = _failing_template_line(root, error.__traceback__)
         message = getattr(error, "message", None) or str(error)
@@ -290,6 +296,19 @@ def template_errors(root: Path, document: Document | None) -> Iterator[None]:
         if path is None:
             raise
         raise SiteError(path, line, f"template error: {message}", hint) from None
+
+
+def _not_utf8_template(root: Path) -> SiteError:
+    """The error for the first template that is not UTF-8 (Jinja's own error does not name it)."""
+    for file in sorted((root / TEMPLATES_DIR).rglob("*")):
+        if file.is_file():
+            raw = file.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return SiteError(_template_path(root, str(file)), raw[:error.start].count(b"\n") + 1,
+                                 "this template is not UTF-8 text", "save it as UTF-8 in your editor")
+    return SiteError(TEMPLATES_DIR, None, "a template is not UTF-8 text", "save every template as UTF-8")
 
 
 def _template_path(root: Path, filename: str | None) -> str:

@@ -139,7 +139,7 @@ def test_a_build_error_is_the_one_problem_reported(make_site):
     root = make_site({"content/articles/a.md": "---\ntitle: A\n---\nText.\n"})
     result = run_cli("check", "--root", root)
     assert result.status == 1
-    assert result.out == ("content/articles/a.md:1: error: 'summary' is missing from the front matter\n"
+    assert result.out == ("content/articles/a.md:2: error: 'summary' is missing from the front matter\n"
                           "  hint: add a line like `summary: ...` (one or two sentences, shown in lists and to "
                           "search engines)\n\nChecked 0 pages: 1 error, 0 warnings, 0 for information.\n")
 
@@ -147,7 +147,7 @@ def test_a_build_error_is_the_one_problem_reported(make_site):
 def test_unknown_front_matter_keys_are_warnings(make_site):
     root = make_site({"content/articles/a.md": article(colour="red")})
     out = run_cli("check", "--root", root).out
-    assert "content/articles/a.md:4: warning: unknown key 'colour' in the front matter" in out
+    assert "content/articles/a.md:5: warning: unknown key 'colour' in the front matter" in out
 
 
 def test_check_leaves_the_output_folder_alone(make_site, build_site):
