@@ -54,6 +54,7 @@ SAVE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeleted
 SCRATCH_PREFIXES = (".#", "#")
 SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
@@ -274,9 +275,17 @@ class _SaveHandler(FileSystemEventHandler):
 class PreviewFiles(StaticFileHandler):
     """livereload's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
 
-    def initialize(self, path: str, default_filename: str, preview: Preview) -> None:  # type: ignore[override]
+    def initialize(self, path: str, default_filename: str, preview: Preview,  # type: ignore[override]
+                   host_names: tuple[str, ...] | None) -> None:
         super().initialize(path, default_filename)
         self.preview = preview
+        self.host_names = host_names
+
+    def prepare(self) -> None:
+        # A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and
+        # read the preview, drafts included: answer only to this computer's own names.
+        if self.host_names is not None and self.request.host_name not in self.host_names:
+            raise web.HTTPError(403)
 
     async def get(self, path: str, include_body: bool = True) -> None:
         if self.preview.problem is not None and PurePosixPath(path).suffix in ("", ".html"):
@@ -320,9 +329,11 @@ class PreviewFiles(StaticFileHandler):
 class PreviewServer(Server):
     """livereload's server over the output folder, with SourceWatcher and PreviewFiles."""
 
-    def __init__(self, preview: Preview) -> None:
+    def __init__(self, preview: Preview, host: str) -> None:
         super().__init__(watcher=SourceWatcher(preview))
         self.preview = preview
+        # Listening on every interface means being reached under any name; otherwise only under local ones.
+        self.host_names = None if host in EVERY_INTERFACE else (*LOCAL_NAMES, host.lower(), f"[{host.lower()}]")
 
     def application(self, port, host, **kwargs) -> None:
         try:
@@ -333,8 +344,8 @@ class PreviewServer(Server):
         print(f"Serving {self.preview.options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
 
     def get_web_handlers(self, script):
-        return [(r"/(.*)", PreviewFiles, {"path": str(self.preview.options.out),
-                                          "default_filename": self.default_filename, "preview": self.preview})]
+        return [(r"/(.*)", PreviewFiles, {"path": str(self.preview.options.out), "default_filename": self.default_filename,
+                                          "preview": self.preview, "host_names": self.host_names})]
 
     def _setup_logging(self) -> None:
         # livereload would log every request and its own internals; serve prints plain-English lines instead.
@@ -357,7 +368,7 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
     preview = Preview(options)
-    server = PreviewServer(preview)
+    server = PreviewServer(preview, host)
     server.watcher.observe()  # before the first build: a save made during it is rebuilt after
     try:
         preview.rebuild()

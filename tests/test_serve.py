@@ -111,6 +111,20 @@ def test_requests_outside_the_output_folder_are_refused(make_site, preview):
         assert "base_url" not in body and "root:" not in body, path
 
 
+def test_only_this_computers_names_are_answered_unless_listening_everywhere(make_site, preview):
+    local, everywhere = preview(make_site(name="local")), preview(make_site(name="everywhere"), "--host", "0.0.0.0")
+
+    def status(server: PreviewProcess, host: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/", headers={"Host": f"{host}:{server.port}"})
+        return connection.getresponse().status
+
+    # a page on another site that points its own name at 127.0.0.1 must not read the preview
+    assert [status(local, host) for host in ("127.0.0.1", "localhost", "LocalHost", "rebound.example")] == [
+        200, 200, 200, 403]
+    assert status(everywhere, "my-laptop.local") == 200
+
+
 def test_symbolic_links_out_of_the_output_folder_are_refused(make_site, preview):
     root = make_site()
     server = preview(root)
