@@ -22,7 +22,7 @@ from tornado.websocket import websocket_connect
 PROJECT = Path(__file__).resolve().parent.parent
 EPOCH = {"SOURCE_DATE_EPOCH": "1735732800"}  # 2025-01-01: previews and comparison builds agree on "today"
 LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
-WAIT_SECONDS = 15  # generous for a loaded CI machine; every wait returns as soon as its condition holds
+WAIT_SECONDS = 30  # generous for a loaded CI machine; every wait returns as soon as its condition holds
 
 
 def ends_a_build(line: str) -> bool:

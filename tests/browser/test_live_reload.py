@@ -9,8 +9,9 @@ import time
 from playwright.sync_api import expect
 
 from conftest import article, run_cli
-from preview_process import preview  # noqa: F401 (a fixture)
+from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 
+PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
 CONNECTED = "() => window.LiveReload !== undefined && window.LiveReload.connector.protocol >= 7"
 
 
@@ -21,7 +22,7 @@ def open_live(page, url: str) -> None:
 
 
 def wait_until_connected(page) -> None:
-    page.wait_for_function(CONNECTED)
+    page.wait_for_function(CONNECTED, timeout=PATIENCE_MS)
 
 
 def test_an_edited_article_appears_without_a_manual_reload(page, make_site, preview):
@@ -31,7 +32,7 @@ def test_an_edited_article_appears_without_a_manual_reload(page, make_site, prev
 
     (root / "content/articles/first.md").write_text(article("First", body="After the edit."))
 
-    expect(page.locator("main")).to_contain_text("After the edit.")
+    expect(page.locator("main")).to_contain_text("After the edit.", timeout=PATIENCE_MS)
 
 
 def test_two_saves_one_second_apart_both_appear(page, make_site, preview):
@@ -41,12 +42,12 @@ def test_two_saves_one_second_apart_both_appear(page, make_site, preview):
 
     first_save = time.monotonic()
     (root / "content/articles/first.md").write_text(article("First", body="The first save."))
-    expect(page.locator("main")).to_contain_text("The first save.")
+    expect(page.locator("main")).to_contain_text("The first save.", timeout=PATIENCE_MS)
     wait_until_connected(page)
     time.sleep(max(0.0, first_save + 1 - time.monotonic()))
     (root / "content/articles/first.md").write_text(article("First", body="The second save."))
 
-    expect(page.locator("main")).to_contain_text("The second save.")
+    expect(page.locator("main")).to_contain_text("The second save.", timeout=PATIENCE_MS)
 
 
 def test_a_stylesheet_change_is_applied_without_reloading_the_page(page, make_site, preview):
@@ -58,7 +59,8 @@ def test_a_stylesheet_change_is_applied_without_reloading_the_page(page, make_si
     with open(root / "static/site.css", "a") as css:
         css.write("\nmain { outline: 7px solid rgb(1, 2, 3); }\n")
 
-    page.wait_for_function("getComputedStyle(document.querySelector('main')).outlineColor === 'rgb(1, 2, 3)'")
+    page.wait_for_function("getComputedStyle(document.querySelector('main')).outlineColor === 'rgb(1, 2, 3)'",
+                           timeout=PATIENCE_MS)
     assert page.evaluate("window.sameDocument") is True
 
 
@@ -72,10 +74,10 @@ def test_broken_front_matter_shows_the_error_page_and_the_fix_brings_the_page_ba
 
     message = run_cli("build", "--root", root, "--out", tmp_path / "elsewhere").err.removeprefix("error: ").strip()
     assert message.startswith("content/articles/first.md:") and "\nhint: " in message
-    expect(page.locator("#build-error")).to_have_text(message)
+    expect(page.locator("#build-error")).to_have_text(message, timeout=PATIENCE_MS)
     wait_until_connected(page)
 
     (root / "content/articles/first.md").write_text(good)
 
-    expect(page.locator("main")).to_contain_text("The article itself.")
-    expect(page.locator("#build-error")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("The article itself.", timeout=PATIENCE_MS)
+    expect(page.locator("#build-error")).to_have_count(0, timeout=PATIENCE_MS)
