@@ -74,9 +74,6 @@ def deploy_settings(config: Config, root: Path) -> Deploy:
         example = {"remote": "git@github.com:org/site.git", "path": "/mnt/share/site"}[needed]
         raise SiteError(CONFIG_FILE, line, f"deploy has method: {settings.method} but no {needed}",
                         f"add `{needed}:` under deploy:, like {needed}: {example}")
-    if settings.max_deletes < 0:
-        raise SiteError(CONFIG_FILE, line, "deploy's max_deletes cannot be below 0",
-                        "give the number of deleted files above which deploy asks first, like 50")
     return settings
 
 
