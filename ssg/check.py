@@ -289,8 +289,10 @@ def _plain(text: str) -> str:
 def _word_needles(words: str) -> list[str]:
     """The first six words, then the first three (a sentence may be wrapped over lines)."""
     plain = _plain(words).split()
-    return [" " + " ".join(plain[:count]) + " " for count in (6, 3) if len(plain) >= count] or \
-        ([" " + " ".join(plain) + " "] if plain else [])
+    if not plain:
+        return []
+    sizes = [size for size in (6, 3) if len(plain) >= size] or [len(plain)]
+    return [" " + " ".join(plain[:size]) + " " for size in sizes]
 
 
 # --- the checks -------------------------------------------------------------------------
@@ -320,7 +322,7 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
     absolute = urljoin(config.base_url + page.url, href)
     parts, home = urlsplit(absolute), urlsplit(config.base_url)
     needles = _needles(href, config.base_path)
-    if parts.scheme == "http":
+    if parts.scheme == "http" and parts.netloc != home.netloc:
         yield Problem("warning", locator.error(
             page, f"{_describe(link)} goes to {href}, over http://, which is not secure",
             "use its https:// address if it has one (try it in a browser)", exact=needles, words=link.text))
@@ -335,9 +337,9 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
     target = site.output_file(path)
     if target is None:
         what = f"{_describe(link)} leads to /{path}, which" if link.tag == "a" else _describe(link)
-        yield Problem("error", locator.error(
-            page, f"{what} does not exist",
-            _missing_hint(path, checked.documents, checked.today), exact=needles + [_as_markdown_file(path)], words=link.text))
+        hint = _missing_hint(path, checked.documents, checked.today)
+        yield Problem("error", locator.error(page, f"{what} does not exist", hint,
+                                             exact=needles + [_as_markdown_file(path)], words=link.text))
     elif parts.fragment and target in site.pages and unquote(parts.fragment) not in site.pages[target].ids:
         anchors = [f"#{h.id}" for h in site.pages[target].headings if h.id]
         yield Problem("error", locator.error(
@@ -385,7 +387,7 @@ def _source_for(path: str) -> str | None:
     parts = path.strip("/").split("/")
     if path == "":
         return f"{CONTENT_DIR}/pages/index.md"
-    if len(parts) == 2 and parts[0] in ("articles", "quotes"):
+    if len(parts) == 2 and parts[0] in (KINDS["article"][0], KINDS["quote"][0]):
         return f"{CONTENT_DIR}/{parts[0]}/{parts[1]}.md"
     if len(parts) == 1 and "." not in parts[0]:
         return f"{CONTENT_DIR}/{KINDS['page'][0]}/{parts[0]}.md"

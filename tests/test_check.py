@@ -166,3 +166,10 @@ def test_a_subfolder_base_url_is_checked_like_the_site_is_served(make_site):
     out = run_cli("check", "--root", root).out
     assert "content/articles/a.md:6: error: the link 'gone' leads to /gone/, which does not exist" in out
     assert "0 warnings" in out and "1 error," in out
+
+
+def test_a_site_served_over_http_is_not_warned_about_its_own_links(make_site):
+    root = make_site({"site.yaml": MINIMAL_CONFIG.replace("https://example.org/", "http://intranet.example/"),
+                      "content/articles/a.md": article(body="[Home](http://intranet.example/) and [b](b.md)"),
+                      "content/articles/b.md": article("B")})
+    assert "0 warnings" in run_cli("check", "--root", root).out

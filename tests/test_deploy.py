@@ -230,7 +230,8 @@ def git_site(make_site, tmp_path):
     """A site that is itself a git checkout, deploying to a bare repository next to it."""
     remote = tmp_path / "remote.git"
     git("init", "--quiet", "--bare", remote)
-    root = make_site({"site.yaml": deploy_config(method="git", remote="../remote.git", branch="gh-pages", max_deletes=2),
+    config = deploy_config(method="git", remote="../remote.git", branch="gh-pages", max_deletes=2)
+    root = make_site({"site.yaml": config,
                       "content/articles/a.md": article("A"), ".gitignore": "_site/\n.cache/\n"})
     git("init", "--quiet", "--initial-branch=main", cwd=root)
     git("add", "--all", cwd=root)
