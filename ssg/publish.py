@@ -51,17 +51,31 @@ def recover(out: Path) -> None:
     swap cut short is undone; staging folders that never reached their commit are dropped.
     """
     for commit in sorted(out.parent.glob(f"{out.name}.commit-*")):
-        if (commit / JOURNAL).is_file() and out.is_dir():
-            _apply(commit, out)
-        shutil.rmtree(commit)
+        if _ours(commit):
+            if (commit / JOURNAL).is_file() and out.is_dir():
+                _apply(commit, out)
+            _remove_ours(commit)
     for leftover in sorted(out.parent.glob(f"{out.name}.old-*")):
         if (leftover / MARKER).is_file() and not out.exists():
             os.rename(leftover, out)
-        elif (leftover / MARKER).is_file():
-            shutil.rmtree(leftover)
+        elif _ours(leftover):
+            _remove_ours(leftover)
     for leftover in out.parent.glob(f"{out.name}.staging-*"):
-        if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
-            shutil.rmtree(leftover)
+        if _ours(leftover):
+            _remove_ours(leftover)
+
+
+def _ours(folder: Path) -> bool:
+    """A folder the generator made carries its marker until the moment it is empty."""
+    return (folder / MARKER).is_file() or not any(folder.iterdir())
+
+
+def _remove_ours(folder: Path) -> None:
+    """Delete a folder the generator made, its marker last, so a kill part-way leaves it recognisably ours."""
+    for child in folder.iterdir():
+        if child.name != MARKER:
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    shutil.rmtree(folder)
 
 
 def marker_build_id(out: Path) -> str | None:
@@ -117,11 +131,11 @@ class Publisher:
         commit = self.out.parent / f"{self.out.name}.commit-{os.getpid()}"
         os.rename(self.staging, commit)   # the moment of commit
         _apply(commit, self.out)
-        shutil.rmtree(commit)
+        _remove_ours(commit)
 
     def abandon(self) -> None:
         if self.staging.exists():
-            shutil.rmtree(self.staging)
+            _remove_ours(self.staging)
 
 
 def _apply(commit: Path, out: Path) -> None:
@@ -157,12 +171,12 @@ def swap_in(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging)  # it now holds the old site
+        _remove_ours(staging)  # it now holds the old site
         return
     old = out.parent / f"{out.name}.old-{os.getpid()}"
     os.rename(out, old)       # a kill between these two renames is undone by recover()
     os.rename(staging, out)
-    shutil.rmtree(old)
+    _remove_ours(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:
