@@ -1,0 +1,122 @@
+"""A build killed at any moment never leaves a mix of two sites (issue 6).
+
+A site of a few hundred articles is built; then every article changes and the build is
+started again and killed (SIGKILL, no chance to tidy up) at different moments: at random
+times, as soon as its staging folder appears, and as soon as it starts to swap. After each
+kill, recovering (the first thing the next build does) must leave _site/ exactly the old
+site or exactly the new one; the next build must succeed and leave no staging folders.
+Publishing has two paths, whole (a new folder swapped in) and changes only (a journal,
+used when the cache matches the output folder): both are killed.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot, write_files
+from ssg.publish import MARKER, recover
+
+ARTICLES = 120
+LEFTOVERS = ("_site.staging-", "_site.old-", "_site.commit-")
+
+
+def articles(version: str) -> dict[str, str]:
+    return {f"content/articles/a-{n:03d}.md": article(f"{version} article {n}", date=f"2024-{n % 12 + 1:02d}-01",
+                                                      tags=f"[topic-{n % 7}]", body=f"{version} text {n}. " * 20)
+            for n in range(ARTICLES)}
+
+
+def build(root: Path, out: Path | None = None) -> None:
+    result = run_cli("build", "--root", root, "--jobs", "1", *(["--out", out] if out else []))
+    assert result.status == 0, result.err
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(name for name in os.listdir(root) if name.startswith(LEFTOVERS))
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """(a site built with the old articles, then edited to the new ones; old _site; new _site; build seconds)."""
+    base = tmp_path_factory.mktemp("kill")
+    root = base / "site"
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    shutil.copytree(PROJECT / "static", root / "static")
+    write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md": "---\ntitle: Home\nsummary: S.\n---\nHi.\n",
+                       **articles("Old")})
+    build(root)
+    old = snapshot(root / "_site")
+    write_files(root, articles("New"))
+    started = time.monotonic()
+    build(root, base / "fresh")  # the new site, built from nothing into a folder of its own
+    seconds = time.monotonic() - started
+    new = snapshot(base / "fresh")
+    shutil.rmtree(base / "fresh")
+    assert old != new and len(new) > ARTICLES
+    return root, old, new, seconds
+
+
+def kill_when(process: subprocess.Popen, root: Path, moment: str, delay: float) -> None:
+    """SIGKILL the build at `moment`: after `delay` seconds, when a staging folder shows, or when the swap starts.
+
+    The swap has started once a commit or old folder shows, or _site/'s marker (which names
+    the build) has changed: then the old site is being removed.
+    """
+    started = time.monotonic()
+    marker = (root / "_site" / MARKER).read_bytes()
+    while process.poll() is None and time.monotonic() - started < 60:
+        names = os.listdir(root)
+        if moment == "random" and time.monotonic() - started >= delay:
+            break
+        if moment == "staging" and any(name.startswith("_site.staging-") for name in names):
+            break
+        if moment == "swap" and (any(name.startswith(("_site.commit-", "_site.old-")) for name in names)
+                                 or _read(root / "_site" / MARKER) != marker):
+            break
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+# (moment, fraction of a build's time for "random")
+MOMENTS = [("random", 0.3), ("random", 0.8), ("staging", 0), ("swap", 0)]
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["whole-folder", "changes-only"])
+def test_a_killed_build_leaves_the_old_site_or_the_new_one(sites, tmp_path, whole):
+    template, old, new, seconds = sites
+    outcomes = []
+    for moment, delay in MOMENTS:
+        root = tmp_path / f"{moment}-{delay}"
+        shutil.copytree(template, root, symlinks=True)
+        if whole:
+            shutil.rmtree(root / ".cache")  # no cache: every output is rendered into a new folder
+        process = subprocess.Popen([sys.executable, PROJECT / "build.py", "build", "--root", root, "--jobs", "1"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kill_when(process, root, moment, seconds * delay * random.uniform(0.5, 1.5))
+
+        recover(root / "_site")
+        after = snapshot(root / "_site")
+        assert after in (old, new), f"killed at {moment} {delay}: _site/ is a mix of the old and new sites"
+        outcomes.append("old" if after == old else "new")
+
+        build(root)
+        assert snapshot(root / "_site") == new
+        assert leftovers(root) == []
+        shutil.rmtree(root)
+    assert "old" in outcomes  # the kills did land before the end of the build
