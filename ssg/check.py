@@ -28,11 +28,11 @@ from .markup import DIRECTIVE_LINE
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
 from .readability import MIN_WORDS, ProseParser, Score, count_words
 from .render import TEMPLATES_DIR, human_date
+from .scaffold import PLACEHOLDER
 from .site import why_left_out
 
 LEVELS = ("error", "warning", "info")
-PLACEHOLDER = "FILL IN"   # what `build.py new` writes where the editor must write something
-PLACEHOLDER_FOUND = re.compile(r"FILL[ -]IN")  # "FILL-IN" in a placeholder web address
+PLACEHOLDER_FOUND = re.compile(r"FILL[ -]IN")  # PLACEHOLDER, or "FILL-IN" in a placeholder web address
 NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:")
 
 

@@ -13,12 +13,12 @@ import datetime
 import json
 from pathlib import Path
 
-from .check import PLACEHOLDER
 from .content import CONTENT_DIR, KINDS, Source, slugify, url_for
 from .errors import UsageError
 from .schema import field_doc
 from .site import GENERATED
 
+PLACEHOLDER = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.
 FILLED = {"title": "{title}", "summary": f'"{PLACEHOLDER}"', "date": "{today}", "draft": "true",
           "speaker": f'"{PLACEHOLDER}"', "role": f'"{PLACEHOLDER}"'}
