@@ -375,15 +375,23 @@ PATHOLOGICAL = [
     Case("many-entities", {BAD: body("&#" * 100_000)}),
 ]
 
-CATALOGUE = FRONT_MATTER + FILES + SITE_YAML + TEMPLATES + DIRECTIVES + PATHOLOGICAL
+SCRIPT_HINT = "the site allows no scripts, event handlers or javascript:/data: links"
+STYLE_HINT = "the site's security policy blocks inline styles"
+OFFSITE_HINT = "the site loads nothing from other websites"
 
 
 @dataclass(frozen=True)
 class Unsafe:
+    """Markdown that tries to put script on the site, or would break under its security policy."""
     id: str
     markdown: str   # an article body starting on line 6 of content/articles/bad.md
     line: int       # the line the error must name
     what: str       # how the message names the problem
+    hint: str = SCRIPT_HINT
+
+    def case(self) -> Case:
+        return Case(f"unsafe-{self.id}", {BAD: body(self.markdown)},
+                    f"{BAD}:{self.line}: the text contains {self.what}, which is not allowed", self.hint)
 
 
 UNSAFE_MARKUP = [
@@ -394,7 +402,7 @@ UNSAFE_MARKUP = [
     Unsafe("object-element", "<object data=\"x.swf\"></object>", 6, "an <object> element"),
     Unsafe("embed-element", "<embed src=\"x.swf\">", 6, "an <embed> element"),
     Unsafe("svg-element", "<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></svg>", 6,
-           "an <svg> element"),
+           "a <svg> element"),
     Unsafe("math-element", "<math><mi>x</mi></math>", 6, "a <math> element"),
     Unsafe("style-element", "<style>body{display:none}</style>", 6, "a <style> element"),
     Unsafe("base-element", "<base href=\"https://evil.example/\">", 6, "a <base> element"),
@@ -406,9 +414,10 @@ UNSAFE_MARKUP = [
     Unsafe("onclick", "Intro.\n\n<a href=\"#\" onclick=\"alert(1)\">x</a>", 8, "an event handler (onclick=)"),
     Unsafe("onerror", "<img src=\"x.png\" alt=\"x\" onerror=\"alert(1)\">", 6, "an event handler (onerror=)"),
     Unsafe("event-handler-upper-case", "<p ONMOUSEOVER=\"alert(1)\">x</p>", 6, "an event handler (onmouseover=)"),
-    Unsafe("event-handler-after-slash", "<a/onclick=\"alert(1)\">x</a>", 6, "an event handler (onclick=)"),
-    Unsafe("inline-style", "<p style=\"color: red\">x</p>", 6, "a style= attribute"),
-    Unsafe("attr-list-style", "A paragraph.\n{: style=\"color: red\" }", 6, "a style= attribute"),
+    Unsafe("event-handler-after-slash", "<p>See <a/onclick=\"alert(1)\">x</a></p>", 6, "an event handler (onclick=)"),
+    Unsafe("attr-list-event-handler", "A paragraph.\n{: onclick=\"alert(1)\" }", 7, "an event handler (onclick=)"),
+    Unsafe("inline-style", "<p style=\"color: red\">x</p>", 6, "a style= attribute", STYLE_HINT),
+    Unsafe("attr-list-style", "A paragraph.\n{: style=\"color: red\" }", 7, "a style= attribute", STYLE_HINT),
     Unsafe("javascript-link", "Intro.\n\n[click](javascript:alert(1))", 8, "a javascript: link"),
     Unsafe("javascript-link-upper-case", "[click](JavaScript:alert(1))", 6, "a javascript: link"),
     Unsafe("javascript-link-entity", "Intro.\n[click](java&#115;cript:alert(1))", 7, "a javascript: link"),
@@ -423,7 +432,14 @@ UNSAFE_MARKUP = [
     Unsafe("comment-bang-close", "<!-- x --!><img src=x onerror=alert(1)> -->", 6, "an event handler (onerror=)"),
     Unsafe("cdata-trick", "<![CDATA[><img src=x onerror=alert(1)>]]>", 6, "an event handler (onerror=)"),
     Unsafe("off-site-image", "Intro.\n\n![tracker](https://evil.example/pixel.png)", 8,
-           "a picture or media file from another website"),
+           "a picture or media file from another website", OFFSITE_HINT),
     Unsafe("off-site-image-protocol-relative", "<img src=\"//evil.example/p.png\" alt=\"\">", 6,
-           "a picture or media file from another website"),
+           "a picture or media file from another website", OFFSITE_HINT),
+    Unsafe("off-site-video", "<video src=\"https://evil.example/v.mp4\"></video>", 6,
+           "a picture or media file from another website", OFFSITE_HINT),
 ]
+UNSAFE_QUOTE = Case("unsafe-quote-text", {"content/quotes/q.md": md(QUOTE_FRONT, "Words <script>alert(1)</script>")},
+                    "content/quotes/q.md:10: the text contains a <script> element, which is not allowed", SCRIPT_HINT)
+
+CATALOGUE = (FRONT_MATTER + FILES + SITE_YAML + TEMPLATES + DIRECTIVES + PATHOLOGICAL
+             + [unsafe.case() for unsafe in UNSAFE_MARKUP] + [UNSAFE_QUOTE])
