@@ -140,10 +140,13 @@ def find_sources(root: Path) -> list[tuple[str, Path]]:
                             f"content/ has no folder called '{name}'" if (root / CONTENT_DIR / name).is_dir()
                             else "files in content/ belong in one of its folders",
                             f"content/ holds {listing}; move what is in here into one of them")
+    for folder in folders:
+        _refuse_linked_folder(root, root / CONTENT_DIR / folder)
     found = []
     for kind, (folder, _) in KINDS.items():
-        for name in visible_names(root / CONTENT_DIR / folder):
-            file = root / CONTENT_DIR / folder / name
+        directory = root / CONTENT_DIR / folder
+        for name in visible_names(directory):
+            file = directory / name
             if name.lower().endswith(".md"):
                 found.append((kind, file))
             elif file.is_dir():
@@ -154,6 +157,19 @@ def find_sources(root: Path) -> list[tuple[str, Path]]:
                                 f"only Markdown (.md) files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
+
+
+def _refuse_linked_folder(root: Path, folder: Path) -> None:
+    """A content folder may be a link only to a folder inside the site (checked once, not per file)."""
+    if os.path.islink(folder):
+        try:
+            target = folder.resolve(strict=True)
+        except (OSError, RuntimeError):
+            target = None
+        if target is None or not target.is_relative_to(root.resolve()):
+            shown = folder.relative_to(root).as_posix()
+            raise SiteError(shown, None, "this folder is a link that points outside the site folder, or nowhere",
+                            "replace the link with a real folder holding the files")
 
 
 def visible_names(folder: Path) -> list[str]:
@@ -200,7 +216,7 @@ def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
 
 def read_source(root: Path, file: Path, path: str) -> bytes:
     """The bytes of a file in content/, refusing links that lead out of the site folder (or nowhere)."""
-    if os.path.islink(file) or os.path.islink(file.parent):  # only links need the (slow) full resolve
+    if os.path.islink(file):  # only links need the (slow) full resolve; find_sources checks the folders
         try:
             target = file.resolve(strict=True)
         except (OSError, RuntimeError):
