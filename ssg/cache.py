@@ -66,9 +66,15 @@ class BuildCache:
     def load(self, out: Path) -> BuildState:
         """The last build's state, or an empty one if there is none we can trust."""
         empty = BuildState(self.fingerprint, str(out))
+        path = self.folder / STATE_FILE
         try:
-            with open(self.folder / STATE_FILE, "rb") as file:
-                state = pickle.load(file)
+            stamp = _stamp(path)
+            remembered = _REMEMBERED.get(str(path))
+            if remembered is not None and remembered[0] == stamp:  # this process wrote it (serve): skip reading
+                state = remembered[1]
+            else:
+                with open(path, "rb") as file:
+                    state = pickle.load(file)
         except FileNotFoundError:
             return empty
         except Exception:  # a truncated or corrupt cache: rebuild it rather than trust it
@@ -76,7 +82,7 @@ class BuildCache:
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
             return empty
         if state.out != str(out):
-            state.outputs, state.build_id = {}, ""
+            return dataclasses.replace(state, outputs={}, build_id="", out=str(out))
         return state
 
     def save(self, state: BuildState) -> None:
@@ -88,9 +94,21 @@ class BuildCache:
         with open(temporary, "wb") as file:
             pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / STATE_FILE)
+        _REMEMBERED[str(self.folder / STATE_FILE)] = (_stamp(self.folder / STATE_FILE), state)
 
     def bodies(self) -> BodyStore:
         return BodyStore(self.folder / BODIES_DIR)
+
+
+# The state this process last saved, by file, with the file's stamp: a long-running process
+# (serve) rebuilding again does not read back what it has just written. Any other writer
+# changes the stamp, and then the file is read.
+_REMEMBERED: dict[str, tuple[tuple[int, int, int], BuildState]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 class BodyStore:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
-from .cache import BodyStore
+from .cache import CACHE_DIR, BodyStore
 from .markup import MARKUP_VERSION, PLACEHOLDER, MarkdownConverter
 from .site import Site, Tag
 
@@ -81,9 +81,16 @@ class Renderer:
         self.templates = TemplateDigests(self.env, site.root)
 
     # --- the Jinja environment -------------------------------------------------------
+    def bytecode_folder(self) -> str:
+        folder = self.site.root / CACHE_DIR / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder)
+
     def _environment(self) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.site.root / TEMPLATES_DIR),
+            # Compiled templates are kept in the build cache: compiling is most of a small rebuild.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(self.bytecode_folder()),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
@@ -365,13 +372,22 @@ class TemplateDigests:
         if name in self.known:
             return self.known[name]
         source, filename, _ = self.env.loader.get_source(self.env, name)
-        references = set(jinja2.meta.find_referenced_templates(self.env.parse(source, name, filename)))
+        references = _references(source, name, filename)
         if None in references or name in visiting:  # a name computed at render time, or a loop
             parts = [self.env.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
         else:
             parts = [source] + [self.digest(r, visiting | {name}) for r in sorted(references)]
         self.known[name] = digest_of(parts)
         return self.known[name]
+
+
+@functools.lru_cache(maxsize=256)
+def _references(source: str, name: str, filename: str) -> frozenset:
+    """The templates a template's source names (parsing is slow; a source seen before is not parsed again)."""
+    return frozenset(jinja2.meta.find_referenced_templates(_PARSER.parse(source, name, filename)))
+
+
+_PARSER = jinja2.Environment()  # only parses: what a template references does not depend on settings
 
 
 @dataclass(frozen=True)
