@@ -9,22 +9,10 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import CATALOGUE, QUOTE_FRONT, Case, md
-from conftest import PROJECT, article, run_cli, snapshot, write_files
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot, write_files
 
 # A generous ceiling, not a speed target: pathological Markdown must not make a build hang.
 BOUNDED_SECONDS = 20
-
-GOOD_CONFIG = """\
-title: Test site
-description: A site made by a test.
-base_url: https://example.org/
-contacts:
-  - id: emergency
-    label: "Emergency: call 999"
-    number: "999"
-    href: "tel:999"
-    when: "A crime is happening now."
-"""
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +21,7 @@ def good_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("good") / "site"
     shutil.copytree(PROJECT / "templates", root / "templates")
     shutil.copytree(PROJECT / "static", root / "static")
-    write_files(root, {"site.yaml": GOOD_CONFIG,
+    write_files(root, {"site.yaml": MINIMAL_CONFIG,
                        "content/pages/index.md": md("title: Home\nsummary: The home page.\n", "Welcome."),
                        "content/articles/good.md": article(tags="[law]"),
                        "content/quotes/said.md": md(QUOTE_FRONT, "Words that were said.")})
@@ -43,16 +31,20 @@ def good_site(tmp_path_factory) -> Path:
 
 
 def apply(case: Case, root: Path) -> None:
-    for name in case.remove:
-        target = root / name
-        shutil.rmtree(target) if target.is_dir() else target.unlink()
-    for name in case.links:
-        target = root / name
-        shutil.rmtree(target) if target.is_dir() and not target.is_symlink() else None
+    """Change a copy of the good site as the case says: take away, write files, then make links."""
+    for name in (*case.remove, *case.links):
+        remove(root / name)
     write_files(root, case.files)
     for name, points_to in case.links.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(points_to, root / name)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def leftovers(root: Path) -> list[str]:
