@@ -106,8 +106,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise _yaml_error(error, text, path, first_line) from None
     except yaml.reader.ReaderError as error:  # control characters and the like
         line = first_line + text[:error.position].count("\n")
-        raise SiteError(path, line, f"this is not valid YAML: it holds an invisible control character "
-                        f"(#x{error.character:X})", "remove any unusual or invisible characters from this line") from None
+        raise SiteError(path, line, f"this is not valid YAML: it holds an invisible control character (#x{error.character:X})",
+                        "remove any unusual or invisible characters from this line") from None
     finally:
         loader.dispose()
 
@@ -117,7 +117,8 @@ def _yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: i
     mark = (error.context_mark if opened else error.problem_mark) or error.context_mark or error.problem_mark
     lines = text.split("\n")
     line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
-    if line_text[:len(line_text) - len(line_text.lstrip())].count("\t"):
+    indent = line_text[:len(line_text) - len(line_text.lstrip())]
+    if "\t" in indent:
         hint = "indent with spaces, not tabs"
     else:
         hint = next((h for needle, h in _YAML_HINTS if needle in str(error)),
@@ -165,17 +166,17 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
     data_line = getattr(data, "line_of", lambda key: line)
     fields, hints = _schema(cls)
     for key in data:
-        if key not in fields or fields[key].metadata.get("internal"):
+        if key not in fields:
             close = difflib.get_close_matches(str(key), fields, n=1)
             problem = SiteError(path, data_line(key), f"unknown key '{key}' in {what}",
                                 (f"did you mean '{close[0]}'? " if close else "")
-                                + "valid keys are: " + ", ".join(n for n, f in fields.items() if not f.metadata.get("internal")))
+                                + "valid keys are: " + ", ".join(fields))
             if warnings is None:
                 raise problem
             warnings.append(problem)
     values = {}
     for name, field in fields.items():
-        if name not in data or data[name] is None or field.metadata.get("internal"):
+        if name not in data or data[name] is None:
             required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
             if required and name in data:
                 raise _empty(field, path, data_line(name))
@@ -189,8 +190,12 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
 
 @functools.lru_cache(maxsize=None)
 def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
-    """A dataclass's fields and resolved type hints (resolving them is slow; do it once per class)."""
-    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
+    """The fields an editor may set, and their resolved type hints (slow to resolve: once per class).
+
+    Fields marked `internal` are set by the generator and must have a default.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    return fields, typing.get_type_hints(cls)
 
 
 def _empty(field: dataclasses.Field, path: str, line: int) -> SiteError:
