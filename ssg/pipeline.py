@@ -34,6 +34,8 @@ class BuildOptions:
     strict: bool = False
     jobs: int | None = None          # rendering processes; None means one per core
     today: datetime.date | None = None
+    remember: bool = True            # save the cache; False for throw-away builds (check), so the
+                                     # next real build still finds the cache of the real output
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,9 @@ def build(options: BuildOptions) -> BuildReport:
     jobs = plan(renderer, site_files(renderer), previous)
     written, changed = publish(renderer, jobs, previous, out, options.jobs or os.cpu_count() or 1)
     documents = {d.path: d for d in site.documents}
-    if written != previous or documents.keys() != state.documents.keys() or any(
-            state.documents[path].digest != document.digest for path, document in documents.items()):
+    unchanged = written == previous and documents.keys() == state.documents.keys() and all(
+        state.documents[path].digest == document.digest for path, document in documents.items())
+    if options.remember and not unchanged:
         cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written))
     counts: dict[str, int] = {}
     for job in jobs:

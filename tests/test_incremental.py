@@ -149,3 +149,10 @@ def test_parallel_and_serial_builds_are_identical(make_site, build_site):
     assert build_site(one, "--jobs", "1").status == 0
     assert build_site(two, "--jobs", "2").status == 0
     assert snapshot(one / "_site") == snapshot(two / "_site")
+
+
+def test_check_does_not_spoil_the_cache_of_the_real_output(site, build_site):
+    from conftest import run_cli
+    assert build_site(site).status == 0
+    run_cli("check", "--root", site)
+    assert "0 files changed" in build_site(site).out
