@@ -28,6 +28,16 @@ contacts:
     when: "A crime is happening now."
 """
 
+# A valid quote file (content/quotes/ada.md in the tests that use it).
+QUOTE = """---
+speaker: Ada Example
+role: Chief Constable
+date: 2020-01-02
+source: {title: A report, publisher: Example News, url: "https://example.org/report", date: 2020-01-03}
+---
+We want people to help safely.
+"""
+
 
 @dataclass
 class Result:

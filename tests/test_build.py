@@ -9,18 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, run_cli, snapshot
+from conftest import QUOTE, article, run_cli, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-QUOTE = """---
-speaker: Ada Example
-role: Chief Constable
-date: 2020-01-02
-source: {title: A report, publisher: Example News, url: "https://example.org/report", date: 2020-01-03}
----
-We want people to help safely.
-"""
 
 
 class Page(HTMLParser):

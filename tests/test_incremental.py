@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, snapshot, write_files
+from conftest import QUOTE, article, snapshot, write_files
 
-QUOTE = """---
-speaker: Ada Example
-role: Chief Constable
-date: 2020-01-02
-source: {title: A report, publisher: Example News, url: "https://example.org/report", date: 2020-01-03}
----
-We want people to help safely.
-"""
 CHART = """title: Things counted
 description: Two bars, the second higher.
 unit: things
