@@ -10,9 +10,11 @@ place: that is what makes it safe to cache.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
+from pathlib import Path
 import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -28,9 +30,13 @@ from .errors import SiteError
 DIRECTIVES = ("quote", "chart", "contacts")
 DIRECTIVE_LINE = re.compile(r"^\[\[\s*([A-Za-z_-]+)\s*(?::\s*([^\]]*?))?\s*\]\]\s*$")
 PLACEHOLDER = re.compile(r"<!--ssg:([a-z]+):([^:>]*):(\d+)-->")
-EXTENSIONS = ["extra", "toc", "smarty", "sane_lists"]  # extra = tables, attr_list, fenced code, footnotes, abbr...
+# What editors need (issue 2): tables, heading anchors (toc), smart quotes, attribute lists, plus
+# fenced code and footnotes. Not all of "extra": abbr, def_list and md_in_html cost time on every
+# page and no editor needs them.
+EXTENSIONS = ["tables", "attr_list", "fenced_code", "footnotes", "toc", "smarty", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-4"}, "smarty": {"smart_angled_quotes": False}}
-MARKUP_VERSION = f"2-{markdown.__version__}"  # part of every cache key: bump when this module's output changes
+# Part of the key of every cached body: changes with Python-Markdown's version and with this file.
+MARKUP_VERSION = markdown.__version__ + "-" + hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 # Python-Markdown tries every inline pattern on every piece of text, and smarty adds a
 # second pass of 17 more: that loop is most of its time. A pattern cannot match text that
