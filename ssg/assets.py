@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SiteError
+from .content import refuse_outside_link
 
 STATIC_DIR = "static"
 ASSET_PREFIX = "assets/"
@@ -31,21 +31,9 @@ def collect_assets(root: Path) -> dict[str, Asset]:
                 continue
             source = Path(directory, file_name)
             name = source.relative_to(folder).as_posix()
-            _refuse_outside_link(root, source, f"{STATIC_DIR}/{name}")
+            refuse_outside_link(root, source, f"{STATIC_DIR}/{name}")
             digest = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
             stem, dot, extension = name.rpartition(".")
             hashed = f"{stem}.{digest[:8]}.{extension}" if dot else f"{name}.{digest[:8]}"
             assets[name] = Asset(name, source, ASSET_PREFIX + hashed, digest)
     return assets
-
-
-def _refuse_outside_link(root: Path, source: Path, shown: str) -> None:
-    if source.is_symlink():
-        try:
-            target = source.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise SiteError(shown, None, "this link points to a file that does not exist, or to itself",
-                            "replace the link with the real file") from None
-        if not target.is_relative_to(root.resolve()):
-            raise SiteError(shown, None, "this link points outside the site folder",
-                            "copy the file into static/ instead of linking to it")

@@ -214,17 +214,23 @@ def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
     return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings), key_lines)
 
 
-def read_source(root: Path, file: Path, path: str) -> bytes:
-    """The bytes of a file in content/, refusing links that lead out of the site folder (or nowhere)."""
+def refuse_outside_link(root: Path, file: Path, path: str) -> None:
+    """Refuse a file that is a link leading out of the site folder, or nowhere (content/ and static/)."""
     if os.path.islink(file):  # only links need the (slow) full resolve; find_sources checks the folders
         try:
             target = file.resolve(strict=True)
         except (OSError, RuntimeError):
             raise SiteError(path, None, "this link points to a file that does not exist, or to itself",
                             "replace the link with the real file") from None
-        if not target.is_relative_to(root.resolve()):  # a linked file, or a file in a linked folder
+        if not target.is_relative_to(root.resolve()):
+            folder = path.split("/", 1)[0]
             raise SiteError(path, None, "this link points outside the site folder",
-                            "copy the file into content/ instead of linking to it")
+                            f"copy the file into {folder}/ instead of linking to it")
+
+
+def read_source(root: Path, file: Path, path: str) -> bytes:
+    """The bytes of a file in content/, refusing links that lead out of the site folder (or nowhere)."""
+    refuse_outside_link(root, file, path)
     try:
         raw = file.read_bytes()
     except IsADirectoryError:

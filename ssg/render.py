@@ -1,6 +1,7 @@
 """Stage 4: render the Site through Jinja templates into Outputs (path, bytes). Pure: writes nothing."""
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import functools
@@ -290,7 +291,7 @@ def template_errors(root: Path, document: Document | None) -> Iterator[None]:
         raise SiteError(path or document.path, line, f"the template '{error.name}' does not exist",
                         f"templates in {TEMPLATES_DIR}/ are: {', '.join(names) or 'none'}") from None
     except RecursionError as error:
-        path, line = _failing_template_line(root, error.__traceback__)
+        path, line = _failing_template_line(root, error.__traceback__, loop=True)
         raise SiteError(path or TEMPLATES_DIR, line, "templates include or extend each other in an endless loop",
                         "look for a template that includes itself, directly or through another") from None
     except UnicodeDecodeError:
@@ -327,16 +328,27 @@ def _template_path(root: Path, filename: str | None) -> str:
     return f"{TEMPLATES_DIR}/{filename}"
 
 
-def _failing_template_line(root: Path, traceback) -> tuple[str | None, int | None]:
-    """The innermost template frame of a traceback: Jinja maps its line numbers to the template."""
-    found = (None, None)
+def _failing_template_line(root: Path, traceback, loop: bool = False) -> tuple[str | None, int | None]:
+    """The innermost template frame of a traceback: Jinja maps its line numbers to the template.
+
+    With `loop` (an endless include or extends loop): the outermost of the templates that
+    repeat (a page template is entered twice, by extends and by its block, so a loop member is
+    one seen three times or more), at its first frame. Stable, unlike the innermost frame,
+    which depends on where Python's recursion limit happened to stop the loop.
+    """
+    frames: list[tuple[str, int]] = []
     templates = str((root / TEMPLATES_DIR).resolve())
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if filename.startswith(templates) or re.search(r"\.(html|xml|svg|txt)$", filename):
-            found = (_template_path(root, filename), traceback.tb_lineno)
+            frames.append((_template_path(root, filename), traceback.tb_lineno))
         traceback = traceback.tb_next
-    return found
+    if loop:
+        counts = collections.Counter(path for path, _ in frames)
+        repeating = [frame for frame in frames if counts[frame[0]] >= 3]
+        if repeating:
+            return repeating[0]
+    return frames[-1] if frames else (None, None)
 
 
 def _digests(documents: tuple[Document, ...]) -> tuple[tuple[str, str], ...]:
