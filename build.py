@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # the disk, not the content: a folder that cannot be written, a full disk
+        where = error.filename or "a file"
+        print(f"error: {where}: {error.strerror or error}\n"
+              "hint: check that the folder exists, that you may write to it, and that the disk is not full",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130

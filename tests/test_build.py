@@ -258,3 +258,11 @@ def test_help_on_every_command_and_usage_errors_exit_2():
         assert result.status == 0 and "usage: build.py " + command in result.out
     assert run_cli("--no-such-option").status == 2
     assert run_cli("build", "--base-url", "not a url").status == 2
+
+
+def test_a_folder_that_cannot_be_written_is_a_plain_error_not_a_traceback(site, build_site, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = build_site(site, "--out", str(tmp_path / "a-file" / "_site"))
+    assert result.status == 1
+    assert "Not a directory" in result.err and "hint: check that the folder exists" in result.err
+    assert "Traceback" not in result.err
