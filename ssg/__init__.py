@@ -2,13 +2,17 @@
 
 One module per pipeline stage; data flows one way, as frozen dataclasses:
 
-    config.py   site.yaml            -> Config
-    content.py  content/**/*.md      -> Document (front matter checked, body kept as Markdown)
-    site.py     Config + Documents   -> Site (URLs, tags, sorting, collisions refused)
-    markup.py   Markdown body        -> HTML fragment (+ directives, links, headings)
-    render.py   Site + templates     -> Output(path, bytes) stream
-    outputs.py  Site                 -> feed, sitemap, robots, _headers
-    assets.py   static/              -> fingerprinted files
-    publish.py  Outputs              -> staging folder, swapped in atomically
-    build.py    the recipe that calls the stages in order
+    config.py    site.yaml            -> Config (the dataclasses are the schema; schema.py checks YAML against them)
+    content.py   content/**/*.md      -> Document (front matter checked, body kept as Markdown)
+    charts.py    content/charts/*.yaml -> Chart
+    site.py      Config + Documents   -> Site (what is published today, sorted, tags, collisions refused)
+    markup.py    Markdown body        -> HTML fragment (directives, link rewriting, unsafe HTML refused)
+    render.py    Site + templates     -> keyed jobs -> Output(path, bytes) stream
+    outputs.py   Site                 -> feed, sitemap, robots.txt, _headers
+    assets.py    static/              -> fingerprinted files
+    cache.py     what the last build read and wrote (.cache/ssg), for incremental builds
+    publish.py   Outputs              -> staging folder, swapped in (or a journaled change set) atomically
+    pipeline.py  the recipe that calls the stages in order
+
+The editor's other commands: serve.py, check.py (with readability.py), scaffold.py (new), deploy.py.
 """
