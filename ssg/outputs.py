@@ -1,7 +1,7 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
-from .render import Output, Renderer, SiteFile
+from .render import Output, Renderer, SiteFile, documents_digest, digest_of
 
 # A strict policy the pages are built to work under: no inline script or style, nothing
 # from another host (issue: secure by default). JSON-LD blocks are data, not script.
@@ -27,9 +27,9 @@ def site_files(renderer: Renderer) -> list[SiteFile]:
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
     return [
-        SiteFile("feed.xml", "feed.xml", (updated, tuple((a.path, a.digest) for a in feed_articles)),
+        SiteFile("feed.xml", "feed.xml", (updated, documents_digest(feed_articles)),
                  lambda: _from_template(renderer, "feed.xml", articles=feed_articles, updated=updated)),
-        SiteFile("sitemap.xml", "sitemap.xml", tuple(entries),
+        SiteFile("sitemap.xml", "sitemap.xml", (digest_of(entries),),
                  lambda: _from_template(renderer, "sitemap.xml", entries=entries)),
         SiteFile("robots.txt", "", (robots,), lambda: Output("robots.txt", robots.encode())),
         SiteFile("_headers", "", (headers,), lambda: Output("_headers", headers.encode())),

@@ -181,10 +181,10 @@ class Renderer:
                                        f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag", tag=tag)
         yield ("tags/index.html", "tags.html", PageView(
             url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
-            extra={"tags": self.site.tags}), tuple((t.name, t.slug, _digests(t.articles)) for t in self.site.tags))
+            extra={"tags": self.site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in self.site.tags))
         yield ("quotes/index.html", "quotes.html", PageView(
             url="quotes/", title="Voices", description="What police leaders and others have said, with sources.",
-            kind="quotes", extra={"quotes": self.site.quotes}), _digests(self.site.quotes))
+            kind="quotes", extra={"quotes": self.site.quotes}), documents_digest(self.site.quotes))
         yield ("404.html", "404.html", PageView(
             url="404.html", title="Page not found", description="This page could not be found.", kind="error"), ())
 
@@ -202,7 +202,7 @@ class Renderer:
             view = PageView(url=page_url(number), title=shown_title, description=description, kind=kind,
                             extra={"articles": shown, "pagination": pagination, **extra})
             yield (page_url(number) + "index.html", "tag.html" if kind == "tag" else "articles.html", view,
-                   (sorted(pagination.items()), _digests(shown)))
+                   (sorted(pagination.items()), documents_digest(shown)))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
@@ -238,8 +238,10 @@ class Renderer:
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
         """Hash of everything an output depends on; `deps` are what it read when last rendered."""
-        with template_errors(self.site.root, None):
-            template_digest = self.templates.digest(template)
+        template_digest = self.templates.known.get(template)
+        if template_digest is None:
+            with template_errors(self.site.root, None):
+                template_digest = self.templates.digest(template)
         return digest_of(template_digest, inputs, [(d, self.dependency_state(d)) for d in deps])
 
     # --- structured data ------------------------------------------------------------
@@ -351,8 +353,10 @@ def _failing_template_line(root: Path, traceback, loop: bool = False) -> tuple[s
     return frames[-1] if frames else (None, None)
 
 
-def _digests(documents: tuple[Document, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((d.path, d.digest) for d in documents)
+def documents_digest(documents: tuple[Document, ...]) -> str:
+    """One hash for a list of documents (their paths and contents), to put in a list page's key."""
+    return hashlib.blake2b("".join(f"{d.path}\0{d.digest}\n" for d in documents).encode(),
+                           digest_size=16).hexdigest()
 
 
 class RecordingConfig:
