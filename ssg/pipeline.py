@@ -83,7 +83,7 @@ def build(options: BuildOptions) -> BuildReport:
     previous = state.outputs if output_matches(out, state) else {}
     jobs = plan(renderer, site_files(renderer), previous)
     written, changed = publish(renderer, jobs, previous, out, options.jobs or os.cpu_count() or 1)
-    documents = {d.path: d for d in site.documents}
+    documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
     unchanged = written == previous and documents.keys() == state.documents.keys() and all(
         state.documents[path].digest == document.digest for path, document in documents.items())
     if options.remember and not unchanged:

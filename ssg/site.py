@@ -45,6 +45,7 @@ class Site:
     charts: dict[str, Chart]
     left_out: dict[str, int] = field(default_factory=dict)  # {"draft": 2, "scheduled": 1, "expired": 0}
     warnings: tuple[SiteError, ...] = ()
+    read: tuple[Document, ...] = ()         # every document read, published or not (for the cache)
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -81,7 +82,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
                 pages=tuple(sorted(by_kind["page"], key=lambda d: d.slug)),
                 quotes=tuple(sorted(by_kind["quote"], key=newest_first, reverse=True)),
                 tags=_tags(articles), charts=load_charts(root), left_out=left_out,
-                warnings=tuple(w for d in documents for w in d.warnings))
+                warnings=tuple(w for d in documents for w in d.warnings), read=tuple(documents))
     _refuse_collisions(site)
     _refuse_missing_templates(site)
     return site

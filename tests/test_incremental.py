@@ -148,3 +148,16 @@ def test_check_does_not_spoil_the_cache_of_the_real_output(site, build_site):
     assert build_site(site).status == 0
     run_cli("check", "--root", site)
     assert "0 files changed" in build_site(site).out
+
+
+def test_drafts_are_remembered_and_not_parsed_again(site, build_site, monkeypatch):
+    from ssg import content
+    from ssg.pipeline import BuildOptions, build
+    options = BuildOptions(root=site, out=site / "_site", jobs=1)
+    CHANGES["article made draft"](site)
+    build(options)
+    parsed = []
+    real_parse = content.parse_document
+    monkeypatch.setattr(content, "parse_document", lambda *args: parsed.append(args[1]) or real_parse(*args))
+    build(options)
+    assert parsed == []
