@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import markdown
 import yaml
 
 from .content import Document
@@ -42,18 +42,24 @@ class BuildState:
     fingerprint: str
     out: str                                                  # the output folder the outputs are in
     build_id: str = ""                                        # also in the folder's marker file
-    documents: dict[str, Document] = field(default_factory=dict)  # by source path; saved without bodies
+    documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
 
 
 def code_fingerprint() -> str:
     """Changes whenever the generator's code or a library that shapes the output changes."""
     digest = hashlib.blake2b(digest_size=16)
-    for version in (sys.version, markdown.__version__, jinja2.__version__, yaml.__version__):
+    for version in (sys.version, jinja2.__version__, yaml.__version__, _markdown_version()):
         digest.update(version.encode())
     for module in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(module.read_bytes())
     return digest.hexdigest()
+
+
+def _markdown_version() -> str:
+    """Python-Markdown's version file, read rather than imported (see Renderer.converter)."""
+    spec = importlib.util.find_spec("markdown")
+    return Path(spec.origin).with_name("__meta__.py").read_text(encoding="utf-8")
 
 
 class BuildCache:
@@ -86,9 +92,7 @@ class BuildCache:
         return state
 
     def save(self, state: BuildState) -> None:
-        """Write the state; documents are kept without their bodies, which the next build reads anyway."""
-        state = dataclasses.replace(state, documents={path: dataclasses.replace(document, body="")
-                                                      for path, document in state.documents.items()})
+        """Write the state (documents are pickled without their bodies: see Document.__getstate__)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f"{STATE_FILE}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:

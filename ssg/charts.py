@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import doc
-from .content import CHARTS_DIR, CONTENT_DIR, SLUG, Source, decode_text, read_source, visible_names
+from .content import (CHARTS_DIR, CONTENT_DIR, SLUG, Source, decode_text, read_source, refuse_outside_link,
+                      visible_names)
 from .errors import SiteError
 from .schema import build_dataclass, load_yaml
 
@@ -67,7 +68,8 @@ def load_charts(root: Path) -> dict[str, Chart]:
 
 
 def _read_chart(root: Path, file: Path, path: str, chart_id: str) -> Chart:
-    raw = read_source(root, file, path)
+    refuse_outside_link(root, file, path)
+    raw = read_source(file, path)
     data = load_yaml(decode_text(raw, path), path)
     chart = build_dataclass(Chart, data, path, 1, what="the chart")
     if not chart.bars:

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,22 +72,52 @@ class QuoteMeta:
     draft: bool = field(default=False, metadata=doc("true to keep it out of the site"))
 
 
+# What identifies one version of a file without reading it: inode, size, modification and change times.
+FileStamp = tuple[int, int, int, int]
 KINDS = {"article": ("articles", ArticleMeta), "page": ("pages", PageMeta), "quote": ("quotes", QuoteMeta)}
 Meta = ArticleMeta | PageMeta | QuoteMeta
 
 
 @dataclass(frozen=True)
 class Document:
-    """One Markdown file: its checked front matter and its Markdown body."""
+    """One Markdown file: its checked front matter, and its Markdown body (read when first needed)."""
     kind: str                    # "article", "page" or "quote"
     path: str                    # as shown in messages: content/articles/x.md
     slug: str
     meta: Meta
-    body: str
     body_line: int               # line of the file where the body starts
     digest: str                  # hash of the file's bytes, for caches
     warnings: tuple[SiteError, ...] = ()
     key_lines: tuple[tuple[str, int], ...] = ()  # (front matter key, its line), for later checks' messages
+    file: str = field(default="", compare=False, repr=False)  # where it is now, to read the body from
+    stamp: FileStamp | None = field(default=None, compare=False, repr=False)  # see file_stamp()
+
+    @functools.cached_property
+    def body(self) -> str:
+        """The Markdown after the front matter.
+
+        A build reuses the Documents of unchanged files without reading them (see read_document),
+        so the body is read here, when a page that shows it is rendered: the bytes must be the
+        ones the digest was taken of, or the file changed during the build.
+        """
+        raw = read_source(self.file, self.path)
+        if hashlib.blake2b(raw, digest_size=16).hexdigest() != self.digest:
+            raise SiteError(self.path, None, "this file changed while the site was being built",
+                            "build the site again")
+        return split_front_matter(decode_text(raw, self.path), self.path)[2]
+
+    def found_at(self, file: str) -> Document:
+        """This document as remembered, at the place its file is now (the site folder may have moved)."""
+        # A plain copy of the fields: dataclasses.replace costs ten times more, and this runs for every file.
+        document = object.__new__(Document)
+        document.__dict__.update(self.__dict__, file=file)
+        return document
+
+    def __getstate__(self) -> dict:
+        """Pickled (for the build cache) without the body: it is most of the size, and the file has it."""
+        state = self.__dict__.copy()
+        state.pop("body", None)
+        return state
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
@@ -126,11 +157,12 @@ def quote_excerpt(body: str, words: int = 8) -> str:
     return text if len(cut) <= words else " ".join(cut[:words]) + "…"
 
 
-def find_sources(root: Path) -> list[tuple[str, Path]]:
-    """Every Markdown file of each kind, sorted, as (kind, path).
+def find_sources(root: Path) -> list[tuple[str, str]]:
+    """Every Markdown file of each kind, sorted, as (kind, file path).
 
     Anything else in content/ is refused, so that no file an editor adds is silently left
-    out. Hidden files (.DS_Store, editors' swap files) are ignored.
+    out. Hidden files (.DS_Store, editors' swap files) are ignored. Links are checked here,
+    where listing the folder tells which names are links without asking the disk again.
     """
     folders = [folder for folder, _ in KINDS.values()] + [CHARTS_DIR]
     listing = ", ".join(f"{folder}/" for folder in sorted(folders))
@@ -144,17 +176,17 @@ def find_sources(root: Path) -> list[tuple[str, Path]]:
         _refuse_linked_folder(root, root / CONTENT_DIR / folder)
     found = []
     for kind, (folder, _) in KINDS.items():
-        directory = root / CONTENT_DIR / folder
-        for name in visible_names(directory):
-            file = directory / name
-            if name.lower().endswith(".md"):
-                found.append((kind, file))
-            elif file.is_dir():
-                raise SiteError(f"{CONTENT_DIR}/{folder}/{name}", None, f"content/{folder}/ cannot have folders inside it",
+        for entry in visible_entries(root / CONTENT_DIR / folder):
+            path = f"{CONTENT_DIR}/{folder}/{entry.name}"
+            if entry.is_symlink():
+                refuse_outside_link(root, Path(entry.path), path)
+            if entry.name.lower().endswith(".md"):
+                found.append((kind, entry.path))
+            elif entry.is_dir():
+                raise SiteError(path, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(f"{CONTENT_DIR}/{folder}/{name}", None,
-                                f"only Markdown (.md) files belong in content/{folder}/",
+                raise SiteError(path, None, f"only Markdown (.md) files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
 
@@ -172,29 +204,72 @@ def _refuse_linked_folder(root: Path, folder: Path) -> None:
                             "replace the link with a real folder holding the files")
 
 
+def visible_entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of `folder` whose names do not start with '.', sorted by name; none if it does not exist."""
+    try:
+        with os.scandir(folder) as entries:
+            visible = [entry for entry in entries if not entry.name.startswith(".")]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(visible, key=lambda entry: entry.name)
+
+
 def visible_names(folder: Path) -> list[str]:
-    """The sorted names in `folder` that do not start with '.'; none if it does not exist."""
-    return sorted(name for name in os.listdir(folder) if not name.startswith(".")) if folder.is_dir() else []
+    return [entry.name for entry in visible_entries(folder)]
 
 
-def read_document(root: Path, kind: str, file: Path, known: dict[str, Document] | None = None) -> Document:
+# A file changed less than this long ago could change again within the same tick of the
+# file system's clock, leaving its stamp as it was; such a file is read again next time.
+RACY_SECONDS = 2.0
+
+
+def file_stamp(file: str, path: str, now: float) -> FileStamp | None:
+    """The file's stamp, or None if it changed too recently for the stamp to be trusted.
+
+    Every write changes a file's size or its change time (ctime), which no program can set
+    back (touch and copy tools can only set the modification time), and a file replaced by
+    another gets a new inode. So an unchanged stamp means unchanged bytes, as in git's index.
+    """
+    try:
+        stat = os.stat(file)
+    except FileNotFoundError:
+        raise SiteError(path, None, "this file disappeared while the site was being built",
+                        "build the site again") from None
+    if now - max(stat.st_mtime, stat.st_ctime) < RACY_SECONDS:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def read_document(root: Path, kind: str, file: str | Path, known: dict[str, Document] | None = None,
+                  now: float | None = None) -> Document:
     """Read and check one Markdown file; unknown front matter keys become the Document's warnings.
 
-    `known` maps paths to Documents read by an earlier build: one whose bytes are unchanged
-    (same content hash) is reused instead of parsed again.
+    `known` maps paths to Documents read by an earlier build. One whose file has the same
+    stamp is reused without reading the file; one whose bytes are unchanged (same content
+    hash) is reused without parsing it again.
     """
-    path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{file.name}"
-    raw = read_source(root, file, path)
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    file = os.fspath(file)
+    path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{os.path.basename(file)}"
+    stamp = file_stamp(file, path, time.time() if now is None else now)
     previous = (known or {}).get(path)
+    if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
+        return previous.found_at(file)
+    raw = read_source(file, path)
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    text = decode_text(raw, path)
     if previous is not None and previous.digest == digest and previous.kind == kind:
-        # The cache keeps front matter, not bodies (they are most of its size): take the body from the file.
-        _, _, body, _ = split_front_matter(decode_text(raw, path), path)
-        return dataclasses.replace(previous, body=body)
-    return parse_document(kind, path, decode_text(raw, path), digest)
+        return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), split_front_matter(text, path)[2])
+    return parse_document(kind, path, text, digest, file, stamp)
 
 
-def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
+def _with_body(document: Document, body: str) -> Document:
+    """The document with its body filled in (read already: Document.body need not read the file again)."""
+    document.__dict__["body"] = body
+    return document
+
+
+def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
+                   stamp: FileStamp | None = None) -> Document:
     slug = _checked_slug(path)
     front, front_line, body, body_line = split_front_matter(text, path)
     warnings: list[SiteError] = []
@@ -211,7 +286,7 @@ def parse_document(kind: str, path: str, text: str, digest: str) -> Document:
                         "use a word or two for each tag, like law or footage")
     if kind == "quote" and not body.strip():
         raise SiteError(path, body_line, "the quote is empty", "write the words of the quote under the closing '---'")
-    return Document(kind, path, slug, meta, body, body_line, digest, tuple(warnings), key_lines)
+    return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp), body)
 
 
 def refuse_outside_link(root: Path, file: Path, path: str) -> None:
@@ -228,11 +303,11 @@ def refuse_outside_link(root: Path, file: Path, path: str) -> None:
                             f"copy the file into {folder}/ instead of linking to it")
 
 
-def read_source(root: Path, file: Path, path: str) -> bytes:
-    """The bytes of a file in content/, refusing links that lead out of the site folder (or nowhere)."""
-    refuse_outside_link(root, file, path)
+def read_source(file: str | Path, path: str) -> bytes:
+    """The bytes of a file in content/ (whose links find_sources or the caller has checked)."""
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as opened:
+            raw = opened.read()
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None

@@ -11,7 +11,7 @@ import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import jinja2
 import jinja2.meta
@@ -21,8 +21,10 @@ from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore
-from .markup import MARKUP_VERSION, PLACEHOLDER, MarkdownConverter
 from .site import Site, Tag
+
+if TYPE_CHECKING:
+    from . import markup
 
 TEMPLATES_DIR = "templates"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -73,7 +75,6 @@ class Renderer:
     def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None) -> None:
         self.site = site
         self.assets = assets
-        self.converter = MarkdownConverter(site.config.base_path)
         self.bodies = bodies
         self.memory: dict[str, str] = {}  # bodies converted in this process (quotes are used many times)
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
@@ -116,8 +117,16 @@ class Renderer:
         return self.absolute_url(path) if absolute else self.url(path)
 
     # --- bodies ---------------------------------------------------------------------
+    # ssg.markup is imported when first needed: Python-Markdown and its extensions take about
+    # 0.15 s to import and set up, which a build with nothing to render need not spend.
+    @functools.cached_property
+    def converter(self) -> markup.MarkdownConverter:
+        from . import markup
+        return markup.MarkdownConverter(self.site.config.base_path)
+
     def body_html(self, document: Document) -> str:
         """The Markdown body as HTML, before directives are filled in (cached by content hash)."""
+        from .markup import MARKUP_VERSION
         key = digest_of(MARKUP_VERSION, self.config.base_path, document.path, document.digest)
         html = self.memory.get(key)
         if html is None and self.bodies is not None:
@@ -132,6 +141,7 @@ class Renderer:
 
     def body(self, document: Document, html: str | None = None) -> Markup:
         """The body as HTML with its directives filled in."""
+        from .markup import PLACEHOLDER
         html = self.body_html(document) if html is None else html
         return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups()), html))
 
@@ -242,7 +252,11 @@ class Renderer:
         if template_digest is None:
             with template_errors(self.site.root, None):
                 template_digest = self.templates.digest(template)
-        return digest_of(template_digest, inputs, [(d, self.dependency_state(d)) for d in deps])
+        return digest_of(template_digest, inputs, self._dependencies_state(deps))
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (most outputs read the same few settings: hash them once)
+    def _dependencies_state(self, deps: tuple[str, ...]) -> str:
+        return digest_of([(d, self.dependency_state(d)) for d in deps])
 
     # --- structured data ------------------------------------------------------------
     def _jsonld(self, document: Document) -> dict:

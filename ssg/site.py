@@ -6,6 +6,7 @@ would write one output path are refused here, before a single file is written.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
     `known`: documents from an earlier build, reused where a file's bytes are unchanged.
     With `strict`, a warning (like an unknown front matter key) is an error.
     """
-    documents = [read_document(root, kind, file, known) for kind, file in find_sources(root)]
+    now = time.time()
+    documents = [read_document(root, kind, file, known, now) for kind, file in find_sources(root)]
     if strict:
         for document in documents:
             if document.warnings:
