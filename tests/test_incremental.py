@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,66 @@ def test_drafts_are_remembered_and_not_parsed_again(site, build_site, monkeypatc
     monkeypatch.setattr(content, "parse_document", lambda *args: parsed.append(args[1]) or real_parse(*args))
     build(options)
     assert parsed == []
+
+
+@pytest.fixture
+def trust_fresh_stamps(monkeypatch):
+    """Trust the stamps of files written a moment ago, as a later build would trust them."""
+    from ssg import content
+    monkeypatch.setattr(content, "RACY_SECONDS", -1.0)
+
+
+def record_reads(monkeypatch) -> list[str]:
+    from ssg import content
+    reads: list[str] = []
+    real_read = content.read_source
+    monkeypatch.setattr(content, "read_source", lambda file, path: reads.append(path) or real_read(file, path))
+    return reads
+
+
+def test_files_with_unchanged_stamps_are_not_read_again(site, tmp_path, build_site, monkeypatch, trust_fresh_stamps):
+    assert build_site(site).status == 0
+    reads = record_reads(monkeypatch)
+    assert build_site(site).status == 0
+    assert reads == []
+    CHANGES["article edited"](site)
+    assert build_site(site).status == 0
+    assert reads == ["content/articles/story-2.md"]
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+
+
+def stamps_that_never_change(monkeypatch, now: float) -> None:
+    """Make every content file's stamp the same before and after a change, as on a file system whose
+    clock ticks too slowly to tell two writes in the same second apart."""
+    from ssg import content
+    real_stat = os.stat
+
+    def stat(file, *args, **kwargs):
+        result = real_stat(file, *args, **kwargs)
+        if "/content/" not in os.fspath(file):
+            return result
+        return os.stat_result((result.st_mode, 1, 0, 1, 0, 0, 100, int(now), int(now), int(now)))
+    monkeypatch.setattr(content.os, "stat", stat)
+
+
+def test_a_file_changed_within_the_clock_tick_of_its_stamp_is_read_again(site, tmp_path, build_site, monkeypatch):
+    stamps_that_never_change(monkeypatch, time.time())  # changed "just now": too fresh to trust
+    assert build_site(site).status == 0
+    edit(site, "content/articles/story-2.md", "Body 2.", "Body X.")  # same size
+    assert build_site(site).status == 0
+    assert "Body X." in (site / "_site/articles/story-2/index.html").read_text()
+
+
+def test_a_file_changed_during_a_build_is_an_error_not_a_wrong_page(site, build_site, monkeypatch):
+    stamps_that_never_change(monkeypatch, time.time() - 60)  # an old stamp, trusted
+    assert build_site(site).status == 0
+    before = snapshot(site / "_site")
+    edit(site, "content/articles/story-2.md", "Body 2.", "Body X.")  # as if saved while the build ran
+    CHANGES["base URL changed"](site)  # so that story-2's body, whose stamp looks unchanged, is converted again
+    from ssg import cache
+    monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
+    result = build_site(site)
+    assert result.status == 1
+    assert "content/articles/story-2.md: this file changed while the site was being built" in result.err
+    assert "hint: build the site again" in result.err
+    assert snapshot(site / "_site") == before
