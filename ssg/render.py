@@ -435,8 +435,8 @@ class Job:
     path: str
     kind: str
     key: str
-    document: Document | None = None              # documents are rendered in worker processes
-    make: Callable[[], Output] | None = None      # everything else, in this process
+    document: Document | None = None              # a page from a document, or
+    make: Callable[[], Output] | None = None      # anything else (both render in worker processes)
     template: str = ""                            # with `inputs`, what the key is made of,
     inputs: tuple = ()                            # besides what the output reads while rendering
 
@@ -476,29 +476,30 @@ def _copy_asset(asset: Asset) -> Output:
 
 # Rendering in worker processes: the parent sets these, then forks; workers inherit them.
 _worker_renderer: Renderer | None = None
-_worker_documents: list[Document] = []
+_worker_jobs: list[Job] = []
 PARALLEL_THRESHOLD = 48  # fewer documents than this render faster in one process than via a pool
 
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
-    """Render the jobs, documents in `processes` worker processes, streaming results in order."""
-    global _worker_renderer, _worker_documents
-    document_jobs = [job for job in jobs if job.document is not None]
-    if processes > 1 and len(document_jobs) >= PARALLEL_THRESHOLD:
-        _worker_renderer, _worker_documents = renderer, [job.document for job in document_jobs]
-        chunk = max(1, min(64, len(document_jobs) // (processes * 8)))
+    """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order."""
+    global _worker_renderer, _worker_jobs
+    documents = sum(1 for job in jobs if job.document is not None)
+    if processes > 1 and documents >= PARALLEL_THRESHOLD:
+        _worker_renderer, _worker_jobs = renderer, jobs
+        chunk = max(1, min(64, len(jobs) // (processes * 8)))
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             try:
-                yield from zip(document_jobs, pool.imap(_render_document, range(len(document_jobs)), chunk))
+                yield from zip(jobs, pool.imap(_render_job, range(len(jobs)), chunk))
             finally:
-                _worker_renderer, _worker_documents = None, []
+                _worker_renderer, _worker_jobs = None, []
     else:
-        for job in document_jobs:
-            yield job, renderer.document(job.document)
-    for job in jobs:
-        if job.make is not None:
-            yield job, job.make()
+        for job in jobs:
+            yield job, _render(renderer, job)
 
 
-def _render_document(index: int) -> Output:
-    return _worker_renderer.document(_worker_documents[index])
+def _render_job(index: int) -> Output:
+    return _render(_worker_renderer, _worker_jobs[index])
+
+
+def _render(renderer: Renderer, job: Job) -> Output:
+    return renderer.document(job.document) if job.document is not None else job.make()
