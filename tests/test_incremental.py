@@ -225,3 +225,13 @@ def test_a_file_changed_during_a_build_is_an_error_not_a_wrong_page(site, build_
     assert "content/articles/story-2.md: this file changed while the site was being built" in result.err
     assert "hint: build the site again" in result.err
     assert snapshot(site / "_site") == before
+
+
+def test_a_stamp_too_fresh_to_trust_is_replaced_by_a_trusted_one(site, build_site, monkeypatch):
+    assert build_site(site).status == 0  # every file was written a moment ago: no stamp is trusted yet
+    from ssg import content
+    monkeypatch.setattr(content, "RACY_SECONDS", -1.0)  # later, the same files are old enough to trust
+    assert build_site(site).status == 0
+    reads = record_reads(monkeypatch)
+    assert build_site(site).status == 0
+    assert reads == []
