@@ -17,11 +17,16 @@ import re
 from pathlib import Path
 import time
 from html.parser import HTMLParser
+import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
 import markdown
 from markdown import util
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.extensions.tables import TableProcessor
+from markdown.inlinepatterns import ReferenceInlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from .content import url_for_content_file
@@ -49,6 +54,14 @@ INLINE_TRIGGERS = {
     "em_strong2": ("_",), "strong": ("*", "_"), "emphasis": ("*", "_"), "not_strong": ("*", "_"),
     "footnote": ("[^",), "abbr": None, "smarty-ellipses": ("...",), "smarty-en-dashes": ("--",),
     "smarty-em-dashes": ("---",),
+}
+# The same for block processors, which Python-Markdown asks in turn whether they take each
+# block; these ask with regexes that scan the whole block, and cannot say yes without one of
+# these strings: a table needs a pipe, a '#' heading a '#', an underlined heading a second line
+# of '=' or '-', a rule '-', '_' or '*', a quote '>'.
+BLOCK_TRIGGERS = {
+    TableProcessor: ("|",), HashHeaderProcessor: ("#",), SetextHeaderProcessor: ("\n=", "\n-"),
+    HRProcessor: ("-", "_", "*"), BlockQuoteProcessor: (">",),
 }
 
 
@@ -81,9 +94,8 @@ class MarkdownConverter:
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "ssg_links", 1)
         self.md.treeprocessors.register(_AlignmentClasses(self.md), "ssg_alignment", 2)
         self.deadline = 0.0
+        use_faster_processors(self.md)
         for processor in self.md.treeprocessors:
-            if type(processor) is InlineProcessor:
-                processor.__class__ = SkippingInlineProcessor
             if isinstance(processor, InlineProcessor):
                 for pattern in processor.inlinePatterns:
                     pattern.handleMatch = self._within_deadline(pattern.handleMatch)
@@ -114,6 +126,29 @@ class MarkdownConverter:
         return handle
 
 
+def use_faster_processors(md: markdown.Markdown) -> None:
+    """Swap in processors that skip work which cannot change the output (same HTML as stock)."""
+    for processor in md.treeprocessors:
+        if type(processor) is InlineProcessor:
+            processor.__class__ = SkippingInlineProcessor
+        elif type(processor) is TocTreeprocessor:
+            processor.__class__ = HeadingIdsOnly
+    for processor in md.parser.blockprocessors:
+        triggers = BLOCK_TRIGGERS.get(type(processor))
+        if triggers:
+            processor.test = _tested_only_with(triggers, processor.test)
+
+
+def _tested_only_with(triggers: tuple[str, ...], test):
+    """A block processor's test that says no at once to a block holding none of `triggers`."""
+    def test_if_triggered(parent, block: str) -> bool:
+        for trigger in triggers:
+            if trigger in block:
+                return test(parent, block)
+        return False
+    return test_if_triggered
+
+
 def _plain_start(text: str) -> str:
     """The first words of an inline text without Python-Markdown's placeholders, to find its line."""
     pieces = [piece.strip() for piece in re.split(r"\x02[^\x03]*\x03|\n", text)]
@@ -130,14 +165,62 @@ def _triggers(name: str) -> tuple[str, ...] | None:
 class SkippingInlineProcessor(InlineProcessor):
     """Python-Markdown's inline pass, skipping patterns whose trigger characters are absent.
 
-    The loop is Python-Markdown 3.11's InlineProcessor.__handleInline with one added test;
-    requirements.txt pins the version this was checked against.
+    run and __handleInline are Python-Markdown 3.11's, each with one added test: a text that
+    holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
+    back), and a pattern is tried only if its trigger is there. requirements.txt pins the
+    version this was checked against.
     """
+
+    def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        handle_inline = self._InlineProcessor__handleInline
+        process_placeholders = self._InlineProcessor__processPlaceholders
+        could_match = self._pattern_table()[1].search
+        while stack:
+            element, parents = stack.pop(0)
+            self.ancestors = parents
+            if element is not tree:
+                self.ancestors.append(element.tag.lower())
+            insert_queue = []
+            for child in element:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString) and could_match(text):
+                    self.ancestors.append(child.tag.lower())
+                    child.text = None
+                    new_children = process_placeholders(handle_inline(text), child)
+                    for item in new_children:
+                        self.parent_map[item[0]] = child
+                    stack += new_children
+                    insert_queue.append((child, new_children))
+                    self.ancestors.pop()
+                tail = child.tail
+                if tail and could_match(tail):
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    tail_children = process_placeholders(handle_inline(tail), dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    position = list(element).index(child) + 1
+                    tail_children.reverse()
+                    for new_child in tail_children:
+                        self.parent_map[new_child[0]] = element
+                        element.insert(position, new_child[0])
+                if len(child):
+                    self.parent_map[child] = element
+                    stack.append((child, self.ancestors[:]))
+            for child, new_children in insert_queue:
+                for index, item in enumerate(new_children):
+                    child.insert(index, item[0])
+        return tree
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if isinstance(data, util.AtomicString):
             return data
-        patterns = self._patterns_with_triggers()
+        patterns = self._pattern_table()[0]
         apply_pattern = self._InlineProcessor__applyPattern
         start = 0
         while patternIndex < len(patterns):
@@ -154,13 +237,59 @@ class SkippingInlineProcessor(InlineProcessor):
                 patternIndex += 1
         return data
 
-    def _patterns_with_triggers(self) -> list:
-        cached = self.__dict__.get("_cached_patterns")
-        if cached is None or cached[0] != len(self.inlinePatterns):
-            names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
-            cached = (len(names), [(self.inlinePatterns[name], _triggers(name)) for name in names])
-            self._cached_patterns = cached
-        return cached[1]
+    def _pattern_table(self) -> tuple[list, re.Pattern]:
+        """([(pattern, triggers)] in priority order, a regex finding any trigger) for this body."""
+        key = (len(self.inlinePatterns), bool(self.md.references))
+        tables = self.__dict__.setdefault("_pattern_tables", {})
+        if key not in tables:
+            tables[key] = self._build_pattern_table(has_references=key[1])
+        return tables[key]
+
+    def _build_pattern_table(self, has_references: bool) -> tuple[list, re.Pattern]:
+        names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
+        patterns = []
+        for name in names:
+            pattern, triggers = self.inlinePatterns[name], _triggers(name)
+            # A reference link only ever links to a definition ("[id]: url") in the body: in a
+            # body without one, stock tries it at every '[' and it changes nothing.
+            if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
+                triggers = ()
+            patterns.append((pattern, triggers))
+        if any(triggers is None for _, triggers in patterns):
+            return patterns, re.compile("")
+        every_trigger = sorted({re.escape(trigger) for _, triggers in patterns for trigger in triggers})
+        return patterns, re.compile("|".join(every_trigger))
+
+
+class HeadingIdsOnly(TocTreeprocessor):
+    """toc's heading ids without its table of contents, which no template shows.
+
+    Stock toc also builds, prettifies, serialises and post-processes a table of contents
+    for every body (md.toc, md.toc_tokens: left empty here). Ids, levels and the removal
+    of data-toc-label are done as in Python-Markdown 3.11's TocTreeprocessor.run; a body
+    with a [TOC] marker, which the table of contents would replace, gets the stock run.
+    """
+
+    def run(self, doc) -> None:
+        used_ids, headings = set(), []
+        for element in doc.iter():
+            if "id" in element.attrib:
+                used_ids.add(element.attrib["id"])
+            if self.marker and element.text and self.marker in element.text:
+                return super().run(doc)
+            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
+                headings.append(element)
+        id_counters: dict[str, int] = {}
+        for element in headings:
+            self.set_level(element)
+            if "id" not in element.attrib:
+                name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
+                element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+            element.attrib.pop("data-toc-label", None)
+            if self.use_anchors:
+                self.add_anchor(element, element.attrib["id"])
+            if self.use_permalinks not in [False, None]:
+                self.add_permalink(element, element.attrib["id"])
 
 
 class _DirectivePreprocessor(Preprocessor):
