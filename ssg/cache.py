@@ -8,14 +8,18 @@ there with the same size and modification time.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
 import os
 import pickle
 import sys
+import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
@@ -23,8 +27,12 @@ import yaml
 from .content import Document
 
 CACHE_DIR = Path(".cache") / "ssg"
-STATE_FILE = "state.pickle"
+STATE_DIR = "state"
+HEAD_FILE = "head.pickle"
 BODIES_DIR = "bodies"
+# The documents and the outputs are each kept in this many files, named by a hash of their bytes,
+# so that a build that changed a few of them writes a few small files, not the whole state.
+SHARDS = 16
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class BuildState:
     build_id: str = ""                                        # also in the folder's marker file
     documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
+    shards: dict[str, list[str]] = field(default_factory=dict)    # "documents"/"outputs": the files they are in
 
 
 def code_fingerprint() -> str:
@@ -72,18 +81,14 @@ class BuildCache:
     def load(self, out: Path) -> BuildState:
         """The last build's state, or an empty one if there is none we can trust."""
         empty = BuildState(self.fingerprint, str(out))
-        path = self.folder / STATE_FILE
+        head = self.folder / STATE_DIR / HEAD_FILE
         try:
-            stamp = _stamp(path)
-            remembered = _REMEMBERED.get(str(path))
-            if remembered is not None and remembered[0] == stamp:  # this process wrote it (serve): skip reading
+            remembered = _REMEMBERED.get(str(head))
+            if remembered is not None and remembered[0] == _stamp(head):  # this process wrote it (serve)
                 state = remembered[1]
             else:
-                with open(path, "rb") as file:
-                    state = pickle.load(file)
-        except FileNotFoundError:
-            return empty
-        except Exception:  # a truncated or corrupt cache: rebuild it rather than trust it
+                state = self._read(head)
+        except Exception:  # none yet, or a truncated or corrupt one: rebuild it rather than trust it
             return empty
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
             return empty
@@ -91,14 +96,34 @@ class BuildCache:
             return dataclasses.replace(state, outputs={}, build_id="", out=str(out))
         return state
 
-    def save(self, state: BuildState) -> None:
-        """Write the state (documents are pickled without their bodies: see Document.__getstate__)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{STATE_FILE}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as file:
-            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / STATE_FILE)
-        _REMEMBERED[str(self.folder / STATE_FILE)] = (_stamp(self.folder / STATE_FILE), state)
+    def _read(self, head: Path) -> BuildState:
+        with open(head, "rb") as file:
+            state = pickle.load(file)  # a BuildState whose documents and outputs are in the shard files
+        if isinstance(state, BuildState) and state.fingerprint == self.fingerprint:
+            for part, names in state.shards.items():
+                merged = getattr(state, part)
+                for name in names:
+                    with open(head.parent / name, "rb") as file:
+                        merged.update(pickle.load(file))
+        return state
+
+    def save(self, state: BuildState, previous: BuildState) -> None:
+        """Write the state, rewriting only the shard files whose content changed since `previous`.
+
+        Shard files are never overwritten (a new content gets a new name), and the head file that
+        lists them is replaced last, in one step: a build stopped at any point leaves the old state
+        or the new one. Documents are pickled without their bodies (see Document.__getstate__).
+        """
+        folder = self.folder / STATE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        shards = {part: _save_shards(folder, getattr(state, part), getattr(previous, part),
+                                     previous.shards.get(part, []), same)
+                  for part, same in (("documents", _same_document), ("outputs", _same_output))}
+        state = dataclasses.replace(state, shards=shards)
+        _write_new_file(folder / HEAD_FILE, pickle.dumps(dataclasses.replace(state, documents={}, outputs={}),
+                                                         protocol=pickle.HIGHEST_PROTOCOL))
+        _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
+        _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
 
     def bodies(self) -> BodyStore:
         return BodyStore(self.folder / BODIES_DIR)
@@ -113,6 +138,51 @@ _REMEMBERED: dict[str, tuple[tuple[int, int, int], BuildState]] = {}
 def _stamp(path: Path) -> tuple[int, int, int]:
     stat = os.stat(path)
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _same_document(document: Document, before: Document) -> bool:
+    return document.digest == before.digest and document.stamp == before.stamp  # all else comes from the bytes
+
+
+def _same_output(written: Written, before: Written) -> bool:
+    return written is before or written == before
+
+
+def _shard(items: dict) -> list[dict]:
+    shards: list[dict] = [{} for _ in range(SHARDS)]
+    for path, value in items.items():
+        shards[zlib.crc32(path.encode()) % SHARDS][path] = value
+    return shards
+
+
+def _save_shards(folder: Path, items: dict, before: dict, names: list[str], same: Callable) -> list[str]:
+    """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest."""
+    saved = []
+    for index, (shard, old) in enumerate(zip(_shard(items), _shard(before))):
+        if len(names) == SHARDS and shard.keys() == old.keys() and all(same(v, old[k]) for k, v in shard.items()):
+            saved.append(names[index])
+            continue
+        data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
+        name = f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.pickle"
+        if not (folder / name).exists():
+            _write_new_file(folder / name, data)
+        saved.append(name)
+    return saved
+
+
+def _write_new_file(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _delete_unlisted(folder: Path, listed: set[str]) -> None:
+    """Remove the shard files no longer listed, and temporary files that a stopped build left."""
+    stale = time.time() - 600
+    for entry in os.scandir(folder):
+        if entry.name not in listed and (entry.name.endswith(".pickle") or entry.stat().st_mtime < stale):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
 
 
 class BodyStore:

@@ -114,9 +114,11 @@ class Document:
         return document
 
     def __getstate__(self) -> dict:
-        """Pickled (for the build cache) without the body: it is most of the size, and the file has it."""
+        """Pickled (for the build cache) without the body, which is most of the size and which the
+        file has, nor where the file is (found_at sets that)."""
         state = self.__dict__.copy()
         state.pop("body", None)
+        del state["file"]
         return state
 
     def line_of(self, key: str) -> int | None:
@@ -262,6 +264,9 @@ def read_document(root: Path, kind: str, file: str | Path, known: dict[str, Docu
     return parse_document(kind, path, text, digest, file, stamp)
 
 
+_SHARED_KEY_LINES: dict[tuple, tuple] = {}
+
+
 def _with_body(document: Document, body: str) -> Document:
     """The document with its body filled in (read already: Document.body need not read the file again)."""
     document.__dict__["body"] = body
@@ -276,6 +281,7 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
     data = load_yaml(front, path, front_line) if front.strip() else {}
     meta = build_dataclass(KINDS[kind][1], data, path, front_line, warnings=warnings)
     key_lines = tuple(getattr(data, "key_lines", {}).items())
+    key_lines = _SHARED_KEY_LINES.setdefault(key_lines, key_lines)  # one copy for the many files laid out alike
     line_of = dict(key_lines).get
     if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
         raise SiteError(path, line_of("image"), "'image' has no 'image_alt'",

@@ -93,7 +93,7 @@ def build(options: BuildOptions) -> BuildReport:
             (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
             for path, document in documents.items())
         if options.remember and not unchanged:
-            cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written))
+            cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written), state)
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
@@ -133,16 +133,18 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
     """Render what is stale, write what changed; returns what the folder now holds and how many files changed."""
     publisher = Publisher(out, changes_only=bool(previous))
     written = {job.path: previous[job.path] for job in jobs if not _stale(job, previous)}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most outputs read the same settings: keep one copy
     changed = 0
     try:
         for job, output in produce(renderer, [job for job in jobs if _stale(job, previous)], processes):
             digest = hashlib.blake2b(output.data, digest_size=16).hexdigest()
             key, before = job.key_after(renderer, output), previous.get(job.path)
+            deps = shared.setdefault(output.deps, output.deps)
             if before is not None and before.digest == digest:
-                written[job.path] = Written(key, digest, before.size, before.mtime_ns, output.deps)
+                written[job.path] = Written(key, digest, before.size, before.mtime_ns, deps)
                 continue
             stat = publisher.write(job.path, output.data)
-            written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, output.deps)
+            written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, deps)
             changed += 1
         deleted = sorted(set(previous) - set(written))
         if changed or deleted or not previous:

@@ -113,10 +113,10 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_si
     assert build_site(site).status == 0
     cache = site / ".cache" / "ssg"
     if damage == "truncated":
-        state = cache / "state.pickle"
-        state.write_bytes(state.read_bytes()[:100])
+        for shard in (cache / "state").glob("*-*.pickle"):
+            shard.write_bytes(shard.read_bytes()[:40])
     elif damage == "garbage":
-        (cache / "state.pickle").write_bytes(b"not a pickle at all")
+        (cache / "state/head.pickle").write_bytes(b"not a pickle at all")
     else:
         for body in (cache / "bodies").rglob("*.html"):
             body.write_text("0000\n<p>wrong</p>")
