@@ -235,3 +235,17 @@ def test_a_stamp_too_fresh_to_trust_is_replaced_by_a_trusted_one(site, build_sit
     reads = record_reads(monkeypatch)
     assert build_site(site).status == 0
     assert reads == []
+
+
+def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build_site):
+    from ssg.cache import SHARDS
+    state = site / ".cache/ssg/state"
+    assert build_site(site).status == 0
+    before = {file.name for file in state.iterdir()}
+    CHANGES["article edited"](site)
+    assert build_site(site).status == 0
+    after = {file.name for file in state.iterdir()}
+    # The article's shard, and the shards of the outputs that show it: its page, the article list,
+    # its two tags' pages, the list of tags and the feed. Every other shard file is kept as it was.
+    assert 1 <= len(after - before - {"head.pickle"}) <= 7
+    assert len(after) <= 2 * SHARDS + 1  # what the new head does not list is gone
