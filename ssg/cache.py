@@ -190,6 +190,7 @@ class BodyStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.made: set[Path] = set()  # subfolders known to exist
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
@@ -204,7 +205,9 @@ class BodyStore:
 
     def put(self, key: str, html: str) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text(f"{_checksum(html)}\n{html}", encoding="utf-8")
         os.replace(temporary, path)

@@ -94,7 +94,8 @@ class Renderer:
             # Compiled templates are kept in the build cache: compiling is most of a small rebuild.
             bytecode_cache=jinja2.FileSystemBytecodeCache(self.bytecode_folder()),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
                            body=self.body)
         env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
