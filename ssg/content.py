@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .config import doc
 from .errors import SiteError
+from .parallel import forked_map
 from .schema import build_dataclass, load_yaml
 
 CONTENT_DIR = "content"
@@ -96,7 +97,7 @@ class Document:
     def body(self) -> str:
         """The Markdown after the front matter.
 
-        A build reuses the Documents of unchanged files without reading them (see read_document),
+        A build reuses the Documents of unchanged files without reading them (see read_documents),
         so the body is read here, when a page that shows it is rendered: the bytes must be the
         ones the digest was taken of, or the file changed during the build.
         """
@@ -242,26 +243,57 @@ def file_stamp(file: str, path: str, now: float) -> FileStamp | None:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
-def read_document(root: Path, kind: str, file: str | Path, known: dict[str, Document] | None = None,
-                  now: float | None = None) -> Document:
-    """Read and check one Markdown file; unknown front matter keys become the Document's warnings.
+PARALLEL_READING = 200  # fewer files to parse than this are parsed faster here than by worker processes
 
-    `known` maps paths to Documents read by an earlier build. One whose file has the same
-    stamp is reused without reading the file; one whose bytes are unchanged (same content
-    hash) is reused without parsing it again.
+
+def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | None = None,
+                   processes: int = 1) -> list[Document]:
+    """Read and check the (kind, file) sources find_sources lists; unknown front matter keys become
+    each Document's warnings.
+
+    `known` maps paths to Documents read by an earlier build. One whose file has the same stamp
+    is reused without reading the file; one whose bytes are unchanged (same content hash) is
+    reused without parsing it again. When many must be parsed (the first build of a large site),
+    `processes` worker processes share the work.
     """
-    file = os.fspath(file)
-    path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{os.path.basename(file)}"
-    stamp = file_stamp(file, path, time.time() if now is None else now)
-    previous = (known or {}).get(path)
-    if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
-        return previous.found_at(file)
+    now, known = time.time(), known or {}
+    documents: list[Document | None] = []
+    unread = []  # (place in documents, kind, path, file, stamp, the document remembered for that path)
+    for kind, file in sources:
+        path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{os.path.basename(file)}"
+        stamp, previous = file_stamp(file, path, now), known.get(path)
+        if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
+            documents.append(previous.found_at(file))
+        else:
+            unread.append((len(documents), kind, path, file, stamp, previous))
+            documents.append(None)
+    if processes > 1 and len(unread) >= PARALLEL_READING:
+        # Documents travel between processes without their body or file (see __getstate__): send the body too.
+        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:])), len(unread), processes)
+        for (place, *_, file, _, _), (document, body) in zip(unread, sent):
+            documents[place] = _with_body(document.found_at(file), body)
+    else:
+        for place, *changed in unread:
+            documents[place] = _read_changed(*changed)
+    return documents
+
+
+def read_document(kind: str, file: str | Path) -> Document:
+    """Read and check one Markdown file (see read_documents)."""
+    return read_documents([(kind, os.fspath(file))])[0]
+
+
+def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None) -> Document:
     raw = read_source(file, path)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, path)
     if previous is not None and previous.digest == digest and previous.kind == kind:
         return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), split_front_matter(text, path)[2])
     return parse_document(kind, path, text, digest, file, stamp)
+
+
+def _with_sent_body(document: Document) -> tuple[Document, str]:
+    return document, document.body
 
 
 _SHARED_KEY_LINES: dict[tuple, tuple] = {}

@@ -81,13 +81,14 @@ def build(options: BuildOptions) -> BuildReport:
     with long_lived_objects() as all_made:
         state = cache.load(out)
         config = load_config(root, options.base_url)
+        processes = options.jobs or os.cpu_count() or 1
         site = load_site(root, config, today=options.today or today_from_environment(),
-                         drafts=options.drafts, strict=options.strict, known=state.documents)
+                         drafts=options.drafts, strict=options.strict, known=state.documents, processes=processes)
         renderer = Renderer(site, collect_assets(root), cache.bodies())
         previous = state.outputs if output_matches(out, state) else {}
         jobs = plan(renderer, site_files(renderer), previous)
         all_made()
-        written, changed = publish(renderer, jobs, previous, out, options.jobs or os.cpu_count() or 1)
+        written, changed = publish(renderer, jobs, previous, out, processes)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
         unchanged = written == previous and documents.keys() == state.documents.keys() and all(
             (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)

@@ -7,7 +7,6 @@ import datetime
 import functools
 import hashlib
 import math
-import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore
+from .parallel import forked_map
 from .site import Site, Tag
 
 if TYPE_CHECKING:
@@ -475,31 +475,17 @@ def _copy_asset(asset: Asset) -> Output:
     return Output(asset.output_path, asset.source.read_bytes(), "asset")
 
 
-# Rendering in worker processes: the parent sets these, then forks; workers inherit them.
-_worker_renderer: Renderer | None = None
-_worker_jobs: list[Job] = []
 PARALLEL_THRESHOLD = 48  # fewer documents than this render faster in one process than via a pool
 
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
     """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order."""
-    global _worker_renderer, _worker_jobs
     documents = sum(1 for job in jobs if job.document is not None)
     if processes > 1 and documents >= PARALLEL_THRESHOLD:
-        _worker_renderer, _worker_jobs = renderer, jobs
-        chunk = max(1, min(64, len(jobs) // (processes * 8)))
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            try:
-                yield from zip(jobs, pool.imap(_render_job, range(len(jobs)), chunk))
-            finally:
-                _worker_renderer, _worker_jobs = None, []
+        yield from zip(jobs, forked_map(lambda index: _render(renderer, jobs[index]), len(jobs), processes))
     else:
         for job in jobs:
             yield job, _render(renderer, job)
-
-
-def _render_job(index: int) -> Output:
-    return _render(_worker_renderer, _worker_jobs[index])
 
 
 def _render(renderer: Renderer, job: Job) -> Output:

@@ -6,14 +6,13 @@ would write one output path are refused here, before a single file is written.
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import ASSET_PREFIX
 from .charts import Chart, load_charts
 from .config import Config
-from .content import Document, find_sources, read_document, slugify
+from .content import Document, find_sources, read_documents, slugify
 from .errors import SiteError
 
 # Output paths the generator itself writes; a page may not take them. (A page at /assets/
@@ -57,14 +56,14 @@ class Site:
 
 
 def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool = False,
-              strict: bool = False, known: dict[str, Document] | None = None) -> Site:
+              strict: bool = False, known: dict[str, Document] | None = None, processes: int = 1) -> Site:
     """Read every document under content/ and decide what is published today.
 
-    `known`: documents from an earlier build, reused where a file's bytes are unchanged.
-    With `strict`, a warning (like an unknown front matter key) is an error.
+    `known`: documents from an earlier build, reused where a file is unchanged. `processes`:
+    how many processes may share the reading. With `strict`, a warning (like an unknown front
+    matter key) is an error.
     """
-    now = time.time()
-    documents = [read_document(root, kind, file, known, now) for kind, file in find_sources(root)]
+    documents = read_documents(find_sources(root), known, processes)
     if strict:
         for document in documents:
             if document.warnings:

@@ -133,7 +133,9 @@ def test_a_hand_edited_output_folder_is_rebuilt(site, tmp_path, build_site):
     assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
 
 
-def test_parallel_and_serial_builds_are_identical(make_site, build_site):
+def test_parallel_and_serial_builds_are_identical(make_site, build_site, monkeypatch):
+    from ssg import content
+    monkeypatch.setattr(content, "PARALLEL_READING", 10)  # read in worker processes too
     files = {f"content/articles/a-{n:03d}.md": article(f"A {n}", f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
                                                        f"Para *{n}* with `code` and [a link](a-{(n + 1) % 60:03d}.md).",
                                                        tags=f"[t{n % 3}]")
@@ -142,6 +144,23 @@ def test_parallel_and_serial_builds_are_identical(make_site, build_site):
     assert build_site(one, "--jobs", "1").status == 0
     assert build_site(two, "--jobs", "2").status == 0
     assert snapshot(one / "_site") == snapshot(two / "_site")
+    edit(two, "content/articles/a-007.md", "title: A 7", "title: A seven")  # the cache of a parallel build works
+    edit(one, "content/articles/a-007.md", "title: A 7", "title: A seven")
+    assert build_site(one, "--jobs", "1").status == 0
+    assert build_site(two, "--jobs", "2").status == 0
+    assert snapshot(one / "_site") == snapshot(two / "_site")
+
+
+def test_a_mistake_found_by_a_worker_process_is_reported_like_any_other(make_site, build_site, monkeypatch):
+    from ssg import content
+    monkeypatch.setattr(content, "PARALLEL_READING", 10)
+    files = {f"content/articles/a-{n:03d}.md": article(f"A {n}", "2023-01-01") for n in range(60)}
+    files["content/articles/a-030.md"] = "---\ntitle: A 30\ndate: someday\n---\nText.\n"
+    files["content/articles/a-040.md"] = "---\ntitle: [A 40\n---\nText.\n"
+    result = build_site(make_site(files), "--jobs", "2")
+    assert result.status == 1
+    assert result.err.startswith("error: content/articles/a-030.md:2: ")  # the first in order, as in one process
+    assert "hint: " in result.err and "Traceback" not in result.err
 
 
 def test_check_does_not_spoil_the_cache_of_the_real_output(site, build_site):

@@ -36,7 +36,7 @@ def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, ki
     if fields & {"source", "sources"}:
         fields |= {f.name for f in dataclasses.fields(Source)}
     assert fields <= front_matter_keys(text)
-    document = read_document(root, kind, root / path)
+    document = read_document(kind, root / path)
     assert document.warnings == ()
     assert document.meta.draft is True
     if kind != "page":  # pages have no date

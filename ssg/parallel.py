@@ -1,0 +1,28 @@
+"""Work spread over forked worker processes, for the stages that have a lot of it (reading, rendering)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+_task: Callable[[int], Any] | None = None  # set by forked_map; the workers inherit it when they fork
+
+
+def forked_map(task: Callable[[int], Any], count: int, processes: int) -> Iterator[Any]:
+    """task(0) ... task(count - 1), computed in `processes` forked worker processes, yielded in order.
+
+    Workers are forked, so they inherit `task` and everything it uses (a closure is fine):
+    only the indexes and the results travel between processes.
+    """
+    import multiprocessing  # here, not at the top: a build with little to do does not need it
+
+    global _task
+    _task = task
+    chunk = max(1, min(64, count // (processes * 8)))
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_run, range(count), chunk)
+    finally:
+        _task = None
+
+
+def _run(index: int) -> Any:
+    return _task(index)
