@@ -22,12 +22,15 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown import util
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, SetextHeaderProcessor
+from markdown.extensions import smarty
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import ReferenceInlineProcessor
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from .content import url_for_content_file
 from .errors import SiteError
@@ -53,15 +56,33 @@ INLINE_TRIGGERS = {
     "automail": ("<",), "html": ("<",), "linebreak": ("  \n",), "entity": ("&",), "em_strong": ("*", "_"),
     "em_strong2": ("_",), "strong": ("*", "_"), "emphasis": ("*", "_"), "not_strong": ("*", "_"),
     "footnote": ("[^",), "abbr": None, "smarty-ellipses": ("...",), "smarty-en-dashes": ("--",),
-    "smarty-em-dashes": ("---",),
+    "smarty-em-dashes": ("---",), "smarty-quotes": ("'", '"'),
+}
+# smarty's 15 quote patterns all need a quote; most need more, which a quick test finds
+# first. Keyed by the pattern's regex, so that a pattern changed upstream is always tried.
+SMARTY_QUOTE_TESTS = {
+    smarty.singleQuoteStartRe: lambda text: text.startswith("'"),  # '^' matches at the very start only
+    smarty.doubleQuoteStartRe: lambda text: text.startswith('"'),
+    smarty.doubleQuoteSetsRe: lambda text: "\"'" in text,
+    smarty.singleQuoteSetsRe: lambda text: "'\"" in text,
+    smarty.doubleQuoteSetsRe2: lambda text: "'\"" in text,
+    smarty.singleQuoteSetsRe2: lambda text: "\"'" in text,
+    smarty.decadeAbbrRe: re.compile(r"'\d\ds").search,
+    # After a space, an &nbsp; &mdash; &ndash; &#8211; &#8212; (all end in ';'), '--', '–' or '—':
+    smarty.openingSingleQuotesRegex: re.compile(r"[\s;\-–—]'\w").search,
+    smarty.openingDoubleQuotesRegex: re.compile(r'[\s;\-–—]"\w').search,
+    smarty.closingSingleQuotesRegex2: re.compile(r"'[\ss]").search,
+    smarty.closingDoubleQuotesRegex: re.compile(r'"\s').search,
 }
 # The same for block processors, which Python-Markdown asks in turn whether they take each
-# block; these ask with regexes that scan the whole block, and cannot say yes without one of
-# these strings: a table needs a pipe, a '#' heading a '#', an underlined heading a second line
-# of '=' or '-', a rule '-', '_' or '*', a quote '>'.
-BLOCK_TRIGGERS = {
-    TableProcessor: ("|",), HashHeaderProcessor: ("#",), SetextHeaderProcessor: ("\n=", "\n-"),
-    HRProcessor: ("-", "_", "*"), BlockQuoteProcessor: (">",),
+# block; these ask with regexes that scan the whole block. Each can only say yes to a block
+# that passes this quick test: a table needs a pipe, a '#' heading a line starting '#', an
+# underlined heading a second line of '=' or '-', a quote a '>'.
+BLOCK_CAN_MATCH = {
+    TableProcessor: lambda block: "|" in block,
+    HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
+    SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
+    BlockQuoteProcessor: lambda block: ">" in block,
 }
 
 
@@ -128,25 +149,20 @@ class MarkdownConverter:
 
 def use_faster_processors(md: markdown.Markdown) -> None:
     """Swap in processors that skip work which cannot change the output (same HTML as stock)."""
-    for processor in md.treeprocessors:
-        if type(processor) is InlineProcessor:
-            processor.__class__ = SkippingInlineProcessor
-        elif type(processor) is TocTreeprocessor:
-            processor.__class__ = HeadingIdsOnly
+    for registry in (md.preprocessors, md.treeprocessors):
+        for processor in registry:
+            processor.__class__ = FASTER_PROCESSORS.get(type(processor), type(processor))
     for processor in md.parser.blockprocessors:
-        triggers = BLOCK_TRIGGERS.get(type(processor))
-        if triggers:
-            processor.test = _tested_only_with(triggers, processor.test)
+        can_match = BLOCK_CAN_MATCH.get(type(processor))
+        if can_match:
+            processor.test = _tested_only_if(can_match, processor.test)
 
 
-def _tested_only_with(triggers: tuple[str, ...], test):
-    """A block processor's test that says no at once to a block holding none of `triggers`."""
-    def test_if_triggered(parent, block: str) -> bool:
-        for trigger in triggers:
-            if trigger in block:
-                return test(parent, block)
-        return False
-    return test_if_triggered
+def _tested_only_if(can_match, test):
+    """A block processor's test that says no at once to a block it cannot take."""
+    def quick_test(parent, block: str) -> bool:
+        return can_match(block) and test(parent, block)
+    return quick_test
 
 
 def _plain_start(text: str) -> str:
@@ -157,9 +173,17 @@ def _plain_start(text: str) -> str:
 
 def _triggers(name: str) -> tuple[str, ...] | None:
     """Strings one of which must be in a text for pattern `name` to match it (None: always try)."""
-    if name.startswith("smarty-quotes"):
-        return ("'", '"')
-    return INLINE_TRIGGERS.get(name)
+    return INLINE_TRIGGERS.get(name.rstrip("-0123456789") if name.startswith("smarty-quotes") else name)
+
+
+def _contains_any(triggers: tuple[str, ...]):
+    """A test for texts holding one of `triggers`."""
+    def test(text: str) -> bool:
+        for trigger in triggers:
+            if trigger in text:
+                return True
+        return False
+    return test
 
 
 class SkippingInlineProcessor(InlineProcessor):
@@ -220,25 +244,24 @@ class SkippingInlineProcessor(InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if isinstance(data, util.AtomicString):
             return data
-        patterns = self._pattern_table()[0]
+        patterns, finder = self._pattern_table()
+        if not finder.search(data):
+            return data
         apply_pattern = self._InlineProcessor__applyPattern
         start = 0
         while patternIndex < len(patterns):
-            pattern, triggers = patterns[patternIndex]
-            if triggers is not None:
-                for trigger in triggers:
-                    if trigger in data:
-                        break
-                else:
-                    patternIndex, start = patternIndex + 1, 0
-                    continue
+            pattern, can_match = patterns[patternIndex]
+            if can_match is not None and not can_match(data):
+                patternIndex, start = patternIndex + 1, 0
+                continue
             data, matched, start = apply_pattern(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1
         return data
 
     def _pattern_table(self) -> tuple[list, re.Pattern]:
-        """([(pattern, triggers)] in priority order, a regex finding any trigger) for this body."""
+        """([(pattern, test a text must pass for it to match, or None)] in priority order,
+        a regex finding any pattern's trigger) for this body."""
         key = (len(self.inlinePatterns), bool(self.md.references))
         tables = self.__dict__.setdefault("_pattern_tables", {})
         if key not in tables:
@@ -247,18 +270,20 @@ class SkippingInlineProcessor(InlineProcessor):
 
     def _build_pattern_table(self, has_references: bool) -> tuple[list, re.Pattern]:
         names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
-        patterns = []
+        patterns, every_trigger = [], set()
         for name in names:
             pattern, triggers = self.inlinePatterns[name], _triggers(name)
             # A reference link only ever links to a definition ("[id]: url") in the body: in a
             # body without one, stock tries it at every '[' and it changes nothing.
             if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
                 triggers = ()
-            patterns.append((pattern, triggers))
-        if any(triggers is None for _, triggers in patterns):
-            return patterns, re.compile("")
-        every_trigger = sorted({re.escape(trigger) for _, triggers in patterns for trigger in triggers})
-        return patterns, re.compile("|".join(every_trigger))
+            if triggers is None:
+                patterns.append((pattern, None))
+                every_trigger.add("")
+                continue
+            patterns.append((pattern, SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)))
+            every_trigger.update(triggers)
+        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)")
 
 
 class HeadingIdsOnly(TocTreeprocessor):
@@ -290,6 +315,47 @@ class HeadingIdsOnly(TocTreeprocessor):
                 self.add_anchor(element, element.attrib["id"])
             if self.use_permalinks not in [False, None]:
                 self.add_permalink(element, element.attrib["id"])
+
+
+class AttrListWhereBraces(AttrListTreeprocessor):
+    """attr_list, which finds nothing to do in a body whose text has no '{' (most bodies)."""
+
+    def run(self, doc) -> None:
+        if any("{" in text for text in doc.itertext()):
+            super().run(doc)
+
+
+class UnescapeWhereEscapes(UnescapeTreeprocessor):
+    """Backslash escapes restored, where there are any: most bodies have none."""
+
+    def run(self, root) -> None:
+        if any(util.STX in text for text in root.itertext()) or any(
+                util.STX in value for element in root.iter() for value in element.attrib.values() if value):
+            super().run(root)
+
+
+class RawHtmlWhereMarkup(HtmlBlockPreprocessor):
+    """Raw HTML blocks taken out, in a body that has any: its HTML parser sees text without
+    '<' or '&' as one run of plain text and gives it back unchanged (most bodies)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return super().run(lines) if "<" in text or "&" in text else lines
+
+
+class FencedCodeWhereFences(FencedBlockPreprocessor):
+    """fenced_code, which finds nothing to do in a body without ``` or ~~~ (most bodies)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return super().run(lines) if "```" in text or "~~~" in text else lines
+
+
+FASTER_PROCESSORS = {
+    InlineProcessor: SkippingInlineProcessor, TocTreeprocessor: HeadingIdsOnly, AttrListTreeprocessor: AttrListWhereBraces,
+    UnescapeTreeprocessor: UnescapeWhereEscapes, FencedBlockPreprocessor: FencedCodeWhereFences,
+    HtmlBlockPreprocessor: RawHtmlWhereMarkup,
+}
 
 
 class _DirectivePreprocessor(Preprocessor):
@@ -382,6 +448,8 @@ MEDIA_ELEMENTS = frozenset({"img", "video", "audio", "source", "track", "input"}
 
 def unsafe_scheme(link: str) -> str | None:
     """'javascript', 'data' or 'vbscript' if a link would run or embed code, else None."""
+    if ":" not in link and "&" not in link:  # no scheme, and no character reference could make one
+        return None
     cleaned = re.sub(r"[\s\x00-\x1f]", "", html.unescape(link)).lower()
     scheme = cleaned.split(":", 1)[0] if ":" in cleaned else ""
     return scheme if scheme in ("javascript", "data", "vbscript") else None

@@ -32,6 +32,10 @@ TRICKY = [
     "'.' and '\"' and \"'\" and '...' and \"--\"", "a '  b\" \n 'c\"\n\"d'", "\\'escaped\\\" quotes \\-\\- and \\.\\.\\.",
     "1. 'one' -- x\n2. \"two\"...\n\n* 'y'\n* \"z\"", "> 'quote' \"marks\"\n> -- someone...", "Note[^1]'s.\n\n[^1]: 'Here' -- \"x\"...",
     "| 'a' | \"b\" |\n|:--|--:|\n| c--d | e... |", "```\n'code' \"here\" -- ...\n```", "    indented 'code' -- ...",
+    # Quote pairs where skipping one pattern would let a later one give another answer.
+    "x'\"Hello\"' and x\"'Hi'\"", "a \"b 'c'\". d 'e \"f\"'.", "a '\nb \"\nc", "a\n'b' c\n\"d\" e\t'f' g\t\"h\"",
+    "nbsp\u00a0'x' and\u00a0\"y\"", "a----'b' c----\"d\"", "x\u2013'y'", "x\u2014'y'", "x\u2013\"y\"", "x\u2014\"y\"",
+    "\"?\" she asked", "'?' he said",
     # toc: heading ids from duplicate, accented, marked-up and explicit-id headings, every level.
     "# One\n\n## One\n\n### One\n\n#### One_1\n\n##### One\n\n###### One",
     "## Café résumé – naïve ‘quotes’\n\n## 日本語の見出し\n\n## ☃\n\n## -\n\n##\n\n## !!!",
@@ -52,6 +56,9 @@ TRICKY = [
     "[a](other.md) [b](/how-to-help/) [c](#top) [d](../pages/about.md#part) ![p](/static/p.png) <https://e.org>",
     "A *b* **c** _d_ __e__ `f` \\*g\\*", "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>",
     "Line  \nbreak", "word*word*word and snake_case_name", "&", "<", "\\", "  \n", "[", "*", "_", "`",
+    # raw HTML blocks and fences, which their preprocessors take out of the text.
+    "<div>\n*x* 'y'\n</div>\n\nafter", "<!-- a comment -->\n\ntext", "<p>para</p>\ntail",
+    "~~~\ncode 'x'\n~~~", "~~~python\n--\n~~~\n\n```\n...\n```",
 ]
 
 
@@ -96,7 +103,8 @@ def test_faster_processors_give_exactly_stock_python_markdown_output(converters)
 # Markdown built from the pieces the speed-ups look for.
 PIECES = ["'", '"', "-", "--", "---", ".", "...", "[", "]", "(", ")", "](", "![", "[^1]", "[^1]: ", "[r]", "[r]: /x/",
           "*", "_", "`", "<", ">", "> ", "&", "&amp;", "\\", "|", "| --- |", "|-|", "#", "## ", "\n", "\n\n", "\n---\n",
-          "\n===\n", "  \n", "    ", "- ", "1. ", "{: #id }", "[TOC]", "é", " ", "word", "x.md", "<b>", "</b>"]
+          "\n===\n", "  \n", "    ", "- ", "1. ", "{: #id }", "[TOC]", "é", " ", "word", "x.md", "<b>", "</b>",
+          "<div>", "</div>", "~~~", "```", "\t", "\u2013", "\u2014", "\u00a0", "'s", "'80s"]
 
 
 @settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 300)), deadline=None,
@@ -105,6 +113,13 @@ PIECES = ["'", '"', "-", "--", "---", ".", "...", "[", "]", "(", ")", "](", "!["
 def test_faster_processors_give_stock_output_on_generated_markdown(converters, body):
     stock, fast = converters
     assert convert(fast, body) == convert(stock, body)
+
+
+@pytest.mark.parametrize("link", ["javascript&colon;alert(1)", "java&#115;cript:alert(1)", "javascript&#58;x"])
+def test_character_references_cannot_hide_a_javascript_link(link):
+    with pytest.raises(SiteError) as error:
+        MarkdownConverter("/").convert(f"[click]({link})", "content/pages/x.md", 3)
+    assert str(error.value).startswith("content/pages/x.md:3: the text contains a javascript: link")
 
 
 @pytest.mark.parametrize("link, folder, base, expected", [
