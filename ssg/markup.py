@@ -28,7 +28,7 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import ReferenceInlineProcessor
-from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
@@ -296,25 +296,40 @@ class HeadingIdsOnly(TocTreeprocessor):
     """
 
     def run(self, doc) -> None:
+        if self.marker and any(self.marker in text for text in doc.itertext()):
+            return super().run(doc)
         used_ids, headings = set(), []
         for element in doc.iter():
-            if "id" in element.attrib:
-                used_ids.add(element.attrib["id"])
-            if self.marker and element.text and self.marker in element.text:
-                return super().run(doc)
+            if element.get("id") is not None:
+                used_ids.add(element.get("id"))
             if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
                 headings.append(element)
         id_counters: dict[str, int] = {}
         for element in headings:
             self.set_level(element)
             if "id" not in element.attrib:
-                name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
+                name = _plain_heading_text(element)
+                if name is None:
+                    name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
                 element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
             element.attrib.pop("data-toc-label", None)
             if self.use_anchors:
                 self.add_anchor(element, element.attrib["id"])
             if self.use_permalinks not in [False, None]:
                 self.add_permalink(element, element.attrib["id"])
+
+
+def _plain_heading_text(heading) -> str | None:
+    """What toc's name for a heading comes to when it is plain text (most are), else None.
+
+    toc serialises the heading, runs the postprocessors (which only replace placeholders,
+    all starting with STX), strips tags and collapses spaces: for text without markup,
+    escapes or placeholders, that is the text with its spaces collapsed.
+    """
+    text = heading.text or ""
+    if len(heading) or any(character in text for character in "&<>\x02\x03"):
+        return None
+    return " ".join(text.split())
 
 
 class AttrListWhereBraces(AttrListTreeprocessor):
@@ -332,6 +347,20 @@ class UnescapeWhereEscapes(UnescapeTreeprocessor):
         if any(util.STX in text for text in root.itertext()) or any(
                 util.STX in value for element in root.iter() for value in element.attrib.values() if value):
             super().run(root)
+
+
+class NormalizeWhitespaceQuickly(NormalizeWhitespace):
+    """Python-Markdown 3.11's NormalizeWhitespace.run, with its slow regex (which empties
+    lines of only spaces) run only where some line ends in a space."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
 
 
 class RawHtmlWhereMarkup(HtmlBlockPreprocessor):
@@ -354,7 +383,7 @@ class FencedCodeWhereFences(FencedBlockPreprocessor):
 FASTER_PROCESSORS = {
     InlineProcessor: SkippingInlineProcessor, TocTreeprocessor: HeadingIdsOnly, AttrListTreeprocessor: AttrListWhereBraces,
     UnescapeTreeprocessor: UnescapeWhereEscapes, FencedBlockPreprocessor: FencedCodeWhereFences,
-    HtmlBlockPreprocessor: RawHtmlWhereMarkup,
+    HtmlBlockPreprocessor: RawHtmlWhereMarkup, NormalizeWhitespace: NormalizeWhitespaceQuickly,
 }
 
 

@@ -42,7 +42,7 @@ TRICKY = [
     "## *Em* **strong** `code` [link](x.md) <b>raw</b> &amp; &copy; 'q' \"d\" --- ...\n\n## Em strong code link raw",
     "## Given {: #given }\n\n## Given\n\n## given\n\n## Given_1 {: #given_1 }", "## Label {: data-toc-label='Short' }",
     "## Heading[^n]\n\n[^n]: A note.", "Setext\n======\n\nSub\n---\n\nSetext\n======", "## A\n\n## A\n\n## A_1\n\n## A",
-    "[TOC]\n\n## First\n\n### Second", "Text [TOC] text\n\n## Heading", "`[TOC]`\n\n## Heading",
+    "## Fish & chips < 5 > 3 \\& \\< x", "[TOC]\n\n## First\n\n### Second", "Text [TOC] text\n\n## Heading", "`[TOC]`\n\n## Heading",
     # references: defined, undefined, short, image, case and placement of the definition.
     "[x][r] [y][R] [z][] [r] [nope] [w] [x] [r]\n\n[r]: https://e.org \"T\"\n[w]: other.md",
     "[undefined][ref] and [short] and ![img][pic] and ![pic]", "![img][pic] ![pic]\n\n[pic]: /a.png",
@@ -59,6 +59,8 @@ TRICKY = [
     # raw HTML blocks and fences, which their preprocessors take out of the text.
     "<div>\n*x* 'y'\n</div>\n\nafter", "<!-- a comment -->\n\ntext", "<p>para</p>\ntail",
     "~~~\ncode 'x'\n~~~", "~~~python\n--\n~~~\n\n```\n...\n```",
+    # whitespace: lines of only spaces or tabs, trailing spaces, carriage returns.
+    "a\n \nb", "a\n   \nb", "a\n \t \nb\r\nc\rd", "* a\n    \n    b", "a \nb  \nc",
 ]
 
 
@@ -104,7 +106,7 @@ def test_faster_processors_give_exactly_stock_python_markdown_output(converters)
 PIECES = ["'", '"', "-", "--", "---", ".", "...", "[", "]", "(", ")", "](", "![", "[^1]", "[^1]: ", "[r]", "[r]: /x/",
           "*", "_", "`", "<", ">", "> ", "&", "&amp;", "\\", "|", "| --- |", "|-|", "#", "## ", "\n", "\n\n", "\n---\n",
           "\n===\n", "  \n", "    ", "- ", "1. ", "{: #id }", "[TOC]", "é", " ", "word", "x.md", "<b>", "</b>",
-          "<div>", "</div>", "~~~", "```", "\t", "\u2013", "\u2014", "\u00a0", "'s", "'80s"]
+          "<div>", "</div>", "~~~", "```", "\t", "\r", " \n", "\u2013", "\u2014", "\u00a0", "'s", "'80s"]
 
 
 @settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 300)), deadline=None,
