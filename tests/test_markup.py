@@ -52,6 +52,11 @@ TRICKY = [
     "#tag at the start\n#another", "Text # not a heading",
     "Line\n---", "Line\n===", "Line\n- item", "***", "_ _ _", "- - -", "Text * * * text", "a > b\n> quoted",
     ">no space\n>> nested", "x\n> later quote", "1. a\n\n    > quoted | piped # hashed\n    ---",
+    # links and images in every form their readers know: nested brackets and parentheses,
+    # titles, <targets>, spaces, line breaks, escapes, empty parts, unclosed ones.
+    "[a [b] c](x.md) [a](b(c)d) [a](b 'c') [a](b \"c\") [a](<b c>) [a](<b> 't') [a]( b ) [a](\n b\n)",
+    "[a\nb](c\nd) [a](b c) [a](b'c) [a](b\"c) [a](b<c) [a](b\\)c) [a\\]b](c) \\[a](b) [a](b)(c) [](x) [a]() []()",
+    "![i [j]](p.png 't') ![i]( p.png ) ![i](<p q.png>) ![i](p(1).png) [a](b [c](d) [a](b", "[a] (b) [a]\n(b) [[a]](b)",
     # link rewriting and plain markup.
     "[a](other.md) [b](/how-to-help/) [c](#top) [d](../pages/about.md#part) ![p](/static/p.png) <https://e.org>",
     "A *b* **c** _d_ __e__ `f` \\*g\\*", "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>",
