@@ -22,10 +22,12 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown import util
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor,
+                                     SetextHeaderProcessor)
 from markdown.extensions import smarty
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
@@ -74,15 +76,17 @@ SMARTY_QUOTE_TESTS = {
     smarty.closingSingleQuotesRegex2: re.compile(r"'[\ss]").search,
     smarty.closingDoubleQuotesRegex: re.compile(r'"\s').search,
 }
-# The same for block processors, which Python-Markdown asks in turn whether they take each
-# block; these ask with regexes that scan the whole block. Each can only say yes to a block
-# that passes this quick test: a table needs a pipe, a '#' heading a line starting '#', an
-# underlined heading a second line of '=' or '-', a quote a '>'.
+# The same for block processors, which Python-Markdown offers each block in turn; these
+# look at it with regexes that scan the whole block. Each can only take a block that passes
+# this quick test: a table needs a pipe, a '#' heading a line starting '#', an underlined
+# heading a second line of '=' or '-', a quote a '>', a link definition "]:", a footnote "[^".
 BLOCK_CAN_MATCH = {
     TableProcessor: lambda block: "|" in block,
     HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
     SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
     BlockQuoteProcessor: lambda block: ">" in block,
+    ReferenceProcessor: lambda block: "]:" in block,
+    FootnoteBlockProcessor: lambda block: "[^" in block and "]:" in block,
 }
 
 
@@ -163,7 +167,8 @@ def use_faster_processors(md: markdown.Markdown) -> None:
 
 
 def _tested_only_if(can_match, test):
-    """A block processor's test that says no at once to a block it cannot take."""
+    """A block processor's test that says no at once to a block it cannot take (for the two
+    whose test always says yes, that is what their run does after its search)."""
     def quick_test(parent, block: str) -> bool:
         return can_match(block) and test(parent, block)
     return quick_test

@@ -46,7 +46,8 @@ TRICKY = [
     # references: defined, undefined, short, image, case and placement of the definition.
     "[x][r] [y][R] [z][] [r] [nope] [w] [x] [r]\n\n[r]: https://e.org \"T\"\n[w]: other.md",
     "[undefined][ref] and [short] and ![img][pic] and ![pic]", "![img][pic] ![pic]\n\n[pic]: /a.png",
-    "[a] [b]\n[a]: https://e.org", "[text]\n[ref]", "[^1] [^2]\n\n[^1]: One.",
+    "[a] [b]\n[a]: https://e.org", "[text]\n[ref]", "[^1] [^2]\n\n[^1]: One.", "[a][r] x\n[r]:/x/ 'T'",
+    "Text [^n] and [^m]\n[^n]:Note\n  [^m]: Other", "x [^k]\n\n[^k]:Tight","   [r]:\n   /y/\n\n[r]",
     # block processors: the characters they look for, in and out of the place they need them.
     "a | b\nc | d", "| a |\n| - |\n| b |", "a|b\n-|-\n1|2", "|a|\n|:-:|\n|b|", "a | b\n--- | ---\n1 | 2",
     "#tag at the start\n#another", "Text # not a heading",
