@@ -71,6 +71,13 @@ def _markdown_version() -> str:
     return Path(spec.origin).with_name("__meta__.py").read_text(encoding="utf-8")
 
 
+def markup_version() -> str:
+    """Changes whenever converting Markdown could give other HTML: ssg/markup.py or Python-Markdown changed."""
+    digest = hashlib.blake2b(Path(__file__).with_name("markup.py").read_bytes(), digest_size=12)
+    digest.update(_markdown_version().encode())
+    return digest.hexdigest()
+
+
 class BuildCache:
     """Reads and writes the cache folder of one site."""
 
@@ -194,6 +201,9 @@ class BodyStore:
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
 
     def get(self, key: str) -> str | None:
         try:

@@ -24,8 +24,9 @@ from .config import load_config
 from .errors import SiteError, UsageError
 from .outputs import site_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
-from .render import Job, Renderer, plan, produce
-from .site import load_site
+from .content import Document
+from .render import Job, Renderer, convert_ahead, plan, produce
+from .site import Site, load_site
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def build(options: BuildOptions) -> BuildReport:
         site = load_site(root, config, today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=state.documents, processes=processes)
         renderer = Renderer(site, collect_assets(root), cache.bodies())
+        bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
         previous = state.outputs if output_matches(out, state) else {}
         jobs = plan(renderer, site_files(renderer), previous)
+        bodies_converted()
         all_made()
         written, changed = publish(renderer, jobs, previous, out, processes)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
@@ -100,6 +103,11 @@ def build(options: BuildOptions) -> BuildReport:
         counts[job.kind] = counts.get(job.kind, 0) + 1
     rendered = sum(1 for job in jobs if _stale(job, previous))
     return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out, site.warnings)
+
+
+def changed_documents(site: Site, state: BuildState) -> list[Document]:
+    """The published documents that are new or changed since the last build."""
+    return [d for d in site.documents if (before := state.documents.get(d.path)) is None or before.digest != d.digest]
 
 
 @contextlib.contextmanager

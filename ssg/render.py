@@ -8,6 +8,7 @@ import functools
 import hashlib
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -19,7 +20,8 @@ from markupsafe import Markup
 from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
-from .cache import CACHE_DIR, BodyStore
+from .cache import CACHE_DIR, BodyStore, markup_version
+from .directives import PLACEHOLDER
 from .parallel import forked_map
 from .site import Site, Tag
 
@@ -76,6 +78,7 @@ class Renderer:
         self.site = site
         self.assets = assets
         self.bodies = bodies
+        self.markup_version = markup_version()  # part of each cached body's key
         self.memory: dict[str, str] = {}  # bodies converted in this process (quotes are used many times)
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
@@ -119,16 +122,18 @@ class Renderer:
 
     # --- bodies ---------------------------------------------------------------------
     # ssg.markup is imported when first needed: Python-Markdown and its extensions take about
-    # 0.15 s to import and set up, which a build with nothing to render need not spend.
+    # 0.2 s to import and set up, which a build that converts nothing need not spend.
     @functools.cached_property
     def converter(self) -> markup.MarkdownConverter:
         from . import markup
         return markup.MarkdownConverter(self.site.config.base_path)
 
+    def body_key(self, document: Document) -> str:
+        return digest_of(self.markup_version, self.config.base_path, document.path, document.digest)
+
     def body_html(self, document: Document) -> str:
         """The Markdown body as HTML, before directives are filled in (cached by content hash)."""
-        from .markup import MARKUP_VERSION
-        key = digest_of(MARKUP_VERSION, self.config.base_path, document.path, document.digest)
+        key = self.body_key(document)
         html = self.memory.get(key)
         if html is None and self.bodies is not None:
             html = self.bodies.get(key)
@@ -142,7 +147,6 @@ class Renderer:
 
     def body(self, document: Document, html: str | None = None) -> Markup:
         """The body as HTML with its directives filled in."""
-        from .markup import PLACEHOLDER
         html = self.body_html(document) if html is None else html
         return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups()), html))
 
@@ -476,6 +480,31 @@ def _copy_asset(asset: Asset) -> Output:
 
 
 PARALLEL_THRESHOLD = 48  # fewer documents than this render faster in one process than via a pool
+
+
+def convert_ahead(renderer: Renderer, documents: list[Document], processes: int) -> Callable[[], None]:
+    """Start converting the bodies of a few changed documents in a forked process; returns how to wait for it.
+
+    After an edit or two, setting up Python-Markdown (about 0.2 s) takes longer than converting
+    the bodies. Done in another process, into the body cache, it overlaps with planning the
+    build here, and the pages then find their bodies in the cache. A body that process could
+    not convert is converted again when its page is rendered, which reports any mistake in it.
+    """
+    missing = [d for d in documents if renderer.bodies is not None and not renderer.bodies.has(renderer.body_key(d))]
+    if processes < 2 or not missing or len(missing) >= PARALLEL_THRESHOLD or "ssg.markup" in sys.modules:
+        return lambda: None  # nothing to convert, a pool will, or this process has Python-Markdown ready
+    import multiprocessing
+    process = multiprocessing.get_context("fork").Process(target=_convert_quietly, args=(renderer, missing))
+    process.start()
+    return process.join
+
+
+def _convert_quietly(renderer: Renderer, documents: list[Document]) -> None:
+    try:
+        for document in documents:
+            renderer.body_html(document)
+    except Exception:  # noqa: BLE001 (the build itself converts this body again and reports the mistake)
+        return
 
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
