@@ -268,3 +268,33 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
     # its two tags' pages, the list of tags and the feed. Every other shard file is kept as it was.
     assert 1 <= len(after - before - {"head.pickle"}) <= 7
     assert len(after) <= 2 * SHARDS + 1  # what the new head does not list is gone
+
+
+@pytest.fixture
+def markdown_not_loaded(monkeypatch):
+    """This process as a new build process finds it: without ssg.markup loaded (tests load it early)."""
+    import sys
+    for name in [name for name in sys.modules if name == "ssg.markup" or name.startswith("markdown")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_after_an_edit_the_bodies_are_converted_ahead_and_the_build_never_loads_markdown(
+        site, tmp_path, build_site, markdown_not_loaded):
+    import sys
+    assert build_site(site, "--jobs", "2").status == 0
+    for name in [name for name in sys.modules if name == "ssg.markup" or name.startswith("markdown")]:
+        del sys.modules[name]  # the first build converted every body here, in this process
+    CHANGES["article edited"](site)
+    assert build_site(site, "--jobs", "2").status == 0
+    assert "ssg.markup" not in sys.modules  # another process converted the body
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+
+
+def test_a_mistake_in_a_body_converted_ahead_is_reported_by_the_build(site, build_site, capfd, markdown_not_loaded):
+    assert build_site(site, "--jobs", "2").status == 0
+    edit(site, "content/articles/story-2.md", "Body 2.", "Body 2.\n\n<script>alert(1)</script>")
+    result = build_site(site, "--jobs", "2")
+    assert result.status == 1
+    assert result.err.startswith("error: content/articles/story-2.md:")
+    assert "<script>" in result.err
+    assert "Traceback" not in capfd.readouterr().err  # the other process gave up quietly
