@@ -60,6 +60,10 @@ INLINE_TRIGGERS = {
     "footnote": ("[^",), "abbr": None, "smarty-ellipses": ("...",), "smarty-en-dashes": ("--",),
     "smarty-em-dashes": ("---",), "smarty-quotes": ("'", '"'),
 }
+# Code spans' regex has no fixed first character, so the regex engine tries it at every
+# position of a text (tens of microseconds a paragraph). Its matches all start at a '`' or,
+# for escaped backslashes before one, a '\\': the search starts at the first of those.
+MATCH_STARTS = {"backtick": re.compile(r"[`\\]")}
 # smarty's 15 quote patterns all need a quote; most need more, which a quick test finds
 # first. Keyed by the pattern's regex, so that a pattern changed upstream is always tried.
 SMARTY_QUOTE_TESTS = {
@@ -285,18 +289,21 @@ class SkippingInlineProcessor(InlineProcessor):
         apply_pattern = self._InlineProcessor__applyPattern
         start = 0
         while patternIndex < len(patterns):
-            pattern, can_match = patterns[patternIndex]
-            if can_match is not None and not can_match(data):
+            pattern, can_match, match_start = patterns[patternIndex]
+            first = match_start.search(data, start) if match_start else None
+            if (can_match is not None and not can_match(data)) or (match_start and not first):
                 patternIndex, start = patternIndex + 1, 0
                 continue
+            if first:
+                start = first.start()
             data, matched, start = apply_pattern(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1
         return data
 
     def _pattern_table(self) -> tuple[list, re.Pattern]:
-        """([(pattern, test a text must pass for it to match, or None)] in priority order,
-        a regex finding any pattern's trigger) for this body."""
+        """([(pattern, test a text must pass for it to match or None, regex finding where its
+        matches can start or None)] in priority order, a regex finding any trigger) for this body."""
         key = (len(self.inlinePatterns), bool(self.md.references))
         tables = self.__dict__.setdefault("_pattern_tables", {})
         if key not in tables:
@@ -313,10 +320,11 @@ class SkippingInlineProcessor(InlineProcessor):
             if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
                 triggers = ()
             if triggers is None:
-                patterns.append((pattern, None))
+                patterns.append((pattern, None, None))
                 every_trigger.add("")
                 continue
-            patterns.append((pattern, SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)))
+            can_match = SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)
+            patterns.append((pattern, can_match, MATCH_STARTS.get(name)))
             every_trigger.update(triggers)
         return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)")
 

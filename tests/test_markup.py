@@ -60,7 +60,7 @@ TRICKY = [
     "![i [j]](p.png 't') ![i]( p.png ) ![i](<p q.png>) ![i](p(1).png) [a](b [c](d) [a](b", "[a] (b) [a]\n(b) [[a]](b)",
     # link rewriting and plain markup.
     "[a](other.md) [b](/how-to-help/) [c](#top) [d](../pages/about.md#part) ![p](/static/p.png) <https://e.org>",
-    "A *b* **c** _d_ __e__ `f` \\*g\\*", "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>",
+    "A *b* **c** _d_ __e__ `f` \\*g\\*", "x \\\\`code` y \\`not` z ``a ` b`` `c`` `", "\\\\\\\\`x`", "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>",
     "Line  \nbreak", "word*word*word and snake_case_name", "&", "<", "\\", "  \n", "[", "*", "_", "`",
     # raw HTML blocks and fences, which their preprocessors take out of the text.
     "<div>\n*x* 'y'\n</div>\n\nafter", "<!-- a comment -->\n\ntext", "<p>para</p>\ntail",
