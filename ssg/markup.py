@@ -14,10 +14,10 @@ import hashlib
 import html
 import posixpath
 import re
-from pathlib import Path
 import time
-from html.parser import HTMLParser
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
@@ -29,9 +29,9 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
+from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
-from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from .content import url_for_content_file
@@ -47,52 +47,6 @@ EXTENSIONS = ["tables", "attr_list", "fenced_code", "footnotes", "toc", "smarty"
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-4"}, "smarty": {"smart_angled_quotes": False}}
 # Part of the key of every cached body: changes with Python-Markdown's version and with this file.
 MARKUP_VERSION = markdown.__version__ + "-" + hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-
-# Python-Markdown tries every inline pattern on every piece of text, and smarty adds a
-# second pass of 17 more: that loop is most of its time. A pattern cannot match text that
-# lacks the characters it starts with, so we skip it there. Same output, about twice as
-# fast (tests/test_markup.py compares with stock Python-Markdown; bench/ has the numbers).
-INLINE_TRIGGERS = {
-    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "short_reference": ("[",),
-    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",), "autolink": ("<",),
-    "automail": ("<",), "html": ("<",), "linebreak": ("  \n",), "entity": ("&",), "em_strong": ("*", "_"),
-    "em_strong2": ("_",), "strong": ("*", "_"), "emphasis": ("*", "_"), "not_strong": ("*", "_"),
-    "footnote": ("[^",), "abbr": None, "smarty-ellipses": ("...",), "smarty-en-dashes": ("--",),
-    "smarty-em-dashes": ("---",), "smarty-quotes": ("'", '"'),
-}
-# Code spans' regex has no fixed first character, so the regex engine tries it at every
-# position of a text (tens of microseconds a paragraph). Its matches all start at a '`' or,
-# for escaped backslashes before one, a '\\': the search starts at the first of those.
-MATCH_STARTS = {"backtick": re.compile(r"[`\\]")}
-# smarty's 15 quote patterns all need a quote; most need more, which a quick test finds
-# first. Keyed by the pattern's regex, so that a pattern changed upstream is always tried.
-SMARTY_QUOTE_TESTS = {
-    smarty.singleQuoteStartRe: lambda text: text.startswith("'"),  # '^' matches at the very start only
-    smarty.doubleQuoteStartRe: lambda text: text.startswith('"'),
-    smarty.doubleQuoteSetsRe: lambda text: "\"'" in text,
-    smarty.singleQuoteSetsRe: lambda text: "'\"" in text,
-    smarty.doubleQuoteSetsRe2: lambda text: "'\"" in text,
-    smarty.singleQuoteSetsRe2: lambda text: "\"'" in text,
-    smarty.decadeAbbrRe: re.compile(r"'\d\ds").search,
-    # After a space, an &nbsp; &mdash; &ndash; &#8211; &#8212; (all end in ';'), '--', '–' or '—':
-    smarty.openingSingleQuotesRegex: re.compile(r"[\s;\-–—]'\w").search,
-    smarty.openingDoubleQuotesRegex: re.compile(r'[\s;\-–—]"\w').search,
-    smarty.closingSingleQuotesRegex2: re.compile(r"'[\ss]").search,
-    smarty.closingDoubleQuotesRegex: re.compile(r'"\s').search,
-}
-# The same for block processors, which Python-Markdown offers each block in turn; these
-# look at it with regexes that scan the whole block. Each can only take a block that passes
-# this quick test: a table needs a pipe, a '#' heading a line starting '#', an underlined
-# heading a second line of '=' or '-', a quote a '>', a link definition "]:", a footnote "[^".
-BLOCK_CAN_MATCH = {
-    TableProcessor: lambda block: "|" in block,
-    HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
-    SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
-    BlockQuoteProcessor: lambda block: ">" in block,
-    ReferenceProcessor: lambda block: "]:" in block,
-    FootnoteBlockProcessor: lambda block: "[^" in block and "]:" in block,
-}
-
 
 # Python-Markdown's inline parser is quadratic or worse on some inputs: a paragraph of a few
 # thousand unclosed '[' takes minutes. So each body gets a time budget, generous next to
@@ -155,279 +109,10 @@ class MarkdownConverter:
         return handle
 
 
-def use_faster_processors(md: markdown.Markdown) -> None:
-    """Swap in processors that skip work which cannot change the output (same HTML as stock)."""
-    for registry in (md.preprocessors, md.treeprocessors):
-        for processor in registry:
-            processor.__class__ = FASTER_PROCESSORS.get(type(processor), type(processor))
-    for processor in md.parser.blockprocessors:
-        can_match = BLOCK_CAN_MATCH.get(type(processor))
-        if can_match:
-            processor.test = _tested_only_if(can_match, processor.test)
-    for pattern in md.inlinePatterns:
-        if isinstance(pattern, LinkInlineProcessor):  # links, images and references
-            pattern.getText = _quick_link_text(pattern.getText)
-            pattern.getLink = _quick_link_target(pattern.getLink, pattern.unescape)
-
-
-def _tested_only_if(can_match, test):
-    """A block processor's test that says no at once to a block it cannot take (for the two
-    whose test always says yes, that is what their run does after its search)."""
-    def quick_test(parent, block: str) -> bool:
-        return can_match(block) and test(parent, block)
-    return quick_test
-
-
-# Links and images are read a character at a time, in Python, to match nested brackets,
-# parentheses and quoted titles. Most have none: "[text](target)". These two read that
-# form at once, as the stock methods would, and leave every other form to them.
-PLAIN_LINK_TARGET = re.compile(r"""\(\s*([^()'"<]*)\)""")
-
-
-def _quick_link_text(get_text):
-    """getText (the text in [ ] from `index`, the index after ']', found?), quick without nesting."""
-    def quick_get_text(data: str, index: int) -> tuple[str, int, bool]:
-        close = data.find("]", index)
-        if close != -1 and data.find("[", index, close) == -1:
-            return data[index:close], close + 1, True
-        return get_text(data, index)
-    return quick_get_text
-
-
-def _quick_link_target(get_link, unescape):
-    """getLink (href, title, the index after ')', found?), quick for a target without ( ) quotes or <."""
-    def quick_get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
-        plain = PLAIN_LINK_TARGET.match(data, index)
-        if plain:
-            return unescape(plain.group(1)).strip(), None, plain.end(), True
-        return get_link(data, index)
-    return quick_get_link
-
-
 def _plain_start(text: str) -> str:
     """The first words of an inline text without Python-Markdown's placeholders, to find its line."""
     pieces = [piece.strip() for piece in re.split(r"\x02[^\x03]*\x03|\n", text)]
     return next((piece[:30] for piece in pieces if piece), "")
-
-
-def _triggers(name: str) -> tuple[str, ...] | None:
-    """Strings one of which must be in a text for pattern `name` to match it (None: always try)."""
-    return INLINE_TRIGGERS.get(name.rstrip("-0123456789") if name.startswith("smarty-quotes") else name)
-
-
-def _contains_any(triggers: tuple[str, ...]):
-    """A test for texts holding one of `triggers`."""
-    def test(text: str) -> bool:
-        for trigger in triggers:
-            if trigger in text:
-                return True
-        return False
-    return test
-
-
-class SkippingInlineProcessor(InlineProcessor):
-    """Python-Markdown's inline pass, skipping patterns whose trigger characters are absent.
-
-    run and __handleInline are Python-Markdown 3.11's, each with one added test: a text that
-    holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
-    back), and a pattern is tried only if its trigger is there. requirements.txt pins the
-    version this was checked against.
-    """
-
-    def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
-        self.stashed_nodes = {}
-        tree_parents = [] if ancestors is None else ancestors[:]
-        self.parent_map = {c: p for p in tree.iter() for c in p}
-        stack = [(tree, tree_parents)]
-        self._InlineProcessor__build_ancestors(tree, tree_parents)
-        handle_inline = self._InlineProcessor__handleInline
-        process_placeholders = self._InlineProcessor__processPlaceholders
-        could_match = self._pattern_table()[1].search
-        while stack:
-            element, parents = stack.pop(0)
-            self.ancestors = parents
-            if element is not tree:
-                self.ancestors.append(element.tag.lower())
-            insert_queue = []
-            for child in element:
-                text = child.text
-                if text and not isinstance(text, util.AtomicString) and could_match(text):
-                    self.ancestors.append(child.tag.lower())
-                    child.text = None
-                    new_children = process_placeholders(handle_inline(text), child)
-                    for item in new_children:
-                        self.parent_map[item[0]] = child
-                    stack += new_children
-                    insert_queue.append((child, new_children))
-                    self.ancestors.pop()
-                tail = child.tail
-                if tail and could_match(tail):
-                    dummy = etree.Element("d")
-                    child.tail = None
-                    tail_children = process_placeholders(handle_inline(tail), dummy, False)
-                    if dummy.tail:
-                        child.tail = dummy.tail
-                    position = list(element).index(child) + 1
-                    tail_children.reverse()
-                    for new_child in tail_children:
-                        self.parent_map[new_child[0]] = element
-                        element.insert(position, new_child[0])
-                if len(child):
-                    self.parent_map[child] = element
-                    stack.append((child, self.ancestors[:]))
-            for child, new_children in insert_queue:
-                for index, item in enumerate(new_children):
-                    child.insert(index, item[0])
-        return tree
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if isinstance(data, util.AtomicString):
-            return data
-        patterns, finder = self._pattern_table()
-        if not finder.search(data):
-            return data
-        apply_pattern = self._InlineProcessor__applyPattern
-        start = 0
-        while patternIndex < len(patterns):
-            pattern, can_match, match_start = patterns[patternIndex]
-            first = match_start.search(data, start) if match_start else None
-            if (can_match is not None and not can_match(data)) or (match_start and not first):
-                patternIndex, start = patternIndex + 1, 0
-                continue
-            if first:
-                start = first.start()
-            data, matched, start = apply_pattern(pattern, data, patternIndex, start)
-            if not matched:
-                patternIndex += 1
-        return data
-
-    def _pattern_table(self) -> tuple[list, re.Pattern]:
-        """([(pattern, test a text must pass for it to match or None, regex finding where its
-        matches can start or None)] in priority order, a regex finding any trigger) for this body."""
-        key = (len(self.inlinePatterns), bool(self.md.references))
-        tables = self.__dict__.setdefault("_pattern_tables", {})
-        if key not in tables:
-            tables[key] = self._build_pattern_table(has_references=key[1])
-        return tables[key]
-
-    def _build_pattern_table(self, has_references: bool) -> tuple[list, re.Pattern]:
-        names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
-        patterns, every_trigger = [], set()
-        for name in names:
-            pattern, triggers = self.inlinePatterns[name], _triggers(name)
-            # A reference link only ever links to a definition ("[id]: url") in the body: in a
-            # body without one, stock tries it at every '[' and it changes nothing.
-            if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
-                triggers = ()
-            if triggers is None:
-                patterns.append((pattern, None, None))
-                every_trigger.add("")
-                continue
-            can_match = SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)
-            patterns.append((pattern, can_match, MATCH_STARTS.get(name)))
-            every_trigger.update(triggers)
-        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)")
-
-
-class HeadingIdsOnly(TocTreeprocessor):
-    """toc's heading ids without its table of contents, which no template shows.
-
-    Stock toc also builds, prettifies, serialises and post-processes a table of contents
-    for every body (md.toc, md.toc_tokens: left empty here). Ids, levels and the removal
-    of data-toc-label are done as in Python-Markdown 3.11's TocTreeprocessor.run; a body
-    with a [TOC] marker, which the table of contents would replace, gets the stock run.
-    """
-
-    def run(self, doc) -> None:
-        if self.marker and any(self.marker in text for text in doc.itertext()):
-            return super().run(doc)
-        used_ids, headings = set(), []
-        for element in doc.iter():
-            if element.get("id") is not None:
-                used_ids.add(element.get("id"))
-            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
-                headings.append(element)
-        id_counters: dict[str, int] = {}
-        for element in headings:
-            self.set_level(element)
-            if "id" not in element.attrib:
-                name = _plain_heading_text(element)
-                if name is None:
-                    name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
-                element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
-            element.attrib.pop("data-toc-label", None)
-            if self.use_anchors:
-                self.add_anchor(element, element.attrib["id"])
-            if self.use_permalinks not in [False, None]:
-                self.add_permalink(element, element.attrib["id"])
-
-
-def _plain_heading_text(heading) -> str | None:
-    """What toc's name for a heading comes to when it is plain text (most are), else None.
-
-    toc serialises the heading, runs the postprocessors (which only replace placeholders,
-    all starting with STX), strips tags and collapses spaces: for text without markup,
-    escapes or placeholders, that is the text with its spaces collapsed.
-    """
-    text = heading.text or ""
-    if len(heading) or any(character in text for character in "&<>\x02\x03"):
-        return None
-    return " ".join(text.split())
-
-
-class AttrListWhereBraces(AttrListTreeprocessor):
-    """attr_list, which finds nothing to do in a body whose text has no '{' (most bodies)."""
-
-    def run(self, doc) -> None:
-        if any("{" in text for text in doc.itertext()):
-            super().run(doc)
-
-
-class UnescapeWhereEscapes(UnescapeTreeprocessor):
-    """Backslash escapes restored, where there are any: most bodies have none."""
-
-    def run(self, root) -> None:
-        if any(util.STX in text for text in root.itertext()) or any(
-                util.STX in value for element in root.iter() for value in element.attrib.values() if value):
-            super().run(root)
-
-
-class NormalizeWhitespaceQuickly(NormalizeWhitespace):
-    """Python-Markdown 3.11's NormalizeWhitespace.run, with its slow regex (which empties
-    lines of only spaces) run only where some line ends in a space."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        source = source.replace(util.STX, "").replace(util.ETX, "")
-        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        if " \n" in source:
-            source = re.sub(r"(?<=\n) +\n", "\n", source)
-        return source.split("\n")
-
-
-class RawHtmlWhereMarkup(HtmlBlockPreprocessor):
-    """Raw HTML blocks taken out, in a body that has any: its HTML parser sees text without
-    '<' or '&' as one run of plain text and gives it back unchanged (most bodies)."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        return super().run(lines) if "<" in text or "&" in text else lines
-
-
-class FencedCodeWhereFences(FencedBlockPreprocessor):
-    """fenced_code, which finds nothing to do in a body without ``` or ~~~ (most bodies)."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        return super().run(lines) if "```" in text or "~~~" in text else lines
-
-
-FASTER_PROCESSORS = {
-    InlineProcessor: SkippingInlineProcessor, TocTreeprocessor: HeadingIdsOnly, AttrListTreeprocessor: AttrListWhereBraces,
-    UnescapeTreeprocessor: UnescapeWhereEscapes, FencedBlockPreprocessor: FencedCodeWhereFences,
-    HtmlBlockPreprocessor: RawHtmlWhereMarkup, NormalizeWhitespace: NormalizeWhitespaceQuickly,
-}
 
 
 class _DirectivePreprocessor(Preprocessor):
@@ -585,3 +270,339 @@ def _line_containing(body: str, needle: str) -> int:
         if lowered in line or lowered in re.sub(r"\s", "", html.unescape(line)):
             return number
     return 0
+
+
+# Speed-ups. Python-Markdown is most of a cold build's time, and much of its work cannot
+# change the output: patterns and processors tried on text that lacks what they look for,
+# a table of contents no template shows, links read a character at a time. The swaps and
+# wrappers below skip that work and nothing else, so the HTML is byte for byte what stock
+# Python-Markdown gives (tests/test_markup.py compares the two on generated, real and
+# tricky bodies, and on generated Markdown). Several replace or wrap Python-Markdown 3.11
+# internals: requirements.txt pins the version they were checked against.
+
+
+def use_faster_processors(md: markdown.Markdown) -> None:
+    """Swap in processors that skip work which cannot change the output (same HTML as stock)."""
+    for registry in (md.preprocessors, md.treeprocessors):
+        for processor in registry:
+            processor.__class__ = FASTER_PROCESSORS.get(type(processor), type(processor))
+    for processor in md.parser.blockprocessors:
+        can_take = BLOCK_CAN_TAKE.get(type(processor))
+        if can_take:
+            processor.test = _tested_only_if(can_take, processor.test)
+    for processor in md.treeprocessors:
+        for pattern in getattr(processor, "inlinePatterns", ()):
+            if isinstance(pattern, LinkInlineProcessor):  # links, images and references
+                pattern.getText = _quick_link_text(pattern.getText)
+                pattern.getLink = _quick_link_target(pattern.getLink, pattern.unescape)
+            if pattern.pattern in SMARTY_QUICKER_REGEXES:
+                pattern.compiled_re = re.compile(SMARTY_QUICKER_REGEXES[pattern.pattern], re.DOTALL | re.UNICODE)
+
+
+# Python-Markdown tries every inline pattern on every piece of text, and smarty adds a
+# second pass of 17 more. A pattern cannot match text that lacks the strings it needs, so
+# it is skipped there; a text that holds none of any pattern's is skipped altogether.
+INLINE_TRIGGERS = {
+    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "short_reference": ("[",),
+    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "html": ("<",), "linebreak": ("  \n",), "entity": ("&",), "em_strong": ("*", "_"),
+    "em_strong2": ("_",), "strong": ("*", "_"), "emphasis": ("*", "_"), "not_strong": ("*", "_"),
+    "footnote": ("[^",), "abbr": None, "smarty-ellipses": ("...",), "smarty-en-dashes": ("--",),
+    "smarty-em-dashes": ("---",), "smarty-quotes": ("'", '"'),
+}
+# smarty's 15 quote patterns all need a quote; most need more, which a quick test finds
+# first. Keyed by the pattern's regex, so that a pattern changed upstream is always tried.
+SMARTY_QUOTE_TESTS = {
+    smarty.singleQuoteStartRe: lambda text: text.startswith("'"),  # '^' matches at the very start only
+    smarty.doubleQuoteStartRe: lambda text: text.startswith('"'),
+    smarty.doubleQuoteSetsRe: lambda text: "\"'" in text,
+    smarty.singleQuoteSetsRe: lambda text: "'\"" in text,
+    smarty.doubleQuoteSetsRe2: lambda text: "'\"" in text,
+    smarty.singleQuoteSetsRe2: lambda text: "\"'" in text,
+    smarty.decadeAbbrRe: re.compile(r"'\d\ds").search,
+    # After a space, an &nbsp; &mdash; &ndash; &#8211; &#8212; (all end in ';'), '--', '–' or '—':
+    smarty.openingSingleQuotesRegex: re.compile(r"[\s;\-–—]'\w").search,
+    smarty.openingDoubleQuotesRegex: re.compile(r'[\s;\-–—]"\w').search,
+    smarty.closingSingleQuotesRegex2: re.compile(r"'[\ss]").search,
+    smarty.closingDoubleQuotesRegex: re.compile(r'"\s').search,
+}
+# Two of them start by looking behind the quote, so the regex engine tries them at every
+# position of every text with a quote. Written to start at the quote (the look behind then
+# covers the quote too), they match the same spans and skip straight from quote to quote.
+SMARTY_QUICKER_REGEXES = {
+    smarty.closingSingleQuotesRegex: r"'(?<=%s')(?!\s|s\b|\d)" % smarty.closeClass,
+    smarty.closingDoubleQuotesRegex2: r'"(?<=%s")' % smarty.closeClass,
+}
+# Code spans' regex has no fixed first character either (tens of microseconds a paragraph).
+# Its matches all start at a '`' or, for escaped backslashes before one, a '\': its search
+# starts at the first of those.
+MATCH_STARTS = {"backtick": re.compile(r"[`\\]")}
+
+
+def _triggers(name: str) -> tuple[str, ...] | None:
+    """Strings one of which must be in a text for pattern `name` to match it (None: always try)."""
+    return INLINE_TRIGGERS.get(name.rstrip("-0123456789") if name.startswith("smarty-quotes") else name)
+
+
+def _contains_any(triggers: tuple[str, ...]):
+    """A test for texts holding one of `triggers`."""
+    def test(text: str) -> bool:
+        for trigger in triggers:
+            if trigger in text:
+                return True
+        return False
+    return test
+
+
+class SkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline pass, trying each pattern only where it could match.
+
+    run and __handleInline are Python-Markdown 3.11's with a few added tests: a text that
+    holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
+    back); a pattern is tried only on text that passes its test, and searched from where
+    its matches can start; reference links only in a body that defines some.
+    """
+
+    def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        handle_inline = self._InlineProcessor__handleInline
+        process_placeholders = self._InlineProcessor__processPlaceholders
+        could_match = self._pattern_table()[1].search
+        while stack:
+            element, parents = stack.pop(0)
+            self.ancestors = parents
+            if element is not tree:
+                self.ancestors.append(element.tag.lower())
+            insert_queue = []
+            for child in element:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString) and could_match(text):
+                    self.ancestors.append(child.tag.lower())
+                    child.text = None
+                    new_children = process_placeholders(handle_inline(text), child)
+                    for item in new_children:
+                        self.parent_map[item[0]] = child
+                    stack += new_children
+                    insert_queue.append((child, new_children))
+                    self.ancestors.pop()
+                tail = child.tail
+                if tail and could_match(tail):
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    tail_children = process_placeholders(handle_inline(tail), dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    position = list(element).index(child) + 1
+                    tail_children.reverse()
+                    for new_child in tail_children:
+                        self.parent_map[new_child[0]] = element
+                        element.insert(position, new_child[0])
+                if len(child):
+                    self.parent_map[child] = element
+                    stack.append((child, self.ancestors[:]))
+            for child, new_children in insert_queue:
+                for index, item in enumerate(new_children):
+                    child.insert(index, item[0])
+        return tree
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns, finder = self._pattern_table()
+        if not finder.search(data):
+            return data
+        apply_pattern = self._InlineProcessor__applyPattern
+        start = 0
+        while patternIndex < len(patterns):
+            pattern, can_match, match_start = patterns[patternIndex]
+            first = match_start.search(data, start) if match_start else None
+            if (can_match is not None and not can_match(data)) or (match_start and not first):
+                patternIndex, start = patternIndex + 1, 0
+                continue
+            if first:
+                start = first.start()
+            data, matched, start = apply_pattern(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+    def _pattern_table(self) -> tuple[list, re.Pattern]:
+        """[(pattern, test a text must pass for it to match or None, regex finding where its
+        matches can start or None)] in priority order, and a regex finding any trigger."""
+        key = (len(self.inlinePatterns), bool(self.md.references))
+        tables = self.__dict__.setdefault("_pattern_tables", {})
+        if key not in tables:
+            tables[key] = self._build_pattern_table(has_references=key[1])
+        return tables[key]
+
+    def _build_pattern_table(self, has_references: bool) -> tuple[list, re.Pattern]:
+        names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
+        patterns, every_trigger = [], set()
+        for name in names:
+            pattern, triggers = self.inlinePatterns[name], _triggers(name)
+            # A reference link only ever links to a definition ("[id]: url") in the body: in a
+            # body without one, stock tries it at every '[' and it changes nothing.
+            if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
+                triggers = ()
+            if triggers is None:
+                patterns.append((pattern, None, None))
+                every_trigger.add("")
+                continue
+            can_match = SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)
+            patterns.append((pattern, can_match, MATCH_STARTS.get(name)))
+            every_trigger.update(triggers)
+        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)")
+
+
+# Links and images are read a character at a time, in Python, to match nested brackets,
+# parentheses and quoted titles. Most have none: "[text](target)". These two read that
+# form at once, as the stock methods would, and leave every other form to them.
+PLAIN_LINK_TARGET = re.compile(r"""\(\s*([^()'"<]*)\)""")
+
+
+def _quick_link_text(get_text):
+    """getText (the text in [ ] from `index`, the index after ']', found?), quick without nesting."""
+    def quick_get_text(data: str, index: int) -> tuple[str, int, bool]:
+        close = data.find("]", index)
+        if close != -1 and data.find("[", index, close) == -1:
+            return data[index:close], close + 1, True
+        return get_text(data, index)
+    return quick_get_text
+
+
+def _quick_link_target(get_link, unescape):
+    """getLink (href, title, the index after ')', found?), quick for a target without ( ) quotes or <."""
+    def quick_get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
+        plain = PLAIN_LINK_TARGET.match(data, index)
+        if plain:
+            return unescape(plain.group(1)).strip(), None, plain.end(), True
+        return get_link(data, index)
+    return quick_get_link
+
+
+# Python-Markdown offers each block to the block processors in turn, and several look at
+# it with regexes that scan the whole block. Each can only take a block that passes this
+# quick test: a table needs a pipe, a '#' heading a line starting '#', an underlined heading
+# a second line of '=' or '-', a quote a '>', a link definition "]:", a footnote "[^" too.
+BLOCK_CAN_TAKE = {
+    TableProcessor: lambda block: "|" in block,
+    HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
+    SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
+    BlockQuoteProcessor: lambda block: ">" in block,
+    ReferenceProcessor: lambda block: "]:" in block,
+    FootnoteBlockProcessor: lambda block: "[^" in block and "]:" in block,
+}
+
+
+def _tested_only_if(can_take, test):
+    """A block processor's test that says no at once to a block it cannot take (for the two
+    whose test always says yes, no is what their run says after its search)."""
+    def quick_test(parent, block: str) -> bool:
+        return can_take(block) and test(parent, block)
+    return quick_test
+
+
+class HeadingIdsOnly(TocTreeprocessor):
+    """toc's heading ids without its table of contents, which no template shows.
+
+    Stock toc also builds, prettifies, serialises and post-processes a table of contents
+    for every body (md.toc, md.toc_tokens: left empty here). Ids, levels and the removal
+    of data-toc-label are done as in Python-Markdown 3.11's TocTreeprocessor.run; a body
+    with a [TOC] marker, which the table of contents would replace, gets the stock run.
+    """
+
+    def run(self, doc) -> None:
+        if self.marker and any(self.marker in text for text in doc.itertext()):
+            return super().run(doc)
+        used_ids, headings = set(), []
+        for element in doc.iter():
+            if element.get("id") is not None:
+                used_ids.add(element.get("id"))
+            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
+                headings.append(element)
+        id_counters: dict[str, int] = {}
+        for element in headings:
+            self.set_level(element)
+            if "id" not in element.attrib:
+                name = _plain_heading_text(element)
+                if name is None:
+                    name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
+                element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+            element.attrib.pop("data-toc-label", None)
+            if self.use_anchors:
+                self.add_anchor(element, element.attrib["id"])
+            if self.use_permalinks not in [False, None]:
+                self.add_permalink(element, element.attrib["id"])
+
+
+def _plain_heading_text(heading) -> str | None:
+    """What toc's name for a heading comes to when it is plain text (most are), else None.
+
+    toc serialises the heading, runs the postprocessors (which only replace placeholders,
+    all starting with STX), strips tags and collapses spaces: for text without markup,
+    escapes or placeholders, that is the text with its spaces collapsed.
+    """
+    text = heading.text or ""
+    if len(heading) or any(character in text for character in "&<>\x02\x03"):
+        return None
+    return " ".join(text.split())
+
+
+class AttrListWhereBraces(AttrListTreeprocessor):
+    """attr_list, which finds nothing to do in a body whose text has no '{' (most bodies)."""
+
+    def run(self, doc) -> None:
+        if any("{" in text for text in doc.itertext()):
+            super().run(doc)
+
+
+class UnescapeWhereEscapes(UnescapeTreeprocessor):
+    """Backslash escapes restored, where there are any: most bodies have none."""
+
+    def run(self, root) -> None:
+        if any(util.STX in text for text in root.itertext()) or any(
+                util.STX in value for element in root.iter() for value in element.attrib.values() if value):
+            super().run(root)
+
+
+class NormalizeWhitespaceQuickly(NormalizeWhitespace):
+    """Python-Markdown 3.11's NormalizeWhitespace.run, with its slow regex (which empties
+    lines of only spaces) run only where some line ends in a space."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+class RawHtmlWhereMarkup(HtmlBlockPreprocessor):
+    """Raw HTML blocks taken out, in a body that has any: its HTML parser sees text without
+    '<' or '&' as one run of plain text and gives it back unchanged (most bodies)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return super().run(lines) if "<" in text or "&" in text else lines
+
+
+class FencedCodeWhereFences(FencedBlockPreprocessor):
+    """fenced_code, which finds nothing to do in a body without ``` or ~~~ (most bodies)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return super().run(lines) if "```" in text or "~~~" in text else lines
+
+
+FASTER_PROCESSORS = {
+    InlineProcessor: SkippingInlineProcessor, TocTreeprocessor: HeadingIdsOnly,
+    AttrListTreeprocessor: AttrListWhereBraces, UnescapeTreeprocessor: UnescapeWhereEscapes,
+    NormalizeWhitespace: NormalizeWhitespaceQuickly, HtmlBlockPreprocessor: RawHtmlWhereMarkup,
+    FencedBlockPreprocessor: FencedCodeWhereFences,
+}

@@ -5,7 +5,7 @@ import os
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
@@ -28,43 +28,49 @@ TRICKY = [
     "\"Start\" of a paragraph", "'Start' too", "end\"", "end'", "\"", "'", "--", "---", "----", "...", "....",
     ". . .", "a--b---c----d", "a...b....c", "*em*'s and **bold**\" and `code's \"x\"` and _it_--dash",
     "[link's \"text\"](a.md 'title \"q\"') and ![alt 'x'](p.png \"t\")", "<b>raw's</b>\"tail\" <i>'x'</i>",
-    "x&nbsp;'y' &mdash;\"z\" &#8211;'w' \u2014'v' \u2013\"u\"", "He said, \"'Quoted' words.\"", "5'10\" tall, the 1990's",
-    "'.' and '\"' and \"'\" and '...' and \"--\"", "a '  b\" \n 'c\"\n\"d'", "\\'escaped\\\" quotes \\-\\- and \\.\\.\\.",
-    "1. 'one' -- x\n2. \"two\"...\n\n* 'y'\n* \"z\"", "> 'quote' \"marks\"\n> -- someone...", "Note[^1]'s.\n\n[^1]: 'Here' -- \"x\"...",
-    "| 'a' | \"b\" |\n|:--|--:|\n| c--d | e... |", "```\n'code' \"here\" -- ...\n```", "    indented 'code' -- ...",
+    "x&nbsp;'y' &mdash;\"z\" &#8211;'w' \u2014'v' \u2013\"u\"", "He said, \"'Quoted' words.\"",
+    "5'10\" tall, the 1990's", "'.' and '\"' and \"'\" and '...' and \"--\"", "a '  b\" \n 'c\"\n\"d'",
+    "\\'escaped\\\" quotes \\-\\- and \\.\\.\\.", "1. 'one' -- x\n2. \"two\"...\n\n* 'y'\n* \"z\"",
+    "> 'quote' \"marks\"\n> -- someone...", "Note[^1]'s.\n\n[^1]: 'Here' -- \"x\"...",
+    "| 'a' | \"b\" |\n|:--|--:|\n| c--d | e... |", "```\n'code' \"here\" -- ...\n```",
+    "    indented 'code' -- ...",
     # Quote pairs where skipping one pattern would let a later one give another answer.
     "x'\"Hello\"' and x\"'Hi'\"", "a \"b 'c'\". d 'e \"f\"'.", "a '\nb \"\nc", "a\n'b' c\n\"d\" e\t'f' g\t\"h\"",
-    "nbsp\u00a0'x' and\u00a0\"y\"", "a----'b' c----\"d\"", "x\u2013'y'", "x\u2014'y'", "x\u2013\"y\"", "x\u2014\"y\"",
-    "\"?\" she asked", "'?' he said",
+    "nbsp\u00a0'x' and\u00a0\"y\"", "a----'b' c----\"d\"", "x\u2013'y'", "x\u2014'y'", "x\u2013\"y\"",
+    "x\u2014\"y\"", "\"?\" she asked", "'?' he said",
     # toc: heading ids from duplicate, accented, marked-up and explicit-id headings, every level.
     "# One\n\n## One\n\n### One\n\n#### One_1\n\n##### One\n\n###### One",
     "## Café résumé – naïve ‘quotes’\n\n## 日本語の見出し\n\n## ☃\n\n## -\n\n##\n\n## !!!",
     "## *Em* **strong** `code` [link](x.md) <b>raw</b> &amp; &copy; 'q' \"d\" --- ...\n\n## Em strong code link raw",
-    "## Given {: #given }\n\n## Given\n\n## given\n\n## Given_1 {: #given_1 }", "## Label {: data-toc-label='Short' }",
-    "## Heading[^n]\n\n[^n]: A note.", "Setext\n======\n\nSub\n---\n\nSetext\n======", "## A\n\n## A\n\n## A_1\n\n## A",
-    "## Fish & chips < 5 > 3 \\& \\< x", "[TOC]\n\n## First\n\n### Second", "Text [TOC] text\n\n## Heading", "`[TOC]`\n\n## Heading",
+    "## Given {: #given }\n\n## Given\n\n## given\n\n## Given_1 {: #given_1 }",
+    "## Label {: data-toc-label='Short' }", "## Heading[^n]\n\n[^n]: A note.",
+    "Setext\n======\n\nSub\n---\n\nSetext\n======", "## A\n\n## A\n\n## A_1\n\n## A",
+    "## Fish & chips < 5 > 3 \\& \\< x", "[TOC]\n\n## First\n\n### Second", "Text [TOC] text\n\n## Heading",
+    "`[TOC]`\n\n## Heading",
     # references: defined, undefined, short, image, case and placement of the definition.
     "[x][r] [y][R] [z][] [r] [nope] [w] [x] [r]\n\n[r]: https://e.org \"T\"\n[w]: other.md",
     "[undefined][ref] and [short] and ![img][pic] and ![pic]", "![img][pic] ![pic]\n\n[pic]: /a.png",
     "[a] [b]\n[a]: https://e.org", "[text]\n[ref]", "[^1] [^2]\n\n[^1]: One.", "[a][r] x\n[r]:/x/ 'T'",
-    "Text [^n] and [^m]\n[^n]:Note\n  [^m]: Other", "x [^k]\n\n[^k]:Tight","   [r]:\n   /y/\n\n[r]",
+    "Text [^n] and [^m]\n[^n]:Note\n  [^m]: Other", "x [^k]\n\n[^k]:Tight", "   [r]:\n   /y/\n\n[r]",
     # block processors: the characters they look for, in and out of the place they need them.
     "a | b\nc | d", "| a |\n| - |\n| b |", "a|b\n-|-\n1|2", "|a|\n|:-:|\n|b|", "a | b\n--- | ---\n1 | 2",
-    "#tag at the start\n#another", "Text # not a heading",
-    "Line\n---", "Line\n===", "Line\n- item", "***", "_ _ _", "- - -", "Text * * * text", "a > b\n> quoted",
-    ">no space\n>> nested", "x\n> later quote", "1. a\n\n    > quoted | piped # hashed\n    ---",
+    "#tag at the start\n#another", "Text # not a heading", "Line\n---", "Line\n===", "Line\n- item", "***",
+    "_ _ _", "- - -", "Text * * * text", "a > b\n> quoted", ">no space\n>> nested", "x\n> later quote",
+    "1. a\n\n    > quoted | piped # hashed\n    ---",
     # links and images in every form their readers know: nested brackets and parentheses,
     # titles, <targets>, spaces, line breaks, escapes, empty parts, unclosed ones.
     "[a [b] c](x.md) [a](b(c)d) [a](b 'c') [a](b \"c\") [a](<b c>) [a](<b> 't') [a]( b ) [a](\n b\n)",
     "[a\nb](c\nd) [a](b c) [a](b'c) [a](b\"c) [a](b<c) [a](b\\)c) [a\\]b](c) \\[a](b) [a](b)(c) [](x) [a]() []()",
-    "![i [j]](p.png 't') ![i]( p.png ) ![i](<p q.png>) ![i](p(1).png) [a](b [c](d) [a](b", "[a] (b) [a]\n(b) [[a]](b)",
+    "![i [j]](p.png 't') ![i]( p.png ) ![i](<p q.png>) ![i](p(1).png) [a](b [c](d) [a](b",
+    "[a] (b) [a]\n(b) [[a]](b)",
     # link rewriting and plain markup.
     "[a](other.md) [b](/how-to-help/) [c](#top) [d](../pages/about.md#part) ![p](/static/p.png) <https://e.org>",
-    "A *b* **c** _d_ __e__ `f` \\*g\\*", "x \\\\`code` y \\`not` z ``a ` b`` `c`` `", "\\\\\\\\`x`", "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>",
-    "Line  \nbreak", "word*word*word and snake_case_name", "&", "<", "\\", "  \n", "[", "*", "_", "`",
+    "A *b* **c** _d_ __e__ `f` \\*g\\*", "x \\\\`code` y \\`not` z ``a ` b`` `c`` `", "\\\\\\\\`x`",
+    "![pic](a.png) <https://e.org> <a@b.org> &amp; &copy; <b>raw</b>", "Line  \nbreak",
+    "word*word*word and snake_case_name", "<ftp://e.org> <HTTPS://E.ORG>", "&", "<", "\\", "  \n", "[", "*", "_", "`",
     # raw HTML blocks and fences, which their preprocessors take out of the text.
-    "<div>\n*x* 'y'\n</div>\n\nafter", "<!-- a comment -->\n\ntext", "<p>para</p>\ntail",
-    "~~~\ncode 'x'\n~~~", "~~~python\n--\n~~~\n\n```\n...\n```",
+    "<div>\n*x* 'y'\n</div>\n\nafter", "<!-- a comment -->\n\ntext", "<p>para</p>\ntail", "~~~\ncode 'x'\n~~~",
+    "~~~python\n--\n~~~\n\n```\n...\n```",
     # whitespace: lines of only spaces or tabs, trailing spaces, carriage returns.
     "a\n \nb", "a\n   \nb", "a\n \t \nb\r\nc\rd", "* a\n    \n    b", "a \nb  \nc",
 ]
@@ -120,7 +126,18 @@ PIECES = ["'", '"', "-", "--", "---", ".", "...", "[", "]", "(", ")", "](", "!["
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=40).map("".join))
 def test_faster_processors_give_stock_output_on_generated_markdown(converters, body):
     stock, fast = converters
-    assert convert(fast, body) == convert(stock, body)
+    try:
+        expected = convert(stock, body)
+    except TypeError:  # stock toc fails on a heading with an empty id: see the test below
+        assume(False)
+    assert convert(fast, body) == expected
+
+
+def test_a_heading_with_an_empty_id_is_converted_where_stock_toc_fails(converters):
+    stock, fast = converters
+    with pytest.raises(TypeError):
+        convert(stock, "## Help {: id }")
+    assert convert(fast, "## Help {: id }") == "<h2 id>Help</h2>"
 
 
 @pytest.mark.parametrize("link", ["javascript&colon;alert(1)", "java&#115;cript:alert(1)", "javascript&#58;x"])
