@@ -23,8 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import CONFIG_FILE, Config, load_config
 from .content import CONTENT_DIR, KINDS, Document, find_sources, read_documents
+from .directives import DIRECTIVE_LINE
 from .errors import SiteError
-from .markup import DIRECTIVE_LINE
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
 from .readability import MIN_WORDS, ProseParser, Score, count_words
 from .render import TEMPLATES_DIR, human_date

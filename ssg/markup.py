@@ -1,23 +1,17 @@
 """Markdown body -> HTML fragment, with the campaign's directives and link rewriting.
 
-Directives are lines of their own in a body:
-    [[quote: dick-disgusting]]   a quote from content/quotes/
-    [[chart: assaults-england-wales]]   a bar chart from content/charts/
-    [[contacts]]                 the emergency and reporting contacts from site.yaml
-They become placeholder comments here (<!--ssg:quote:id:LINE-->) that the render stage
+Directives (ssg/directives.py) become placeholder comments here that the render stage
 replaces, so a body's HTML depends only on the body, the site's base path and the file's
-place: that is what makes it safe to cache.
+place: that is what makes it safe to cache (cache.markup_version() is part of the key).
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import posixpath
 import re
 import time
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
@@ -25,28 +19,31 @@ from markdown import util
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor,
                                      SetextHeaderProcessor)
 from markdown.extensions import smarty
-from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.fenced_code import FencedBlockPreprocessor
-from markdown.extensions.footnotes import FootnoteBlockProcessor
-from markdown.extensions.tables import TableProcessor
-from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
+from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
+from markdown.extensions.toc import (TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags,
+                                     unique)
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from .content import url_for_content_file
+from .directives import DIRECTIVE_LINE, DIRECTIVES, placeholder
 from .errors import SiteError
 
-DIRECTIVES = ("quote", "chart", "contacts")
-DIRECTIVE_LINE = re.compile(r"^\[\[\s*([A-Za-z_-]+)\s*(?::\s*([^\]]*?))?\s*\]\]\s*$")
-PLACEHOLDER = re.compile(r"<!--ssg:([a-z]+):([^:>]*):(\d+)-->")
-# What editors need (issue 2): tables, heading anchors (toc), smart quotes, attribute lists, plus
-# fenced code and footnotes. Not all of "extra": abbr, def_list and md_in_html cost time on every
-# page and no editor needs them.
-EXTENSIONS = ["tables", "attr_list", "fenced_code", "footnotes", "toc", "smarty", "sane_lists"]
-EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-4"}, "smarty": {"smart_angled_quotes": False}}
-# Part of the key of every cached body: changes with Python-Markdown's version and with this file.
-MARKUP_VERSION = markdown.__version__ + "-" + hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+def extensions() -> list[markdown.Extension]:
+    """What editors need (issue 2): tables, heading anchors (toc), smart quotes, attribute lists,
+    plus fenced code and footnotes. Not all of "extra": abbr, def_list and md_in_html cost time on
+    every page and no editor needs them. Given as objects, not names: for a name, Python-Markdown
+    searches every installed package for a plugin of that name, which takes longer (about 50 ms)
+    than setting the converter up."""
+    return [TableExtension(), AttrListExtension(), FencedCodeExtension(), FootnoteExtension(),
+            TocExtension(toc_depth="2-4"), SmartyExtension(smart_angled_quotes=False), SaneListExtension()]
 
 # Python-Markdown's inline parser is quadratic or worse on some inputs: a paragraph of a few
 # thousand unclosed '[' takes minutes. So each body gets a time budget, generous next to
@@ -70,8 +67,7 @@ class MarkdownConverter:
         self.base_path = base_path
         self.document = ("", 1)  # (path, body_line) of the body being converted
         self.body = ""
-        self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                    output_format="html")
+        self.md = markdown.Markdown(extensions=extensions(), output_format="html")
         # After normalize_whitespace (30), which would strip the stash markers, before html_block (20).
         self.md.preprocessors.register(_DirectivePreprocessor(self.md, self), "ssg_directives", 25)
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "ssg_links", 1)
@@ -132,8 +128,7 @@ class _DirectivePreprocessor(Preprocessor):
             if name not in DIRECTIVES:
                 raise SiteError(path, body_line + number, f"unknown directive '[[{name}]]'",
                                 "the directives are [[quote: id]], [[chart: id]] and [[contacts]]")
-            marker = f"<!--ssg:{name}:{argument.replace(':', '').replace('>', '')}:{body_line + number}-->"
-            result += ["", self.md.htmlStash.store(marker), ""]
+            result += ["", self.md.htmlStash.store(placeholder(name, argument, body_line + number)), ""]
         return result
 
 

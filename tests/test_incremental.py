@@ -270,20 +270,25 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
     assert len(after) <= 2 * SHARDS + 1  # what the new head does not list is gone
 
 
-@pytest.fixture
-def markdown_not_loaded(monkeypatch):
-    """This process as a new build process finds it: without ssg.markup loaded (tests load it early)."""
+def forget_markdown(monkeypatch) -> None:
+    """Make this process look like a new build process: ssg.markup and Python-Markdown not loaded yet."""
     import sys
+    import ssg
     for name in [name for name in sys.modules if name == "ssg.markup" or name.startswith("markdown")]:
         monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr(ssg, "markup", raising=False)
+
+
+@pytest.fixture
+def markdown_not_loaded(monkeypatch):
+    forget_markdown(monkeypatch)
 
 
 def test_after_an_edit_the_bodies_are_converted_ahead_and_the_build_never_loads_markdown(
-        site, tmp_path, build_site, markdown_not_loaded):
+        site, tmp_path, build_site, monkeypatch, markdown_not_loaded):
     import sys
     assert build_site(site, "--jobs", "2").status == 0
-    for name in [name for name in sys.modules if name == "ssg.markup" or name.startswith("markdown")]:
-        del sys.modules[name]  # the first build converted every body here, in this process
+    forget_markdown(monkeypatch)  # the first build converted every body here, in this process
     CHANGES["article edited"](site)
     assert build_site(site, "--jobs", "2").status == 0
     assert "ssg.markup" not in sys.modules  # another process converted the body
