@@ -185,6 +185,7 @@ LINK_ATTRIBUTES = {"a": "href", "img": "src"}
 SAFETY_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
 STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
               "for a class in static/site.css")
+ID_HINT = "give the id a name after a #, like {: #how-to-help }, or remove it"
 OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
                 "save the file in static/ and link to it there")
 # Elements content may not hold: they run or load code, change where links and forms go, or
@@ -220,7 +221,8 @@ def _unsafe_link(tag: str, attribute: str, value: str) -> tuple[str, str, str] |
 
 
 class _UnsafeMarkup(HTMLParser):
-    """Finds what could run script in a reader's browser, or break under the site's security policy."""
+    """Finds what could run script in a reader's browser, break under the site's security policy,
+    or make the page invalid HTML (an empty id: stock Python-Markdown even fails on one)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -234,6 +236,8 @@ class _UnsafeMarkup(HTMLParser):
                 self.problems.append((f"an event handler ({name}=)", name, SAFETY_HINT))
             elif name == "style":
                 self.problems.append(("a style= attribute", "style=", STYLE_HINT))
+            elif name == "id" and not value:
+                self.problems.append(("an empty id", " id", ID_HINT))
             elif name in URL_ATTRIBUTES and value:
                 problem = _unsafe_link(tag, name, value)
                 if problem:

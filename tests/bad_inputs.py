@@ -358,6 +358,8 @@ DIRECTIVES = [
 TOO_SLOW = "this text takes too long to convert: a paragraph has a great many [ ] * _ ` < or | characters"
 TOO_SLOW_HINT = "look for stray brackets or symbols here, or split the paragraph"
 PATHOLOGICAL = [
+    Case("heading-with-empty-id", {BAD: body("Intro.\n\n## Help {: id }")},
+         f"{BAD}:8: the text contains an empty id, which is not allowed", "give the id a name after a #"),
     Case("deeply-nested-quotes", {BAD: body(">" * 5_000 + " deep")}),
     Case("deeply-nested-lists", {BAD: body("\n".join("    " * n + "- item" for n in range(300)))},
          f"{BAD}:6: the text is nested too deeply to read (lists or quotes inside each other)",

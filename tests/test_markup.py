@@ -133,11 +133,13 @@ def test_faster_processors_give_stock_output_on_generated_markdown(converters, b
     assert convert(fast, body) == expected
 
 
-def test_a_heading_with_an_empty_id_is_converted_where_stock_toc_fails(converters):
+def test_a_heading_with_an_empty_id_is_refused_where_stock_toc_fails(converters):
     stock, fast = converters
     with pytest.raises(TypeError):
         convert(stock, "## Help {: id }")
-    assert convert(fast, "## Help {: id }") == "<h2 id>Help</h2>"
+    with pytest.raises(SiteError) as error:  # ours refuses it, at its line, instead of failing with a traceback
+        fast.convert("Intro.\n\n## Help {: id }", "content/articles/x.md", 6)
+    assert str(error.value).startswith("content/articles/x.md:8: the text contains an empty id")
 
 
 @pytest.mark.parametrize("link", ["javascript&colon;alert(1)", "java&#115;cript:alert(1)", "javascript&#58;x"])
