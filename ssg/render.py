@@ -253,15 +253,18 @@ class Renderer:
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
         """Hash of everything an output depends on; `deps` are what it read when last rendered."""
-        template_digest = self.templates.known.get(template)
-        if template_digest is None:
-            with template_errors(self.site.root, None):
-                template_digest = self.templates.digest(template)
-        return digest_of(template_digest, inputs, self._dependencies_state(deps))
+        digest = self._key_start(template, deps).copy()
+        digest.update(repr(inputs).encode())
+        return digest.hexdigest()
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 (most outputs read the same few settings: hash them once)
-    def _dependencies_state(self, deps: tuple[str, ...]) -> str:
-        return digest_of([(d, self.dependency_state(d)) for d in deps])
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (thousands of pages share a template and the settings they read)
+    def _key_start(self, template: str, deps: tuple[str, ...]) -> Any:
+        """A hash of the template (with everything it includes) and of the current value of each of `deps`,
+        which each output's own inputs are added to."""
+        with template_errors(self.site.root, None):
+            template_digest = self.templates.digest(template)
+        states = digest_of([(d, self.dependency_state(d)) for d in deps])
+        return hashlib.blake2b(f"{template_digest}\0{states}\0".encode(), digest_size=16)
 
     # --- structured data ------------------------------------------------------------
     def _jsonld(self, document: Document) -> dict:
@@ -459,8 +462,8 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
 
     jobs = []
     for document in renderer.site.documents:
-        template, inputs = template_for(document), ("document", document.path, document.digest)
-        jobs.append(Job(document.output_path, document.kind, renderer.key(template, inputs, deps(document.output_path)),
+        path, template, inputs = document.output_path, template_for(document), ("document", document.path, document.digest)
+        jobs.append(Job(path, document.kind, renderer.key(template, inputs, deps(path)),
                         document=document, template=template, inputs=inputs))
     for path, template, view, shown in renderer.list_pages():
         inputs = ("list", view.url, view.title, view.description, shown)
