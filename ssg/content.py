@@ -115,20 +115,23 @@ class Document:
         return document
 
     def __getstate__(self) -> dict:
-        """Pickled (for the build cache) without the body, which is most of the size and which the
-        file has, nor where the file is (found_at sets that)."""
-        state = self.__dict__.copy()
-        state.pop("body", None)
-        del state["file"]
-        return state
+        """Pickled (for the build cache) with its fields only: not the body, which is most of the size
+        and which the file has, nor the other values worked out from the fields, nor where the file
+        is (found_at sets that)."""
+        return {name: self.__dict__[name] for name in _PICKLED_FIELDS}
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug)
+
+    @functools.cached_property
+    def identity(self) -> str:
+        """Its path and content hash, as the keys of the list pages that show it use them."""
+        return f"{self.path}\0{self.digest}\n"
 
     @property
     def output_path(self) -> str:
@@ -137,6 +140,9 @@ class Document:
     @property
     def title(self) -> str:
         return self.meta.title if self.kind != "quote" else f"{self.meta.speaker}: {quote_excerpt(self.body)}"
+
+
+_PICKLED_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "file")
 
 
 def url_for(kind: str, slug: str) -> str:

@@ -377,8 +377,7 @@ def _failing_template_line(root: Path, traceback, loop: bool = False) -> tuple[s
 
 def documents_digest(documents: tuple[Document, ...]) -> str:
     """One hash for a list of documents (their paths and contents), to put in a list page's key."""
-    return hashlib.blake2b("".join(f"{d.path}\0{d.digest}\n" for d in documents).encode(),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b("".join([d.identity for d in documents]).encode(), digest_size=16).hexdigest()
 
 
 class RecordingConfig:
