@@ -21,10 +21,10 @@ from typing import Callable, Iterator
 from .assets import collect_assets
 from .cache import BuildCache, BuildState, Written
 from .config import load_config
+from .content import Document
 from .errors import SiteError, UsageError
 from .outputs import site_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
-from .content import Document
 from .render import Job, Renderer, convert_ahead, plan, produce
 from .site import Site, load_site
 
@@ -87,9 +87,11 @@ def build(options: BuildOptions) -> BuildReport:
                          drafts=options.drafts, strict=options.strict, known=state.documents, processes=processes)
         renderer = Renderer(site, collect_assets(root), cache.bodies())
         bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
-        previous = state.outputs if output_matches(out, state) else {}
-        jobs = plan(renderer, site_files(renderer), previous)
-        bodies_converted()
+        try:
+            previous = state.outputs if output_matches(out, state) else {}
+            jobs = plan(renderer, site_files(renderer), previous)
+        finally:
+            bodies_converted()  # waits for the other process, even if planning failed
         all_made()
         written, changed = publish(renderer, jobs, previous, out, processes)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
