@@ -242,8 +242,7 @@ def file_stamp(file: str, path: str, now: float) -> FileStamp | None:
     try:
         stat = os.stat(file)
     except FileNotFoundError:
-        raise SiteError(path, None, "this file disappeared while the site was being built",
-                        "build the site again") from None
+        raise _disappeared(path) from None
     if now - max(stat.st_mtime, stat.st_ctime) < RACY_SECONDS:
         return None
     return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
@@ -355,10 +354,16 @@ def read_source(file: str | Path, path: str) -> bytes:
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None
+    except FileNotFoundError:  # deleted since it was listed (bodies are read when a page needs them)
+        raise _disappeared(path) from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
                         "split it into several articles")
     return raw
+
+
+def _disappeared(path: str) -> SiteError:
+    return SiteError(path, None, "this file disappeared while the site was being built", "build the site again")
 
 
 def decode_text(raw: bytes, path: str) -> str:

@@ -303,3 +303,26 @@ def test_a_mistake_in_a_body_converted_ahead_is_reported_by_the_build(site, buil
     assert result.err.startswith("error: content/articles/story-2.md:")
     assert "<script>" in result.err
     assert "Traceback" not in capfd.readouterr().err  # the other process gave up quietly
+
+
+def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_site, monkeypatch):
+    stamps_that_never_change(monkeypatch, time.time() - 60)  # an old stamp, trusted: the file is not read
+    assert build_site(site).status == 0
+    before = snapshot(site / "_site")
+    from ssg import content
+    real_stamp = content.file_stamp
+
+    def stamp_then_delete(file, path, now):  # the file goes after it was listed, before its body is read
+        stamp = real_stamp(file, path, now)
+        if path == "content/articles/story-2.md":
+            os.unlink(file)
+        return stamp
+    monkeypatch.setattr(content, "file_stamp", stamp_then_delete)
+    CHANGES["base URL changed"](site)  # so that story-2's body is needed again
+    from ssg import cache
+    monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
+    result = build_site(site)
+    assert result.status == 1
+    assert result.err == ("error: content/articles/story-2.md: this file disappeared while the site was being built\n"
+                          "hint: build the site again\n")
+    assert snapshot(site / "_site") == before
