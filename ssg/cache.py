@@ -14,12 +14,13 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import shutil
 import sys
 import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 import jinja2
 import yaml
@@ -29,7 +30,7 @@ from .content import Document
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
 HEAD_FILE = "head.pickle"
-BODIES_DIR = "bodies"
+BODIES_FILE = "bodies.sqlite"
 # The documents and the outputs are each kept in this many files, named by a hash of their bytes,
 # so that a build that changed a few of them writes a few small files, not the whole state.
 SHARDS = 16
@@ -130,10 +131,11 @@ class BuildCache:
         _write_new_file(folder / HEAD_FILE, pickle.dumps(dataclasses.replace(state, documents={}, outputs={}),
                                                          protocol=pickle.HIGHEST_PROTOCOL))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
+        _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
 
     def bodies(self) -> BodyStore:
-        return BodyStore(self.folder / BODIES_DIR)
+        return BodyStore(self.folder / BODIES_FILE)
 
 
 # The state this process last saved, by file, with the file's stamp: a long-running process
@@ -192,35 +194,98 @@ def _delete_unlisted(folder: Path, listed: set[str]) -> None:
                 os.unlink(entry.path)
 
 
+def _delete_obsolete(folder: Path) -> None:
+    """Remove what earlier versions of the generator kept here: a file per stored body, one state file."""
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(folder / "bodies")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / "state.pickle")
+
+
 class BodyStore:
-    """Markdown bodies converted to HTML, one file per content hash (shared by worker processes)."""
+    """Markdown bodies converted to HTML, by content hash, in one SQLite file (a table of key, checksum, html).
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.made: set[Path] = set()  # subfolders known to exist
+    A file per body cost more to create than converting some bodies took, on a large first
+    build. Any process may read (worker processes do, while they render); the bodies that
+    workers convert travel back with their pages and the build process writes them, in one
+    transaction. A damaged entry or file is a miss, never a page: the file is then made anew.
+    """
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: Any = None
+        self._opened_by = 0  # a connection must not cross a fork: each process opens its own
+        self._pending: list[tuple[str, str]] = []
+        self.written = 0  # bodies this process stored
+        self._unreadable = False
 
-    def has(self, key: str) -> bool:
-        return self._path(key).exists()
+    def _connect(self) -> Any:
+        if self._connection is None or self._opened_by != os.getpid():
+            import sqlite3  # here: a build that needs no stored body does not load it
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")  # readers go on while the build writes
+            connection.execute("PRAGMA synchronous=OFF")   # a cache: losing the last writes is harmless
+            connection.execute("CREATE TABLE IF NOT EXISTS bodies "
+                               "(key TEXT PRIMARY KEY, checksum TEXT NOT NULL, html TEXT NOT NULL) WITHOUT ROWID")
+            self._connection, self._opened_by = connection, os.getpid()
+        return self._connection
 
     def get(self, key: str) -> str | None:
-        try:
-            text = self._path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        if self._unreadable:
             return None
-        checksum, _, html = text.partition("\n")
-        return html if checksum == _checksum(html) else None  # a damaged entry is a miss, not a page
+        try:
+            row = self._connect().execute("SELECT checksum, html FROM bodies WHERE key = ?", (key,)).fetchone()
+        except Exception:  # noqa: BLE001 (sqlite3.Error, or not a database at all: every body is a miss)
+            self._unreadable = True
+            return None
+        return row[1] if row is not None and row[0] == _checksum(row[1]) else None
 
-    def put(self, key: str, html: str) -> None:
-        path = self._path(key)
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(f"{_checksum(html)}\n{html}", encoding="utf-8")
-        os.replace(temporary, path)
+    def add(self, items: Iterable[tuple[str, str]]) -> None:
+        """Store (key, html) pairs, a few hundred to a transaction; flush() writes the last ones."""
+        self._pending.extend(items)
+        if len(self._pending) >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what add() was given."""
+        rows = [(key, _checksum(html), html) for key, html in self._pending]
+        self._pending.clear()
+        if not rows:
+            return
+        try:
+            self._write(rows)
+        except Exception:  # noqa: BLE001 (sqlite3.Error: a damaged file; start a new one)
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{self.path}{suffix}")
+            self._write(rows)
+        self.written += len(rows)
+
+    def _write(self, rows: list[tuple[str, str, str]]) -> None:
+        connection = self._connect()
+        with connection:
+            connection.execute("BEGIN")
+            connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget the bodies of old versions of documents, once they are more than the current ones."""
+        connection = self._connect()
+        if connection.execute("SELECT count(*) FROM bodies").fetchone()[0] <= 2 * len(keys) + 100:
+            return
+        with connection:
+            connection.execute("BEGIN")
+            connection.execute("CREATE TEMP TABLE current (key TEXT PRIMARY KEY)")
+            connection.executemany("INSERT INTO current VALUES (?)", ((key,) for key in keys))
+            connection.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM current)")
+            connection.execute("DROP TABLE current")
+
+    def close(self) -> None:
+        if self._connection is not None and self._opened_by == os.getpid():
+            self._connection.close()
+        self._connection = None
 
 
 def _checksum(text: str) -> str:

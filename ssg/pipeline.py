@@ -94,6 +94,7 @@ def build(options: BuildOptions) -> BuildReport:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()
         written, changed = publish(renderer, jobs, previous, out, processes)
+        remember_bodies(renderer, site)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
         unchanged = written == previous and documents.keys() == state.documents.keys() and all(
             (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
@@ -110,6 +111,15 @@ def build(options: BuildOptions) -> BuildReport:
 def changed_documents(site: Site, state: BuildState) -> list[Document]:
     """The published documents that are new or changed since the last build."""
     return [d for d in site.documents if (before := state.documents.get(d.path)) is None or before.digest != d.digest]
+
+
+def remember_bodies(renderer: Renderer, site: Site) -> None:
+    """Store the bodies this build converted, and forget those of documents that have changed since."""
+    if renderer.bodies is None:
+        return
+    renderer.bodies.flush()
+    if renderer.bodies.written:
+        renderer.bodies.keep_only({renderer.body_key(document) for document in site.read})
 
 
 @contextlib.contextmanager
@@ -148,6 +158,8 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
     changed = 0
     try:
         for job, output in produce(renderer, [job for job in jobs if _stale(job, previous)], processes):
+            if output.bodies and renderer.bodies is not None:
+                renderer.bodies.add(output.bodies)
             digest = hashlib.blake2b(output.data, digest_size=16).hexdigest()
             key, before = job.key_after(renderer, output), previous.get(job.path)
             deps = shared.setdefault(output.deps, output.deps)

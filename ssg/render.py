@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -39,6 +40,7 @@ class Output:
     data: bytes
     kind: str = "other file"  # for the build summary: page, article, quote, list, asset...
     deps: tuple[str, ...] = ()  # quotes and charts embedded: ("quote:dick-disgusting", "chart:x")
+    bodies: tuple[tuple[str, str], ...] = ()  # (key, html) of the bodies converted to make it, for the cache
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Renderer:
         self.bodies = bodies
         self.markup_version = markup_version()  # part of each cached body's key
         self.memory: dict[str, str] = {}  # bodies converted in this process (quotes are used many times)
+        self.converted: list[tuple[str, str]] = []  # (key, html) converted for the output being rendered
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
         self.env = self._environment()
@@ -139,8 +142,7 @@ class Renderer:
             html = self.bodies.get(key)
         if html is None:
             html = self.converter.convert(document.body, document.path, document.body_line)
-            if self.bodies is not None:
-                self.bodies.put(key, html)
+            self.converted.append((key, html))
         if document.kind == "quote":
             self.memory[key] = html
         return html
@@ -488,25 +490,42 @@ def convert_ahead(renderer: Renderer, documents: list[Document], processes: int)
     """Start converting the bodies of a few changed documents in a forked process; returns how to wait for it.
 
     After an edit or two, setting up Python-Markdown (about 0.2 s) takes longer than converting
-    the bodies. Done in another process, into the body cache, it overlaps with planning the
-    build here, and the pages then find their bodies in the cache. A body that process could
-    not convert is converted again when its page is rendered, which reports any mistake in it.
+    the bodies. Done in another process, it overlaps with planning the build here; the bodies
+    come back through a pipe (and that process stores them in the cache). A body that process
+    could not convert is converted again when its page is rendered, which reports any mistake in it.
     """
-    missing = [d for d in documents if renderer.bodies is not None and not renderer.bodies.has(renderer.body_key(d))]
-    if processes < 2 or not missing or len(missing) >= PARALLEL_THRESHOLD or "ssg.markup" in sys.modules:
+    if processes < 2 or not documents or len(documents) >= PARALLEL_THRESHOLD or renderer.bodies is None \
+            or "ssg.markup" in sys.modules:
         return lambda: None  # nothing to convert, a pool will, or this process has Python-Markdown ready
     import multiprocessing
-    process = multiprocessing.get_context("fork").Process(target=_convert_quietly, args=(renderer, missing))
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_convert_quietly, args=(renderer, documents, sender))
     process.start()
-    return process.join
+    sender.close()
+
+    def wait() -> None:
+        try:
+            renderer.memory.update(receiver.recv())
+        except EOFError:  # it stopped before sending: the pages convert their bodies themselves
+            pass
+        finally:
+            receiver.close()
+            process.join()
+    return wait
 
 
-def _convert_quietly(renderer: Renderer, documents: list[Document]) -> None:
+def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any) -> None:
+    converted = {}
     try:
         for document in documents:
-            renderer.body_html(document)
+            converted[renderer.body_key(document)] = renderer.body_html(document)
     except Exception:  # noqa: BLE001 (the build itself converts this body again and reports the mistake)
-        return
+        pass
+    sender.send(converted)
+    sender.close()
+    renderer.bodies.add(renderer.converted)
+    renderer.bodies.flush()
 
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
@@ -520,4 +539,6 @@ def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tup
 
 
 def _render(renderer: Renderer, job: Job) -> Output:
-    return renderer.document(job.document) if job.document is not None else job.make()
+    renderer.converted.clear()
+    output = renderer.document(job.document) if job.document is not None else job.make()
+    return dataclasses.replace(output, bodies=tuple(renderer.converted)) if renderer.converted else output

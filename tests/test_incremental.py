@@ -1,6 +1,7 @@
 """Warm builds (with the cache) give byte-identical output to cold builds, after every kind of change."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -108,7 +109,19 @@ def test_a_quote_edit_renders_only_the_pages_that_embed_it(site, build_site):
     assert report.rendered == 3  # the quote's page, the quote list, the article embedding it
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "deleted body"])
+def damage_stored_bodies(cache: Path, how: str) -> None:
+    import sqlite3
+    store = cache / "bodies.sqlite"
+    if how == "wrong bodies":
+        with contextlib.closing(sqlite3.connect(store)) as connection, connection:
+            assert connection.execute("UPDATE bodies SET html = '<p>wrong</p>'").rowcount > 5
+    else:
+        for leftover in cache.glob("bodies.sqlite-*"):  # what SQLite has not yet copied into the file
+            leftover.unlink()
+        store.write_bytes(b"not a database" * 1000)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong bodies", "garbage body store"])
 def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_site):
     assert build_site(site).status == 0
     cache = site / ".cache" / "ssg"
@@ -118,11 +131,25 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_si
     elif damage == "garbage":
         (cache / "state/head.pickle").write_bytes(b"not a pickle at all")
     else:
-        for body in (cache / "bodies").rglob("*.html"):
-            body.write_text("0000\n<p>wrong</p>")
+        damage_stored_bodies(cache, damage)
     CHANGES["article edited"](site)
+    CHANGES["template edited"](site)  # every article page again, from the stored bodies
     assert build_site(site).status == 0
     assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+    if damage == "garbage body store":  # made anew, and used again
+        assert build_site(site, "--jobs", "1").status == 0
+
+
+def test_a_template_edit_takes_the_bodies_from_the_store(site, build_site, monkeypatch):
+    from ssg import render
+    from ssg.pipeline import BuildOptions, build
+    options = BuildOptions(root=site, out=site / "_site", jobs=1)
+    build(options)
+    CHANGES["template edited"](site)
+    converted = []
+    monkeypatch.setattr(render.Renderer, "converter", property(lambda self: converted.append(1)))
+    report = build(options)
+    assert report.rendered == 7 and not converted  # the seven articles, with no body converted
 
 
 def test_a_hand_edited_output_folder_is_rebuilt(site, tmp_path, build_site):
@@ -326,3 +353,13 @@ def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_s
     assert result.err == ("error: content/articles/story-2.md: this file disappeared while the site was being built\n"
                           "hint: build the site again\n")
     assert snapshot(site / "_site") == before
+
+
+def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
+    old_bodies = site / ".cache/ssg/bodies/ab"
+    old_bodies.mkdir(parents=True)
+    (old_bodies / "abcd.html").write_text("0000\n<p>old</p>")
+    (site / ".cache/ssg/state.pickle").write_bytes(b"old state")
+    assert build_site(site).status == 0
+    kept = {p.name for p in (site / ".cache/ssg").iterdir()} - {"bodies.sqlite-wal", "bodies.sqlite-shm"}
+    assert sorted(kept) == ["bodies.sqlite", "jinja", "state"]
