@@ -358,19 +358,19 @@ class SkippingInlineProcessor(InlineProcessor):
 
     run and __handleInline are Python-Markdown 3.11's with a few added tests: a text that
     holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
-    back); a pattern is tried only on text that passes its test, and searched from where
-    its matches can start; reference links only in a body that defines some.
+    back); a pattern is tried only on text that holds its trigger (a substring test, or a
+    finer one for a few), and searched from where its matches can start; reference links
+    only in a body that defines some (patternIndex counts in that table). Stock run also keeps a map from each element to its
+    parent, which only ever serves to list the ancestors of the root: none.
     """
 
     def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
         self.stashed_nodes = {}
-        tree_parents = [] if ancestors is None else ancestors[:]
-        self.parent_map = {c: p for p in tree.iter() for c in p}
-        stack = [(tree, tree_parents)]
-        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        self._patterns, self._could_match = self._pattern_table()
+        stack = [(tree, ([] if ancestors is None else ancestors[:]) + [tree.tag.lower()])]
         handle_inline = self._InlineProcessor__handleInline
         process_placeholders = self._InlineProcessor__processPlaceholders
-        could_match = self._pattern_table()[1].search
+        could_match = self._could_match
         while stack:
             element, parents = stack.pop(0)
             self.ancestors = parents
@@ -383,8 +383,6 @@ class SkippingInlineProcessor(InlineProcessor):
                     self.ancestors.append(child.tag.lower())
                     child.text = None
                     new_children = process_placeholders(handle_inline(text), child)
-                    for item in new_children:
-                        self.parent_map[item[0]] = child
                     stack += new_children
                     insert_queue.append((child, new_children))
                     self.ancestors.pop()
@@ -398,10 +396,8 @@ class SkippingInlineProcessor(InlineProcessor):
                     position = list(element).index(child) + 1
                     tail_children.reverse()
                     for new_child in tail_children:
-                        self.parent_map[new_child[0]] = element
                         element.insert(position, new_child[0])
                 if len(child):
-                    self.parent_map[child] = element
                     stack.append((child, self.ancestors[:]))
             for child, new_children in insert_queue:
                 for index, item in enumerate(new_children):
@@ -409,36 +405,38 @@ class SkippingInlineProcessor(InlineProcessor):
         return tree
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if isinstance(data, util.AtomicString):
+        if isinstance(data, util.AtomicString) or not self._could_match(data):
             return data
-        patterns, finder = self._pattern_table()
-        if not finder.search(data):
-            return data
+        patterns = self._patterns
         apply_pattern = self._InlineProcessor__applyPattern
         start = 0
         while patternIndex < len(patterns):
-            pattern, can_match, match_start = patterns[patternIndex]
-            first = match_start.search(data, start) if match_start else None
-            if (can_match is not None and not can_match(data)) or (match_start and not first):
+            pattern, needle, can_match, match_start = patterns[patternIndex]
+            if (needle is not None and needle not in data) or (can_match is not None and not can_match(data)):
                 patternIndex, start = patternIndex + 1, 0
                 continue
-            if first:
+            if match_start is not None:
+                first = match_start.search(data, start)
+                if first is None:
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
                 start = first.start()
             data, matched, start = apply_pattern(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1
         return data
 
-    def _pattern_table(self) -> tuple[list, re.Pattern]:
-        """[(pattern, test a text must pass for it to match or None, regex finding where its
-        matches can start or None)] in priority order, and a regex finding any trigger."""
+    def _pattern_table(self) -> tuple[list, object]:
+        """[(pattern, a string a text must hold for it to match or None, a finer test or None,
+        a regex finding where its matches can start or None)] in priority order, and a test
+        for texts holding any pattern's trigger."""
         key = (len(self.inlinePatterns), bool(self.md.references))
         tables = self.__dict__.setdefault("_pattern_tables", {})
         if key not in tables:
             tables[key] = self._build_pattern_table(has_references=key[1])
         return tables[key]
 
-    def _build_pattern_table(self, has_references: bool) -> tuple[list, re.Pattern]:
+    def _build_pattern_table(self, has_references: bool) -> tuple[list, object]:
         names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
         patterns, every_trigger = [], set()
         for name in names:
@@ -446,15 +444,17 @@ class SkippingInlineProcessor(InlineProcessor):
             # A reference link only ever links to a definition ("[id]: url") in the body: in a
             # body without one, stock tries it at every '[' and it changes nothing.
             if isinstance(pattern, ReferenceInlineProcessor) and not has_references:
-                triggers = ()
+                continue
             if triggers is None:
-                patterns.append((pattern, None, None))
+                patterns.append((pattern, None, None, None))
                 every_trigger.add("")
                 continue
-            can_match = SMARTY_QUOTE_TESTS.get(pattern.pattern) or _contains_any(triggers)
-            patterns.append((pattern, can_match, MATCH_STARTS.get(name)))
+            finer_test = SMARTY_QUOTE_TESTS.get(pattern.pattern)
+            needle = triggers[0] if len(triggers) == 1 and not finer_test else None
+            can_match = None if needle is not None else finer_test or _contains_any(triggers)
+            patterns.append((pattern, needle, can_match, MATCH_STARTS.get(name)))
             every_trigger.update(triggers)
-        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)")
+        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)").search
 
 
 # Links and images are read a character at a time, in Python, to match nested brackets,

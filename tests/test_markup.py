@@ -63,6 +63,9 @@ TRICKY = [
     "[a\nb](c\nd) [a](b c) [a](b'c) [a](b\"c) [a](b<c) [a](b\\)c) [a\\]b](c) \\[a](b) [a](b)(c) [](x) [a]() []()",
     "![i [j]](p.png 't') ![i]( p.png ) ![i](<p q.png>) ![i](p(1).png) [a](b [c](d) [a](b",
     "[a] (b) [a]\n(b) [[a]](b)",
+    # patterns that refuse to nest inside a link (the inline pass tracks each text's ancestors).
+    "[x <https://e.org> y](a.md) [*a* [b](c) <a@b.org>](d) **[a](b)** <b>[a](b)</b> *[a [b](c)](d)*",
+    "> [a [b](c)](d)\n\n* [x <https://e.org>](y) and _[a](b)_",
     # link rewriting and plain markup.
     "[a](other.md) [b](/how-to-help/) [c](#top) [d](../pages/about.md#part) ![p](/static/p.png) <https://e.org>",
     "A *b* **c** _d_ __e__ `f` \\*g\\*", "x \\\\`code` y \\`not` z ``a ` b`` `c`` `", "\\\\\\\\`x`",
