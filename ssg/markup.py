@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown import util
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor,
-                                     SetextHeaderProcessor)
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor, HRProcessor,
+                                     ReferenceProcessor, SetextHeaderProcessor)
 from markdown.extensions import smarty
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
@@ -29,7 +30,7 @@ from markdown.extensions.toc import (TocExtension, TocTreeprocessor, remove_fnre
                                      unique)
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
-from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
+from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor, UnescapeTreeprocessor
 
 from .content import url_for_content_file
 from .directives import DIRECTIVE_LINE, DIRECTIVES, placeholder
@@ -285,10 +286,7 @@ def use_faster_processors(md: markdown.Markdown) -> None:
     for registry in (md.preprocessors, md.treeprocessors):
         for processor in registry:
             processor.__class__ = FASTER_PROCESSORS.get(type(processor), type(processor))
-    for processor in md.parser.blockprocessors:
-        can_take = BLOCK_CAN_TAKE.get(type(processor))
-        if can_take:
-            processor.test = _tested_only_if(can_take, processor.test)
+    md.parser.__class__ = QuickerBlockParser
     for processor in md.treeprocessors:
         for pattern in getattr(processor, "inlinePatterns", ()):
             if isinstance(pattern, LinkInlineProcessor):  # links, images and references
@@ -486,23 +484,42 @@ def _quick_link_target(get_link, unescape):
 # Python-Markdown offers each block to the block processors in turn, and several look at
 # it with regexes that scan the whole block. Each can only take a block that passes this
 # quick test: a table needs a pipe, a '#' heading a line starting '#', an underlined heading
-# a second line of '=' or '-', a quote a '>', a link definition "]:", a footnote "[^" too.
+# a second line of '=' or '-', a rule a line starting with up to 3 spaces and '-', '_' or
+# '*', a quote a '>', a link definition "]:", a footnote "[^" too. (For the two whose test
+# always says yes, link definitions and footnotes, no is what their run says after its search.)
 BLOCK_CAN_TAKE = {
     TableProcessor: lambda block: "|" in block,
     HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
     SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
+    HRProcessor: lambda block: block.lstrip(" ")[:1] in RULE_MARKS or "\n-" in block or "\n_" in block
+    or "\n*" in block or "\n " in block,
     BlockQuoteProcessor: lambda block: ">" in block,
     ReferenceProcessor: lambda block: "]:" in block,
     FootnoteBlockProcessor: lambda block: "[^" in block and "]:" in block,
 }
+RULE_MARKS = frozenset("-_*")
 
 
-def _tested_only_if(can_take, test):
-    """A block processor's test that says no at once to a block it cannot take (for the two
-    whose test always says yes, no is what their run says after its search)."""
-    def quick_test(parent, block: str) -> bool:
-        return can_take(block) and test(parent, block)
-    return quick_test
+class QuickerBlockParser(BlockParser):
+    """Python-Markdown 3.11's parseBlocks, with the block processors listed once instead of
+    for every block, and each one's quick test (BLOCK_CAN_TAKE) asked before its own."""
+
+    def parseBlocks(self, parent, blocks: list[str]) -> None:  # noqa: N802 (the name it overrides)
+        processors = self._quick_tested_processors()
+        while blocks:
+            for processor, can_take in processors:
+                if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    def _quick_tested_processors(self) -> list[tuple[BlockProcessor, object]]:
+        """[(processor, its quick test or None)] in priority order, listed again if one is added."""
+        listed = self.__dict__.get("_listed")
+        if listed is None or listed[0] != len(self.blockprocessors):
+            listed = (len(self.blockprocessors),
+                      [(processor, BLOCK_CAN_TAKE.get(type(processor))) for processor in self.blockprocessors])
+            self._listed = listed
+        return listed[1]
 
 
 class HeadingIdsOnly(TocTreeprocessor):
@@ -568,6 +585,31 @@ class UnescapeWhereEscapes(UnescapeTreeprocessor):
             super().run(root)
 
 
+class PrettifyQuickly(PrettifyTreeprocessor):
+    """Python-Markdown 3.11's line breaks between block elements. Stock asks md.is_block_level
+    (a search of a list of some 50 names) several times per element; here once per tag a body."""
+
+    def run(self, root) -> None:
+        self._block_level: dict = {}
+        super().run(root)
+
+    def _is_block_level(self, tag) -> bool:
+        known = self._block_level.get(tag)
+        if known is None:
+            known = self._block_level[tag] = self.md.is_block_level(tag)
+        return known
+
+    def _prettifyETree(self, elem) -> None:  # noqa: N802 (the name it overrides)
+        if self._is_block_level(elem.tag) and elem.tag not in ("code", "pre"):
+            if (not elem.text or not elem.text.strip()) and len(elem) and self._is_block_level(elem[0].tag):
+                elem.text = "\n"
+            for child in elem:
+                if self._is_block_level(child.tag):
+                    self._prettifyETree(child)
+        if not elem.tail or not elem.tail.strip():
+            elem.tail = "\n"
+
+
 class NormalizeWhitespaceQuickly(NormalizeWhitespace):
     """Python-Markdown 3.11's NormalizeWhitespace.run, with its slow regex (which empties
     lines of only spaces) run only where some line ends in a space."""
@@ -603,5 +645,5 @@ FASTER_PROCESSORS = {
     InlineProcessor: SkippingInlineProcessor, TocTreeprocessor: HeadingIdsOnly,
     AttrListTreeprocessor: AttrListWhereBraces, UnescapeTreeprocessor: UnescapeWhereEscapes,
     NormalizeWhitespace: NormalizeWhitespaceQuickly, HtmlBlockPreprocessor: RawHtmlWhereMarkup,
-    FencedBlockPreprocessor: FencedCodeWhereFences,
+    FencedBlockPreprocessor: FencedCodeWhereFences, PrettifyTreeprocessor: PrettifyQuickly,
 }

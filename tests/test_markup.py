@@ -57,6 +57,8 @@ TRICKY = [
     "#tag at the start\n#another", "Text # not a heading", "Line\n---", "Line\n===", "Line\n- item", "***",
     "_ _ _", "- - -", "Text * * * text", "a > b\n> quoted", ">no space\n>> nested", "x\n> later quote",
     "1. a\n\n    > quoted | piped # hashed\n    ---",
+    "para\n   ***\nmore", "  - - -\n\n   ___\n\n    ***", "*\t*\t*", "a\n__ __ __\nb", "a\n  * * *", " _ _ _",
+    "* a\n\n    - - -\n\n* b\n---",
     # links and images in every form their readers know: nested brackets and parentheses,
     # titles, <targets>, spaces, line breaks, escapes, empty parts, unclosed ones.
     "[a [b] c](x.md) [a](b(c)d) [a](b 'c') [a](b \"c\") [a](<b c>) [a](<b> 't') [a]( b ) [a](\n b\n)",
