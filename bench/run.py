@@ -245,7 +245,8 @@ def machine_description(measured: str) -> str:
                   if line.startswith("MemTotal"))
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() or "none"
     return (f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu}), "
-            f"{memory / 2**20:.0f} GiB; Linux {platform.release()}; Python {platform.python_version()}; "
+            f"{memory / 2**20:.0f} GiB; Linux {platform.release()}; "
+            f"Python {platform.python_version()} ({os.path.realpath(sys._base_executable)}, ours and the Python peers); "
             f"Node {node}; measured: {measured}")
 
 

@@ -8,8 +8,10 @@ into the project's environment.
 """
 from __future__ import annotations
 
+import os
 import string
 import subprocess
+import sys
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +70,10 @@ class PeerSite:
 
 
 def install_python_packages(env: Path, requirements: list[str]) -> Path:
-    """A virtual environment in `env` holding `requirements`; returns its bin folder. Reused if already there."""
+    """A virtual environment in `env` holding `requirements`, made with the Python running this script
+    (the one our build runs on too); returns its bin folder. Reused if already there, made with the same Python."""
     stamp = env / INSTALLED_STAMP
-    wanted = "\n".join(requirements)
+    wanted = "\n".join([f"{os.path.realpath(sys._base_executable)} {sys.version}", *requirements])
     if not (stamp.is_file() and stamp.read_text() == wanted):
         venv.create(env, clear=True, with_pip=True)
         subprocess.run([env / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
