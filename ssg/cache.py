@@ -54,6 +54,7 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
     shards: dict[str, list[str]] = field(default_factory=dict)    # "documents"/"outputs": the files they are in
+    template_references: dict[str, frozenset] = field(default_factory=dict)  # see render.TemplateDigests
 
 
 def code_fingerprint() -> str:

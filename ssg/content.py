@@ -16,6 +16,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from .config import doc
 from .errors import SiteError
@@ -79,6 +80,21 @@ KINDS = {"article": ("articles", ArticleMeta), "page": ("pages", PageMeta), "quo
 Meta = ArticleMeta | PageMeta | QuoteMeta
 
 
+class cached_value:  # noqa: N801 (used like functools.cached_property)
+    """functools.cached_property without its lock (which Python 3.12 removed too): worked out on first
+    use and kept in the instance. A build asks each of 10,000 documents for its URL once, and the lock
+    was most of that."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Document:
     """One Markdown file: its checked front matter, and its Markdown body (read when first needed)."""
@@ -93,7 +109,7 @@ class Document:
     file: str = field(default="", compare=False, repr=False)  # where it is now, to read the body from
     stamp: FileStamp | None = field(default=None, compare=False, repr=False)  # see file_stamp()
 
-    @functools.cached_property
+    @cached_value
     def body(self) -> str:
         """The Markdown after the front matter.
 
@@ -123,12 +139,12 @@ class Document:
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    @functools.cached_property
+    @cached_value
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug)
 
-    @functools.cached_property
+    @cached_value
     def identity(self) -> str:
         """Its path and content hash, as the keys of the list pages that show it use them."""
         return f"{self.path}\0{self.digest}\n"

@@ -85,7 +85,7 @@ def build(options: BuildOptions) -> BuildReport:
         processes = options.jobs or os.cpu_count() or 1
         site = load_site(root, config, today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=state.documents, processes=processes)
-        renderer = Renderer(site, collect_assets(root), cache.bodies())
+        renderer = Renderer(site, collect_assets(root), cache.bodies(), state.template_references)
         bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
         try:
             previous = state.outputs if output_matches(out, state) else {}
@@ -96,11 +96,14 @@ def build(options: BuildOptions) -> BuildReport:
         written, changed = publish(renderer, jobs, previous, out, processes)
         remember_bodies(renderer, site)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
-        unchanged = written == previous and documents.keys() == state.documents.keys() and all(
-            (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
-            for path, document in documents.items())
+        references = renderer.templates.references
+        unchanged = written == previous and references == state.template_references \
+            and documents.keys() == state.documents.keys() and all(
+                (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
+                for path, document in documents.items())
         if options.remember and not unchanged:
-            cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written), state)
+            cache.save(BuildState(cache.fingerprint, str(out), build_id(written), documents, written,
+                                  template_references=references), state)
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1

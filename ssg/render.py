@@ -76,7 +76,8 @@ def human_date(value: datetime.date | str | None) -> str:
 class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
-    def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None) -> None:
+    def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None,
+                 template_references: dict[str, frozenset] | None = None) -> None:
         self.site = site
         self.assets = assets
         self.bodies = bodies
@@ -86,7 +87,7 @@ class Renderer:
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
         self.env = self._environment()
-        self.templates = TemplateDigests(self.env, site.root)
+        self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
     # --- the Jinja environment -------------------------------------------------------
     def bytecode_folder(self) -> str:
@@ -403,15 +404,17 @@ class RecordingConfig:
 class TemplateDigests:
     """Hash of a template together with every template it extends, includes or imports."""
 
-    def __init__(self, env: jinja2.Environment, root: Path) -> None:
+    def __init__(self, env: jinja2.Environment, root: Path, references: dict[str, frozenset]) -> None:
         self.env, self.root = env, root
         self.known: dict[str, str] = {}
+        self.remembered = references  # what the templates reference, by hash of their source (from the cache)
+        self.references: dict[str, frozenset] = {}  # those of this build's templates, for the cache
 
     def digest(self, name: str, visiting: frozenset[str] = frozenset()) -> str:
         if name in self.known:
             return self.known[name]
         source, filename, _ = self.env.loader.get_source(self.env, name)
-        references = _references(source, name, filename)
+        references = self._references(source, name, filename)
         if None in references or name in visiting:  # a name computed at render time, or a loop
             parts = [self.env.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
         else:
@@ -419,11 +422,14 @@ class TemplateDigests:
         self.known[name] = digest_of(parts)
         return self.known[name]
 
-
-@functools.lru_cache(maxsize=256)
-def _references(source: str, name: str, filename: str) -> frozenset:
-    """The templates a template's source names (parsing is slow; a source seen before is not parsed again)."""
-    return frozenset(jinja2.meta.find_referenced_templates(_PARSER.parse(source, name, filename)))
+    def _references(self, source: str, name: str, filename: str) -> frozenset:
+        """The templates a template's source names (parsing is slow: a source seen before is not parsed again)."""
+        source_digest = digest_of(name, source)
+        references = self.remembered.get(source_digest)
+        if references is None:
+            references = frozenset(jinja2.meta.find_referenced_templates(_PARSER.parse(source, name, filename)))
+        self.references[source_digest] = references
+        return references
 
 
 _PARSER = jinja2.Environment()  # only parses: what a template references does not depend on settings

@@ -363,3 +363,23 @@ def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
     assert build_site(site).status == 0
     kept = {p.name for p in (site / ".cache/ssg").iterdir()} - {"bodies.sqlite-wal", "bodies.sqlite-shm"}
     assert sorted(kept) == ["bodies.sqlite", "jinja", "state"]
+
+
+def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
+    """What each template includes is remembered by a hash of its source; a changed one is parsed again."""
+    from ssg import render
+    from ssg.pipeline import BuildOptions, build
+    options = BuildOptions(root=site, out=site / "_site", jobs=1)
+    parsed = []
+    parse = render._PARSER.parse
+    monkeypatch.setattr(render._PARSER, "parse", lambda source, name, filename: parsed.append(name) or parse(
+        source, name, filename))
+    build(options)
+    assert "article.html" in parsed and "base.html" in parsed
+    parsed.clear()
+    CHANGES["article edited"](site)
+    build(options)
+    assert parsed == []
+    CHANGES["template edited"](site)
+    build(options)
+    assert parsed == ["article.html"]
