@@ -168,18 +168,32 @@ class _LinkRewriter(Treeprocessor):
 
 def site_link(link: str, folder: str, base_path: str) -> str:
     """Rewrite a link written in Markdown to the URL it must have on the built site."""
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc or link.startswith("#"):
+    elsewhere, path, fragment = link_parts(link)
+    if elsewhere or link.startswith("#"):
         return link
-    anchor = f"#{parts.fragment}" if parts.fragment else ""
-    if parts.path.endswith(".md"):
-        target = posixpath.normpath(posixpath.join(folder, parts.path)) if not parts.path.startswith("/") \
-            else parts.path.lstrip("/").removeprefix("content/")
+    anchor = f"#{fragment}" if fragment else ""
+    if path.endswith(".md"):
+        target = posixpath.normpath(posixpath.join(folder, path)) if not path.startswith("/") \
+            else path.lstrip("/").removeprefix("content/")
         url = url_for_content_file(target)
         return base_path + url + anchor if url is not None else link
     if link.startswith("/"):
         return base_path + link[1:]
     return link
+
+
+def link_parts(link: str) -> tuple[bool, str, str]:
+    """(whether it names a scheme or host, path, fragment), as urlsplit reads them.
+
+    Quick for most links, which hold none of what urlsplit treats specially: a ':' (a scheme),
+    a leading '//' (a host), a leading space or control character or a tab or line break
+    anywhere (removed).
+    """
+    if ":" in link or link[:1] <= " " or link.startswith("//") or "\t" in link or "\n" in link or "\r" in link:
+        parts = urlsplit(link)
+        return bool(parts.scheme or parts.netloc), parts.path, parts.fragment
+    before_fragment, _, fragment = link.partition("#")
+    return False, before_fragment.partition("?")[0], fragment
 
 
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}
@@ -215,8 +229,7 @@ def _unsafe_link(tag: str, attribute: str, value: str) -> tuple[str, str, str] |
     if scheme:
         return f"a {scheme}: link", f"{scheme}:", SAFETY_HINT
     if tag in MEDIA_ELEMENTS and attribute in ("src", "srcset", "poster"):
-        parts = urlsplit(value.strip())
-        if parts.netloc or parts.scheme:
+        if link_parts(value.strip())[0]:
             return "a picture or media file from another website", value.strip()[:40], OFFSITE_HINT
     return None
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -14,7 +15,7 @@ import ssg.markup
 from conftest import PROJECT
 from ssg.content import split_front_matter
 from ssg.errors import SiteError
-from ssg.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, site_link
+from ssg.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, site_link
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from generate import make_articles  # noqa: E402
@@ -168,6 +169,15 @@ def test_character_references_cannot_hide_a_javascript_link(link):
 ])
 def test_links_are_rewritten_for_where_the_site_is_hosted(link, folder, base, expected):
     assert site_link(link, folder, base) == expected
+
+
+@pytest.mark.parametrize("link", [
+    "other.md", "a/b.md?x=1#part", "a.md#x?y", "a?b#c#d", "#top", "?q", "", " ", " /x.md", "\x01/x.md", "//host/x.md",
+    "/x//y.md", "https://e.org/x.md", "mailto:a@b.org", "c:x.md", "a\tb.md", "a\nb.md", "/a\r.md#f", "x.md#",
+    "\u00e9t\u00e9.md", "a b.md", "1:x", "/p:q.md", "javascript:x", "JAVASCRIPT:X", "http:/x.md", "///x.md"])
+def test_link_parts_are_what_urlsplit_reads(link):
+    parts = urlsplit(link)
+    assert link_parts(link) == (bool(parts.scheme or parts.netloc), parts.path, parts.fragment)
 
 
 def test_directives_become_placeholders_with_their_line():
