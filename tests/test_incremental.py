@@ -115,13 +115,18 @@ def damage_stored_bodies(cache: Path, how: str) -> None:
     if how == "wrong bodies":
         with contextlib.closing(sqlite3.connect(store)) as connection, connection:
             assert connection.execute("UPDATE bodies SET html = '<p>wrong</p>'").rowcount > 5
+    elif how == "one body for every key":  # each row still matches its own checksum, not its key
+        with contextlib.closing(sqlite3.connect(store)) as connection, connection:
+            assert connection.execute("UPDATE bodies SET (checksum, html) = "
+                                      "(SELECT checksum, html FROM bodies ORDER BY key LIMIT 1)").rowcount > 5
     else:
         for leftover in cache.glob("bodies.sqlite-*"):  # what SQLite has not yet copied into the file
             leftover.unlink()
         store.write_bytes(b"not a database" * 1000)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong bodies", "garbage body store"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "wrong bodies", "one body for every key",
+                                    "garbage body store"])
 def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_site):
     assert build_site(site).status == 0
     cache = site / ".cache" / "ssg"
