@@ -111,14 +111,17 @@ class Publisher:
         parts = path.split("/")
         if path.startswith(("/", MARKER)) or ".." in parts or "" in parts:
             raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
-        target = self.staging / path
+        # Plain strings and os calls, not pathlib: this runs for every file of a first build.
+        target = os.path.join(self.staging, path)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _make_folder(os.path.dirname(target))
+            with open(target, "wb") as file:
+                file.write(data)
+                stat = os.fstat(file.fileno())
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
         self.written.append(path)
-        return target.stat()
+        return stat
 
     def commit(self, deleted: list[str], build_id: str) -> None:
         marker = MARKER_TEXT + f"build {build_id}\n"
@@ -136,6 +139,17 @@ class Publisher:
     def abandon(self) -> None:
         if self.staging.exists():
             _remove_ours(self.staging)
+
+
+def _make_folder(folder: str) -> None:
+    """The folder a file goes into: usually a new one whose parent exists (one call), else every missing one."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _apply(commit: Path, out: Path) -> None:

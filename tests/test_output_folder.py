@@ -176,3 +176,20 @@ def test_two_builds_of_the_real_site_are_byte_identical(tmp_path):
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert len(one) > 50
     assert one == two
+
+
+@pytest.mark.parametrize("first, second", [("a/index.html", "a/index.html/x.html"), ("a/b", "a/b/index.html"),
+                                           ("a/b/index.html", "a/b")])
+def test_two_outputs_at_one_address_are_refused_with_a_plain_message(tmp_path, first, second):
+    """A last defence (the site refuses such sources first): files and folders never overwrite each other."""
+    from ssg.errors import SiteError
+    from ssg.publish import Publisher
+    publisher = Publisher(tmp_path / "_site", changes_only=False)
+    publisher.write(first, b"first")
+    with pytest.raises(SiteError, match="two sources would publish to the same address"):
+        publisher.write(second, b"second")
+    assert (publisher.staging / first).read_bytes() == b"first"
+    publisher.write("deep/er/than/before/index.html", b"deep")  # missing folders are all made
+    assert (publisher.staging / "deep/er/than/before/index.html").read_bytes() == b"deep"
+    publisher.abandon()
+    assert list(tmp_path.iterdir()) == []
