@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 import markdown
 from markdown import util
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor, HRProcessor,
-                                     ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (BlockQuoteProcessor, CodeBlockProcessor, EmptyBlockProcessor, HashHeaderProcessor,
+                                     HRProcessor, ListIndentProcessor, ReferenceProcessor, SetextHeaderProcessor)
 from markdown.extensions import smarty
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.sane_lists import SaneListExtension, SaneOListProcessor, SaneUListProcessor
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions.toc import (TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags,
@@ -513,26 +513,48 @@ BLOCK_CAN_TAKE = {
 RULE_MARKS = frozenset("-_*")
 
 
+# Most blocks are plain paragraphs, which every processor before the paragraph one refuses.
+# A block starting with a letter cannot be empty, indented code or a list item, start a
+# heading, rule or list; without '|', '>' or ']:' it is no table, quote, link definition or
+# footnote; and if no later line starts with '#', '=', '-', '_', '*' or a space, no heading,
+# underlined heading or rule starts inside it. These processors are then not asked at all.
+REFUSE_PLAIN_PARAGRAPHS = frozenset({
+    EmptyBlockProcessor, ListIndentProcessor, CodeBlockProcessor, TableProcessor, HashHeaderProcessor,
+    SetextHeaderProcessor, HRProcessor, SaneOListProcessor, SaneUListProcessor, BlockQuoteProcessor,
+    FootnoteBlockProcessor, ReferenceProcessor})
+
+
+def _plain_paragraph(block: str) -> bool:
+    if not block[:1].isalpha() or "|" in block or ">" in block or "]:" in block:
+        return False
+    return "\n" not in block or not ("\n#" in block or "\n=" in block or "\n-" in block or "\n_" in block
+                                    or "\n*" in block or "\n " in block)
+
+
 class QuickerBlockParser(BlockParser):
     """Python-Markdown 3.11's parseBlocks, with the block processors listed once instead of
-    for every block, and each one's quick test (BLOCK_CAN_TAKE) asked before its own."""
+    for every block, each one's quick test (BLOCK_CAN_TAKE) asked before its own, and only
+    the processors that could take it offered a plain paragraph."""
 
     def parseBlocks(self, parent, blocks: list[str]) -> None:  # noqa: N802 (the name it overrides)
-        processors = self._quick_tested_processors()
+        every, for_plain = self._quick_tested_processors()
         while blocks:
-            for processor, can_take in processors:
+            for processor, can_take in for_plain if _plain_paragraph(blocks[0]) else every:
                 if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]):
                     if processor.run(parent, blocks) is not False:
                         break
 
-    def _quick_tested_processors(self) -> list[tuple[BlockProcessor, object]]:
-        """[(processor, its quick test or None)] in priority order, listed again if one is added."""
+    def _quick_tested_processors(self) -> tuple[list, list]:
+        """[(processor, its quick test or None)] in priority order, and those of them that could
+        take a plain paragraph; listed again if a processor is added."""
         listed = self.__dict__.get("_listed")
         if listed is None or listed[0] != len(self.blockprocessors):
-            listed = (len(self.blockprocessors),
-                      [(processor, BLOCK_CAN_TAKE.get(type(processor))) for processor in self.blockprocessors])
-            self._listed = listed
-        return listed[1]
+            every = [(processor, BLOCK_CAN_TAKE.get(type(processor))) for processor in self.blockprocessors]
+            # Indented code and lists need a line starting with tab_length spaces (any line, if 0).
+            for_plain = every if self.md.tab_length < 1 else \
+                [item for item in every if type(item[0]) not in REFUSE_PLAIN_PARAGRAPHS]
+            listed = self._listed = (len(self.blockprocessors), every, for_plain)
+        return listed[1], listed[2]
 
 
 class HeadingIdsOnly(TocTreeprocessor):

@@ -60,6 +60,10 @@ TRICKY = [
     "1. a\n\n    > quoted | piped # hashed\n    ---",
     "para\n   ***\nmore", "  - - -\n\n   ___\n\n    ***", "*\t*\t*", "a\n__ __ __\nb", "a\n  * * *", " _ _ _",
     "* a\n\n    - - -\n\n* b\n---",
+    # blocks starting with a letter, with what other processors look for on a later line.
+    "Para\n1. item", "Para\n* item", "Para\n+ item", "Word\n#tag", "Word\n  indented", "\u00dcn\u00efcode\n---",
+    "\u00aa\n===", "x|y", "a]:b", "\u00c9mile > x", "Zo\n\n    code after", "a\n_b_", "a\n*b*", "a\n= b", "1\n===",
+    "* a\n* b\n\n    c\n    ---", "Term\n    indented\n        more", "\u00b2. x", "A\n\n\n\nB",
     # links and images in every form their readers know: nested brackets and parentheses,
     # titles, <targets>, spaces, line breaks, escapes, empty parts, unclosed ones.
     "[a [b] c](x.md) [a](b(c)d) [a](b 'c') [a](b \"c\") [a](<b c>) [a](<b> 't') [a]( b ) [a](\n b\n)",
