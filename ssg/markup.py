@@ -563,17 +563,23 @@ class HeadingIdsOnly(TocTreeprocessor):
     Stock toc also builds, prettifies, serialises and post-processes a table of contents
     for every body (md.toc, md.toc_tokens: left empty here). Ids, levels and the removal
     of data-toc-label are done as in Python-Markdown 3.11's TocTreeprocessor.run; a body
-    with a [TOC] marker, which the table of contents would replace, gets the stock run.
+    with a [TOC] marker, which the table of contents would replace, gets the stock run (so
+    does one where the marker only appears across two texts joined: stock's output again).
     """
 
     def run(self, doc) -> None:
-        if self.marker and any(self.marker in text for text in doc.itertext()):
+        if self.marker and self.marker in "".join(doc.itertext()):
             return super().run(doc)
         used_ids, headings = set(), []
+        is_heading = self.__dict__.setdefault("_is_heading", {})  # tag -> whether stock's regex takes it
         for element in doc.iter():
-            if element.get("id") is not None:
-                used_ids.add(element.get("id"))
-            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
+            element_id = element.get("id")
+            if element_id is not None:
+                used_ids.add(element_id)
+            tag = element.tag
+            if tag not in is_heading:
+                is_heading[tag] = isinstance(tag, str) and bool(self.header_rgx.match(tag))
+            if is_heading[tag]:
                 headings.append(element)
         id_counters: dict[str, int] = {}
         for element in headings:

@@ -47,7 +47,7 @@ TRICKY = [
     "## Label {: data-toc-label='Short' }", "## Heading[^n]\n\n[^n]: A note.",
     "Setext\n======\n\nSub\n---\n\nSetext\n======", "## A\n\n## A\n\n## A_1\n\n## A",
     "## Fish & chips < 5 > 3 \\& \\< x", "[TOC]\n\n## First\n\n### Second", "Text [TOC] text\n\n## Heading",
-    "`[TOC]`\n\n## Heading",
+    "`[TOC]`\n\n## Heading", "*[TO*C]\n\n## Heading", "[TO`C]`\n\n## A\n\n## A",
     # references: defined, undefined, short, image, case and placement of the definition.
     "[x][r] [y][R] [z][] [r] [nope] [w] [x] [r]\n\n[r]: https://e.org \"T\"\n[w]: other.md",
     "[undefined][ref] and [short] and ![img][pic] and ![pic]", "![img][pic] ![pic]\n\n[pic]: /a.png",
