@@ -11,11 +11,12 @@ import posixpath
 import re
 import time
 import xml.etree.ElementTree as etree
+from xml.etree.ElementTree import HTML_EMPTY
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
-from markdown import util
+from markdown import serializers, util
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import (BlockQuoteProcessor, CodeBlockProcessor, EmptyBlockProcessor, HashHeaderProcessor,
                                      HRProcessor, ListIndentProcessor, ReferenceProcessor, SetextHeaderProcessor)
@@ -300,6 +301,8 @@ def use_faster_processors(md: markdown.Markdown) -> None:
         for processor in registry:
             processor.__class__ = FASTER_PROCESSORS.get(type(processor), type(processor))
     md.parser.__class__ = QuickerBlockParser
+    if md.serializer is serializers.to_html_string:
+        md.serializer = serialize_html
     for processor in md.treeprocessors:
         for pattern in getattr(processor, "inlinePatterns", ()):
             if isinstance(pattern, LinkInlineProcessor):  # links, images and references
@@ -680,6 +683,70 @@ class FencedCodeWhereFences(FencedBlockPreprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         return super().run(lines) if "```" in text or "~~~" in text else lines
+
+
+def serialize_html(root) -> str:
+    """Python-Markdown 3.11's HTML serializer (to_html_string), written for what it is given.
+
+    Stock walks the tree with a queue of elements and strings, lowers every tag twice and
+    calls an escape function for every text. This writes an element whose tag and attribute
+    names and values are plain strings (all of Python-Markdown's) directly, escapes only
+    texts holding & < or >, and hands anything else, from that element down, to the stock
+    code. A tree too deep to write recursively is written by the stock code from the start.
+    """
+    written: list[str] = []
+    try:
+        _write_element(written.append, root)
+    except RecursionError:
+        return serializers.to_html_string(root)
+    return "".join(written)
+
+
+def _write_element(write, element) -> None:
+    """Write `element`, what it holds and its tail, as serializers._serialize_html does."""
+    tag = element.tag
+    kind = TAG_KINDS.get(tag) if type(tag) is str else None
+    if kind is None:
+        if type(tag) is not str:  # comments, processing instructions, QNames
+            serializers._serialize_html(write, element, "html")
+            return
+        kind = TAG_KINDS[tag] = (tag.lower() in ("script", "style"), tag.lower() not in HTML_EMPTY)
+    raw_text, has_end_tag = kind
+    if element.attrib:
+        attributes = _attributes_html(element.attrib)
+        if attributes is None:
+            serializers._serialize_html(write, element, "html")
+            return
+        write(f"<{tag}{attributes}>")
+    else:
+        write(f"<{tag}>")
+    text = element.text
+    if text:
+        write(text if raw_text or not ("&" in text or "<" in text or ">" in text) else serializers._escape_cdata(text))
+    for child in element:
+        _write_element(write, child)
+    if has_end_tag:
+        write(f"</{tag}>")
+    tail = element.tail
+    if tail:
+        write(serializers._escape_cdata(tail) if "&" in tail or "<" in tail or ">" in tail else tail)
+
+
+TAG_KINDS: dict[str, tuple[bool, bool]] = {}  # tag -> (text written as it is, has an end tag), as stock decides
+
+
+def _attributes_html(attributes: dict) -> str | None:
+    """The attributes as stock writes them, or None if one is not a plain string (stock's to write)."""
+    written = []
+    for key, value in sorted(attributes.items()):
+        if type(key) is not str or type(value) is not str:
+            return None
+        value = serializers._escape_attrib_html(value)
+        written.append(f" {value}" if key == value and key in BOOLEAN_HTML_ATTRIBUTES else f' {key}="{value}"')
+    return "".join(written)
+
+
+BOOLEAN_HTML_ATTRIBUTES = serializers.BOOLEAN_ATTRIBUTES["html"]
 
 
 FASTER_PROCESSORS = {

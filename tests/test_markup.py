@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
+import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -15,7 +17,8 @@ import ssg.markup
 from conftest import PROJECT
 from ssg.content import split_front_matter
 from ssg.errors import SiteError
-from ssg.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, site_link
+from ssg.markup import (HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html,
+                        site_link)
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from generate import make_articles  # noqa: E402
@@ -173,6 +176,39 @@ def test_character_references_cannot_hide_a_javascript_link(link):
 ])
 def test_links_are_rewritten_for_where_the_site_is_hosted(link, folder, base, expected):
     assert site_link(link, folder, base) == expected
+
+
+def tree_of_every_kind() -> etree.Element:
+    """Elements, texts and attributes of every kind the stock serializer handles."""
+    root = etree.Element("div")
+    root.text = "a & b &amp; &#1; &x; < > \" ' text"
+    paragraph = etree.SubElement(root, "p", {"title": "x & y &amp; <\"'>\n", "hidden": "hidden", "class": "c", "id": "i"})
+    paragraph.text, paragraph.tail = "para", " tail & <tail>"
+    for tag in ("br", "BR", "img", "Hr", "span", "SPAN"):
+        etree.SubElement(paragraph, tag, {"alt": ""} if tag == "img" else {}).tail = f"after {tag} <"
+    for tag in ("script", "Style", "code", "pre"):
+        etree.SubElement(root, tag).text = "raw < & > text"
+    root.append(etree.Comment(" a comment & < > "))
+    root[-1].tail = "comment tail &"
+    root.append(etree.ProcessingInstruction("php", "x < y"))
+    nameless = etree.SubElement(root, None)
+    nameless.text, nameless.tail = "no tag <", "its tail &"
+    etree.SubElement(nameless, "em").text = "inside"
+    etree.SubElement(root, etree.QName("{urn:x}tag")).text = "namespaced"
+    etree.SubElement(root, "a", {"href": etree.QName("urn"), "download": None, etree.QName("q"): "v"})
+    etree.SubElement(root, "input", {"checked": "checked", "disabled": "", "value": "checked"}).tail = "only > here"
+    etree.SubElement(root, "b").text = "only > here too"
+    return root
+
+
+def test_the_faster_serializer_writes_what_the_stock_one_does():
+    root = tree_of_every_kind()
+    assert serialize_html(root) == to_html_string(root)
+    deep = innermost = etree.Element("div")
+    for _ in range(sys.getrecursionlimit() + 10):  # too deep to write recursively: stock writes it
+        innermost = etree.SubElement(innermost, "span")
+    innermost.text = "bottom"
+    assert serialize_html(deep) == to_html_string(deep)
 
 
 @pytest.mark.parametrize("link", [
