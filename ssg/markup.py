@@ -616,7 +616,7 @@ class AttrListWhereBraces(AttrListTreeprocessor):
     """attr_list, which finds nothing to do in a body whose text has no '{' (most bodies)."""
 
     def run(self, doc) -> None:
-        if any("{" in text for text in doc.itertext()):
+        if "{" in "".join(doc.itertext()):
             super().run(doc)
 
 
@@ -624,7 +624,7 @@ class UnescapeWhereEscapes(UnescapeTreeprocessor):
     """Backslash escapes restored, where there are any: most bodies have none."""
 
     def run(self, root) -> None:
-        if any(util.STX in text for text in root.itertext()) or any(
+        if util.STX in "".join(root.itertext()) or any(
                 util.STX in value for element in root.iter() for value in element.attrib.values() if value):
             super().run(root)
 
