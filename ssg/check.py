@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import CONFIG_FILE, Config, load_config
-from .content import CONTENT_DIR, KINDS, Document, find_sources, read_documents
+from .content import CONTENT_DIR, KINDS, Document
 from .directives import DIRECTIVE_LINE
 from .errors import SiteError
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
@@ -92,7 +92,7 @@ def check_build(options: BuildOptions, report: BuildReport) -> CheckReport:
     root = options.root.resolve()
     today = options.today or today_from_environment()
     config = load_config(root, options.base_url)
-    documents = tuple(read_documents(find_sources(root)))
+    documents = report.documents
     published = {d.output_path: d for d in documents if not why_left_out(d, today, options.drafts)}
     site = read_built_site(report.out, published, config.readability.max_sentence_words)
     checked = _Checked(config, today, documents, tuple(published.values()), site, SourceLocator(root, documents))

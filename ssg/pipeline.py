@@ -51,6 +51,7 @@ class BuildReport:
     changed: int = 0                 # files written or deleted this time
     left_out: dict[str, int] = field(default_factory=dict)
     warnings: tuple[SiteError, ...] = ()
+    documents: tuple[Document, ...] = ()  # every source read, drafts too (for check, which needs them again)
 
     def summary(self) -> str:
         order = ["page", "article", "quote", "list", "asset", "other file"]
@@ -108,7 +109,8 @@ def build(options: BuildOptions) -> BuildReport:
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
     rendered = sum(1 for job in jobs if _stale(job, previous))
-    return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out, site.warnings)
+    return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out, site.warnings,
+                       site.read)
 
 
 def changed_documents(site: Site, state: BuildState) -> list[Document]:
