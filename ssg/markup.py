@@ -11,9 +11,9 @@ import posixpath
 import re
 import time
 import xml.etree.ElementTree as etree
-from xml.etree.ElementTree import HTML_EMPTY
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import HTML_EMPTY
 
 import markdown
 from markdown import serializers, util
@@ -374,8 +374,9 @@ class SkippingInlineProcessor(InlineProcessor):
     holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
     back); a pattern is tried only on text that holds its trigger (a substring test, or a
     finer one for a few), and searched from where its matches can start; reference links
-    only in a body that defines some (patternIndex counts in that table). Stock run also keeps a map from each element to its
-    parent, which only ever serves to list the ancestors of the root: none.
+    only in a body that defines some (patternIndex counts in that table). Stock run also
+    keeps a map from each element to its parent, which only ever serves to list the
+    ancestors of the root: none.
     """
 
     def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
