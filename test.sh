@@ -23,7 +23,7 @@ java -version 2>&1 | sed -n 1p
 echo "node $(node --version), npm $(npm --version 2>/dev/null)"
 
 step "Python virtual environment .venv"
-[[ -x .venv/bin/python ]] || python3 -m venv .venv
+[[ -x .venv/bin/python ]] || "${PYTHON:-python3}" -m venv .venv  # PYTHON=/path/to/python3 picks another Python
 .venv/bin/python -m pip install -q --disable-pip-version-check \
     -r requirements.txt -r requirements-dev.txt
 
