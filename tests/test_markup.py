@@ -182,7 +182,8 @@ def tree_of_every_kind() -> etree.Element:
     """Elements, texts and attributes of every kind the stock serializer handles."""
     root = etree.Element("div")
     root.text = "a & b &amp; &#1; &x; < > \" ' text"
-    paragraph = etree.SubElement(root, "p", {"title": "x & y &amp; <\"'>\n", "hidden": "hidden", "class": "c", "id": "i"})
+    paragraph = etree.SubElement(root, "p", {"title": "x & y &amp; <\"'>\n", "hidden": "hidden", "class": "c",
+                                             "id": "i"})
     paragraph.text, paragraph.tail = "para", " tail & <tail>"
     for tag in ("br", "BR", "img", "Hr", "span", "SPAN"):
         etree.SubElement(paragraph, tag, {"alt": ""} if tag == "img" else {}).tail = f"after {tag} <"
