@@ -117,6 +117,7 @@ class Publisher:
             _make_folder(os.path.dirname(target))
             with open(target, "wb") as file:
                 file.write(data)
+                file.flush()  # all of it on disk before the stat, which the next build compares with
                 stat = os.fstat(file.fileno())
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
