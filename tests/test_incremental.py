@@ -81,7 +81,28 @@ def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, b
     assert warm == cold_build(site, tmp_path, build_site)
 
 
-def test_no_op_build_rewrites_no_file(site, build_site):
+@pytest.fixture(params=["checked here", "checked aside"])
+def outputs_checked(request, monkeypatch, tmp_path):
+    """Run a test with the output folder checked in the build's process, then in a forked one (as large sites are)."""
+    from ssg import pipeline
+    if request.param == "checked aside":
+        monkeypatch.setattr(pipeline, "CHECK_ASIDE", 1)
+        log = tmp_path / "checked-by"
+        check = pipeline.output_matches
+
+        def output_matches(out, state):
+            with open(log, "a") as file:
+                file.write(f"{os.getpid()}\n")
+            return check(out, state)
+        monkeypatch.setattr(pipeline, "output_matches", output_matches)
+        yield
+        checkers = log.read_text().split()
+        assert checkers and str(os.getpid()) not in checkers  # checked, and never in this process
+    else:
+        yield
+
+
+def test_no_op_build_rewrites_no_file(site, build_site, outputs_checked):
     assert build_site(site).status == 0
     stats = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "_site").rglob("*")}
     result = build_site(site)
@@ -157,10 +178,14 @@ def test_a_template_edit_takes_the_bodies_from_the_store(site, build_site, monke
     assert report.rendered == 7 and not converted  # the seven articles, with no body converted
 
 
-def test_a_hand_edited_output_folder_is_rebuilt(site, tmp_path, build_site):
+@pytest.mark.parametrize("edit", ["page edited", "file deleted"])
+def test_a_hand_edited_output_folder_is_rebuilt(edit, site, tmp_path, build_site, outputs_checked):
     assert build_site(site).status == 0
-    (site / "_site/articles/story-1/index.html").write_text("edited by hand")
-    (site / "_site/feed.xml").unlink()
+    if edit == "page edited":
+        page = site / "_site/articles/story-1/index.html"
+        page.write_bytes(page.read_bytes().replace(b"Story 1", b"Story 9"))  # same size
+    else:
+        (site / "_site/feed.xml").unlink()
     assert build_site(site).status == 0
     assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
 
