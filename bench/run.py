@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the build: cold, no-op and one-edit builds, floors, and (with --peers) other generators.
 
-    .venv/bin/python bench/run.py --pages 1000 [10000] [--runs 3] [--peers] [--work DIR] [--save FILE]
+    .venv/bin/python bench/run.py --pages 1000 [10000] [--runs 3] [--peers [NAME ...]] [--work DIR] [--save FILE]
                                   [--working-tree]
 
 It measures a copy of the project taken at the start (build.py, ssg/, templates/, static/),
@@ -170,9 +170,10 @@ def _check_edit_shows(page: Path, marker: str, who: str) -> None:
 
 
 # --- peers ------------------------------------------------------------------------------------
-def set_up_peers(work: Path, pages: int, articles: list[generate.Article]) -> list[PeerSite]:
+def set_up_peers(work: Path, pages: int, articles: list[generate.Article], names: list[str]) -> list[PeerSite]:
+    """The peers named (all of them if none is), installed, each with its copy of the site."""
     sites = []
-    for peer in PEERS:
+    for peer in [p for p in PEERS if not names or p.NAME.lower() in names]:
         env = work / "envs" / peer.NAME.lower()
         progress(f"installing {peer.NAME} {peer.VERSION} in {env}")
         peer.install(env)
@@ -220,7 +221,7 @@ def benchmark_size(pages: int, args: argparse.Namespace) -> SizeResults:
     progress(f"writing {pages} articles to {site}")
     articles = generate.write_site(site, pages, args.seed, project=code)
     article = articles[len(articles) // 2]
-    peer_sites = set_up_peers(args.work, pages, articles) if args.peers else []
+    peer_sites = set_up_peers(args.work, pages, articles, args.peers) if args.peers is not None else []
     results = SizeResults(pages)
     for round_number in range(1, args.runs + 1):
         progress(f"{pages} pages, round {round_number} of {args.runs}")
@@ -363,9 +364,9 @@ def _target(pages: int, target: str, measured: str, met: bool | None) -> list[st
 def report(all_results: list[SizeResults], args: argparse.Namespace) -> str:
     parts = [f"Machine: {machine_description(args.measured)}.",
              f"Median of {args.runs} runs; {args.floor_runs} for the floors"
-             + (f", {args.peer_runs} for the peers" if args.peers else "") + ".",
+             + (f", {args.peer_runs} for the peers" if args.peers is not None else "") + ".",
              "### Our build", ours_table(all_results), "### Floors", floors_table(all_results)]
-    if args.peers:
+    if args.peers is not None:
         parts += ["### Peers (ratios above 1: we are faster; each ratio is the median of the ratios "
                   "within each round)", peers_table(all_results)]
     parts += ["### Targets", targets_table(all_results)]
@@ -380,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1000], help="numbers of articles (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; the median is shown (default 3)")
-    parser.add_argument("--peers", action="store_true", help="also build the articles with Hugo, Eleventy, Pelican, MkDocs")
+    parser.add_argument("--peers", nargs="*", metavar="NAME", choices=[p.NAME.lower() for p in PEERS],
+                        type=str.lower, help="also build the articles with Hugo, Eleventy, Pelican, MkDocs "
+                        "(or only with those named, like --peers hugo eleventy)")
     parser.add_argument("--peer-runs", type=int, help="runs of each peer (default: --runs)")
     parser.add_argument("--floor-runs", type=int, default=1,
                         help="runs of each floor (default 1: each is one long loop in one process)")
