@@ -16,6 +16,7 @@ half-written site.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
@@ -35,6 +36,7 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
                              FileSystemEventHandler)
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .assets import ASSET_PREFIX, collect_assets
 from .errors import SiteError, UsageError
@@ -226,18 +228,26 @@ class SourceWatcher(Watcher):
         self.root = preview.options.root.resolve()
         self._preview = preview
         self._observer = Observer()
+        self._handler = _SaveHandler(self)
+        self._watches: dict[str, ObservedWatch] = {}  # the source folders watched, by name
         self._rebuilds = Debouncer(self._rebuild_and_reload)
         self._loop: IOLoop | None = None
         super().watch(str(self.root))  # a task, so that livereload does not watch the working folder
 
     def observe(self) -> None:
         """Start noting saves; they are kept until start() and rebuilt then, so none made meanwhile is lost."""
-        handler = _SaveHandler(self)
-        self._observer.schedule(handler, str(self.root), event_filter=SAVE_EVENTS)  # site.yaml
+        self._observer.schedule(self._handler, str(self.root), event_filter=SAVE_EVENTS)  # site.yaml, new folders
         for folder in SOURCE_FOLDERS:
-            if (self.root / folder).is_dir():
-                self._observer.schedule(handler, str(self.root / folder), recursive=True, event_filter=SAVE_EVENTS)
+            self._watch_folder(folder)
         self._observer.start()
+
+    def _watch_folder(self, name: str) -> None:
+        """Watch a source folder and everything in it, if it exists (again, if it was made anew)."""
+        with contextlib.suppress(KeyError):  # an earlier folder of that name, since removed or replaced
+            self._observer.unschedule(self._watches.pop(name))
+        if (self.root / name).is_dir():
+            self._watches[name] = self._observer.schedule(self._handler, str(self.root / name), recursive=True,
+                                                          event_filter=SAVE_EVENTS)
 
     def start(self, callback: Callable[[], None]) -> bool:
         """Start rebuilding (livereload calls this once it serves). True tells livereload not to poll."""
@@ -252,6 +262,11 @@ class SourceWatcher(Watcher):
         self._rebuilds.stop()
 
     def saved(self, path: str) -> None:
+        folder = Path(path)
+        if folder.parent == self.root and folder.name in SOURCE_FOLDERS:  # the folder itself made, moved or removed
+            self._watch_folder(folder.name)
+            self._rebuilds.notice(f"{folder.name}/")
+            return
         changed = source_path(self.root, path)
         if changed:
             self._rebuilds.notice(changed)

@@ -295,6 +295,23 @@ def test_a_build_error_at_start_is_shown_and_serving_goes_on(make_site, preview,
     assert "Fixed." in server.get("/articles/first/").body
 
 
+def test_a_source_folder_made_after_the_preview_started_is_watched_from_then_on(make_site, preview, tmp_path):
+    root = make_site({"content/articles/first.md": article("First", body="Good words.")})
+    shutil.move(root / "static", tmp_path / "static")
+    server = preview(root)
+    assert "there is no file static/site.css" in server.get("/").body
+    mark = server.mark()
+
+    shutil.move(tmp_path / "static", root / "static")  # moved back in, files and all
+
+    assert " Built " in server.wait_for_build(mark)
+    css = root / "static/site.css"
+    mark = server.mark()
+    css.write_text(css.read_text() + "\n.added-later { color: red; }\n")
+    assert " Built " in server.wait_for_build(mark)
+    assert ".added-later" in server.get("/" + stylesheet(root / "_site")).body
+
+
 def test_a_refused_output_folder_during_serve_is_shown_and_serving_goes_on(make_site, preview, tmp_path):
     root = make_site({"content/articles/first.md": article("First", body="Good words.")})
     server = preview(root)
