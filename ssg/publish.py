@@ -49,20 +49,40 @@ def recover(out: Path) -> None:
 
     A committed change set (`_site.commit-*`) is applied again (applying is idempotent); a
     swap cut short is undone; staging folders that never reached their commit are dropped.
+    What a build still running in another process is doing (its number ends the folder's
+    name) is left to it.
     """
     for commit in sorted(out.parent.glob(f"{out.name}.commit-*")):
-        if _ours(commit):
+        if _ours(commit) and not _still_running(commit):
             if (commit / JOURNAL).is_file() and out.is_dir():
                 _apply(commit, out)
             _remove_ours(commit)
     for leftover in sorted(out.parent.glob(f"{out.name}.old-*")):
+        if _still_running(leftover):
+            continue
         if (leftover / MARKER).is_file() and not out.exists():
             os.rename(leftover, out)
         elif _ours(leftover):
             _remove_ours(leftover)
     for leftover in out.parent.glob(f"{out.name}.staging-*"):
-        if _ours(leftover):
+        if _ours(leftover) and not _still_running(leftover):
             _remove_ours(leftover)
+
+
+def _still_running(folder: Path) -> bool:
+    """True if the build process that named this folder (`_site.staging-1234`) is running in another process."""
+    number = folder.name.rpartition("-")[2]
+    if not number.isdigit() or int(number) == os.getpid():  # this process builds one site at a time
+        return False
+    try:
+        os.kill(int(number), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OverflowError:  # a number no process can have
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _ours(folder: Path) -> bool:

@@ -193,3 +193,26 @@ def test_two_outputs_at_one_address_are_refused_with_a_plain_message(tmp_path, f
     assert (publisher.staging / "deep/er/than/before/index.html").read_bytes() == b"deep"
     publisher.abandon()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("left", ["staging", "old"])
+def test_what_a_build_running_in_another_process_has_made_is_left_to_it(make_site, left):
+    """serve rebuilding while `build.py build` runs: neither removes the other's folders; once
+    the other process has ended, what it left is cleaned up as after a kill."""
+    from ssg.publish import MARKER_TEXT
+    root = make_site({"content/articles/a.md": article("A")})
+    assert run_cli("build", "--root", root).status == 0
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    folder = root / f"_site.{left}-{other.pid}"
+    try:
+        folder.mkdir()
+        (folder / MARKER).write_text(MARKER_TEXT)
+        (folder / "index.html").write_text("its work")
+        assert run_cli("build", "--root", root).status == 0
+        assert (folder / "index.html").read_text() == "its work"
+    finally:
+        other.kill()
+        other.wait()
+    assert run_cli("build", "--root", root).status == 0
+    assert not folder.exists()
+    assert "its work" not in (root / "_site/index.html").read_text()
