@@ -261,9 +261,13 @@ class BodyStore:
         except Exception:  # noqa: BLE001 (sqlite3.Error: a damaged file; start a new one)
             self.close()
             for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     os.unlink(f"{self.path}{suffix}")
-            self._write(rows)
+            try:
+                self._write(rows)
+            except Exception:  # noqa: BLE001 (a full disk, say: the bodies are converted again next time)
+                self.close()
+                return
         self.written += len(rows)
 
     def _write(self, rows: list[tuple[str, str, str]]) -> None:
@@ -274,6 +278,10 @@ class BodyStore:
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget the bodies of old versions of documents, once they are more than the current ones."""
+        with contextlib.suppress(Exception):  # sqlite3.Error: the old bodies are forgotten another time
+            self._forget_all_but(keys)
+
+    def _forget_all_but(self, keys: set[str]) -> None:
         connection = self._connect()
         if connection.execute("SELECT count(*) FROM bodies").fetchone()[0] <= 2 * len(keys) + 100:
             return

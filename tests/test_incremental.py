@@ -413,3 +413,13 @@ def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
     CHANGES["template edited"](site)
     build(options)
     assert parsed == ["article.html"]
+
+
+def test_a_body_store_that_cannot_be_used_only_costs_time(site, tmp_path, build_site):
+    """The stored bodies are a cache: if that file cannot be opened or written, pages are built all the same."""
+    (site / ".cache/ssg/bodies.sqlite").mkdir(parents=True)  # a folder where the file should be
+    assert build_site(site).status == 0
+    CHANGES["template edited"](site)
+    result = build_site(site)
+    assert result.status == 0 and result.err == ""
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
