@@ -76,11 +76,9 @@ def _still_running(folder: Path) -> bool:
         return False
     try:
         os.kill(int(number), 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process (and none can have too large a number)
         return False
-    except OverflowError:  # a number no process can have
-        return False
-    except PermissionError:  # another user's process
+    except PermissionError:  # one of another user's processes
         return True
     return True
 
@@ -137,7 +135,7 @@ class Publisher:
             _make_folder(os.path.dirname(target))
             with open(target, "wb") as file:
                 file.write(data)
-                file.flush()  # all of it on disk before the stat, which the next build compares with
+                file.flush()  # all of it in the file before the stat, which the next build compares with
                 stat = os.fstat(file.fileno())
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
