@@ -1,6 +1,7 @@
 """Work spread over forked worker processes, for the stages that have a lot of it (reading, rendering)."""
 from __future__ import annotations
 
+import signal
 from typing import Any, Callable, Iterator
 
 _task: Callable[[int], Any] | None = None  # set by forked_map; the workers inherit it when they fork
@@ -18,7 +19,7 @@ def forked_map(task: Callable[[int], Any], count: int, processes: int) -> Iterat
     _task = task
     chunk = max(1, min(64, count // (processes * 8)))
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=ignore_interrupts) as pool:
             yield from pool.imap(_run, range(count), chunk)
     finally:
         _task = None
@@ -26,3 +27,11 @@ def forked_map(task: Callable[[int], Any], count: int, processes: int) -> Iterat
 
 def _run(index: int) -> Any:
     return _task(index)
+
+
+def ignore_interrupts() -> None:
+    """For a worker process: Ctrl-C stops the build process, which then ends its workers.
+
+    Without this, each worker would print a Python traceback of its own under the build's 'stopped'.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

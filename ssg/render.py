@@ -23,7 +23,7 @@ from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
-from .parallel import forked_map
+from .parallel import forked_map, ignore_interrupts
 from .site import Site, Tag
 
 if TYPE_CHECKING:
@@ -522,6 +522,7 @@ def convert_ahead(renderer: Renderer, documents: list[Document], processes: int)
 
 
 def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any) -> None:
+    ignore_interrupts()
     converted = {}
     try:
         for document in documents:

@@ -120,3 +120,24 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(sites, tmp_path, whol
         assert leftovers(root) == []
         shutil.rmtree(root)
     assert "old" in outcomes  # the kills did land before the end of the build
+
+
+def test_ctrl_c_while_pages_render_in_worker_processes_prints_one_plain_line(sites, tmp_path):
+    """Ctrl-C reaches the build and its worker processes (the whole process group): the build
+    says 'stopped' and nothing else (no worker prints a traceback), and the last site stays."""
+    template, old, new, seconds = sites
+    root = tmp_path / "site"
+    shutil.copytree(template, root, symlinks=True)
+    shutil.rmtree(root / ".cache")
+    process = subprocess.Popen([sys.executable, PROJECT / "build.py", "build", "--root", root, "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    started = time.monotonic()
+    while process.poll() is None and time.monotonic() - started < 60:  # until the workers have written a page
+        if any((root / name / "articles").is_dir() for name in os.listdir(root) if name.startswith("_site.staging-")):
+            break
+        time.sleep(0.001)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "stopped\n")
+    assert snapshot(root / "_site") == old
+    assert leftovers(root) == []
