@@ -529,7 +529,8 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
             converted[renderer.body_key(document)] = renderer.body_html(document)
     except Exception:  # noqa: BLE001 (the build itself converts this body again and reports the mistake)
         pass
-    sender.send(converted)
+    with contextlib.suppress(OSError):  # the build has stopped (Ctrl-C, say) and no longer listens
+        sender.send(converted)
     sender.close()
     renderer.bodies.add(renderer.converted)
     renderer.bodies.flush()
