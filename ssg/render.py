@@ -24,7 +24,7 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
-from .site import Site, Tag
+from .site import Site
 
 if TYPE_CHECKING:
     from . import markup
@@ -82,7 +82,7 @@ class Renderer:
         self.assets = assets
         self.bodies = bodies
         self.markup_version = markup_version()  # part of each cached body's key
-        self.memory: dict[str, str] = {}  # bodies converted in this process (quotes are used many times)
+        self.memory: dict[str, str] = {}  # bodies converted in this process or handed over by convert_ahead
         self.converted: list[tuple[str, str]] = []  # (key, html) converted for the output being rendered
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
