@@ -86,6 +86,11 @@ class Config:
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
+    feedback_url: str = field(default="", metadata=doc(
+        "where readers tell you about a problem with the site, like mailto:name@example.org or an https:// "
+        "form; every page links to it (left empty, no page asks)",
+        required_text=False, pattern=(r"(mailto:[^\s@]+@[^\s@]+\.[^\s@]+|https://\S+)?",
+                                      "should be mailto: and an email address, or an https:// address")))
     deploy: Deploy = field(default_factory=Deploy, metadata=doc("where `build.py deploy` publishes the site"))
 
     @property
