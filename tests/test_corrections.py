@@ -138,7 +138,7 @@ def test_title_share_image_poster_and_home_page_say_one_message(built):
         assert not re.search(r"Don.t film it\.", text_of(markup)), path
     home = main_text(built, "")
     assert "Filming the police in public is legal" in home and "We do not ask you to stop." in home
-    assert "Filming the police is legal." in main_text(built, "poster/")
+    assert "Keep your video for the police. Do not post it." in main_text(built, "poster/")
     assert "This campaign does not ask you to stop." in main_text(built, "filming-the-police/")
     # The share image is a picture of words, so no test can read it: look at static/share.png after a
     # change. This only stops the old image, which said "Don't film it. Help safely.", coming back.
