@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import PROJECT, run_cli
+
 from ssg.config import load_config
 from ssg.errors import SiteError
 from ssg.pipeline import BuildOptions, build
 
 CONFIG = load_config(PROJECT)
 ONE_MESSAGE = "Don't film it for laughs. Help safely."
-OLD_SHARE_IMAGE = "696e7b0ec7ce647d307fb370f4d4e9ed4764603b06f6650bbcef42e68f81388b"  # sha256 of the share image that said "Don't film it."
+# The sha256 of the share image that said "Don't film it. Help safely."
+OLD_SHARE_IMAGE = "696e7b0ec7ce647d307fb370f4d4e9ed4764603b06f6650bbcef42e68f81388b"
 # A block of text: what a reader takes in as one piece (a paragraph, a list item, a table cell...).
 BLOCK_TAGS = r"</?(?:p|li|h[1-6]|td|th|caption|figcaption|blockquote|section|div|dt|dd)\b[^>]*>"
 
@@ -59,8 +60,15 @@ def every_page(built: Path) -> dict[str, str]:
     return {path.relative_to(built).as_posix(): path.read_text() for path in sorted(built.rglob("*.html"))}
 
 
+def reader_blocks(built: Path, leave_out: str = r"<head>.*?</head>"):
+    """(path, block) for every block of text on every page, without what `leave_out` matches."""
+    for path, markup in every_page(built).items():
+        for block in blocks_of(re.sub(leave_out, "", markup, flags=re.S)):
+            yield path, block
+
+
 def all_text(built: Path) -> str:
-    return " ".join(text_of(re.sub(r"<head>.*?</head>", "", markup, flags=re.S)) for markup in every_page(built).values())
+    return " ".join(block for _, block in reader_blocks(built))
 
 
 # --- 1. Corrections -----------------------------------------------------------------------------
@@ -74,11 +82,10 @@ def test_the_met_figure_is_nearly_18_a_day_never_more_than_18(built):
 def test_the_2022_increase_came_into_force_on_28_june_and_28_april_is_only_royal_assent(built):
     article = main_text(built, "articles/the-law-that-doubled-the-maximum-sentence/")
     assert "28 June 2022" in article and "28 June 2022" in main_text(built, "the-law/")
-    for path, markup in every_page(built).items():
-        for block in blocks_of(re.sub(r"<head>.*?</head>", "", markup, flags=re.S)):
-            for sentence in re.split(r"(?<=\.) ", block):
-                if "28 April 2022" in sentence:
-                    assert "became law" in sentence, f"{path}: {sentence}"
+    for path, block in reader_blocks(built):
+        for sentence in re.split(r"(?<=\.) ", block):
+            if "28 April 2022" in sentence:
+                assert "became law" in sentence, f"{path}: {sentence}"
     summary = re.search(r'<meta name="description" content="([^"]*)"',
                         page(built, "articles/the-law-that-doubled-the-maximum-sentence/")).group(1)
     assert "28 June 2022" in summary and "28 April" not in summary
@@ -106,12 +113,11 @@ def test_no_page_tells_a_caller_to_stay_silent_or_to_dial_999_then_55(built):
 
 def test_55_is_only_ever_mentioned_with_mobiles(built):
     mentioned = 0
-    for path, markup in every_page(built).items():
-        words = re.sub(r"<head>.*?</head>|<figure class=\"chart\".*?</figure>", "", markup, flags=re.S)
-        for block in blocks_of(words):  # charts left out: their bars are numbers (55% in 2022), not advice
-            if re.search(r"(?<![\d,.])55(?![\d%,])", block):
-                mentioned += 1
-                assert "mobile" in block or "landline" in block, f"{path}: {block}"
+    # Charts left out: their bars are numbers (55% in 2022), not advice.
+    for path, block in reader_blocks(built, r"<head>.*?</head>|<figure class=\"chart\".*?</figure>"):
+        if re.search(r"(?<![\d,.])55(?![\d%,])", block):
+            mentioned += 1
+            assert "mobile" in block or "landline" in block, f"{path}: {block}"
     assert mentioned > 40, "every page's footer explains 55 with the silent-call contact"
 
 
@@ -235,7 +241,8 @@ def test_a_page_for_young_people_and_their_parents_is_linked_from_every_page(bui
 
 def test_every_page_and_article_shows_when_it_was_last_reviewed(built):
     reviewed = r'[Ll]ast reviewed <time datetime="\d{4}-\d\d-\d\d">'
-    sources = sorted((PROJECT / "content" / "pages").glob("*.md")) + sorted((PROJECT / "content" / "articles").glob("*.md"))
+    content = PROJECT / "content"
+    sources = sorted(content.glob("pages/*.md")) + sorted(content.glob("articles/*.md"))
     for source in sources:
         address = "" if source.stem == "index" else f"{source.stem}/"
         if source.parent.name == "articles":
@@ -272,7 +279,8 @@ def test_a_feedback_route_set_in_site_yaml_is_linked_from_every_page(tmp_path):
 
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "http://example.org/form", "mailto:nobody"])
 def test_a_feedback_route_that_is_not_mailto_or_https_is_refused_with_its_line(tmp_path, bad):
-    (tmp_path / "site.yaml").write_text(f'title: T\ndescription: D.\nbase_url: https://example.org/\nfeedback_url: "{bad}"\n')
+    settings = f'title: T\ndescription: D.\nbase_url: https://example.org/\nfeedback_url: "{bad}"\n'
+    (tmp_path / "site.yaml").write_text(settings)
     with pytest.raises(SiteError) as error:
         load_config(tmp_path)
     assert error.value.line == 4 and "feedback_url" in str(error.value)
