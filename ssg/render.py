@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
-from .site import Site
+from .kinds import KINDS
+from .site import Site, page_urls
 
 if TYPE_CHECKING:
     from . import markup
@@ -64,7 +64,7 @@ def digest_of(*parts: object) -> str:
 
 
 def template_for(document: Document) -> str:
-    return getattr(document.meta, "template", None) or f"{document.kind}.html"
+    return getattr(document.meta, "template", None) or KINDS[document.kind].page_template
 
 
 def human_date(value: datetime.date | str | None) -> str:
@@ -192,35 +192,43 @@ class Renderer:
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
         """The generated pages as (output path, template, view, what the view shows, for its key)."""
-        yield from self._paginated("articles/", "Articles", "All articles, newest first.", self.site.articles,
-                                   "articles")
-        for tag in self.site.tags:
-            yield from self._paginated(tag.url, f"Articles about {tag.name}",
-                                       f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag", tag=tag)
-        yield ("tags/index.html", "tags.html", PageView(
-            url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
-            extra={"tags": self.site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in self.site.tags))
-        yield ("quotes/index.html", "quotes.html", PageView(
-            url="quotes/", title="Voices", description="What police leaders and others have said, with sources.",
-            kind="quotes", extra={"quotes": self.site.quotes}), documents_digest(self.site.quotes))
+        site = self.site
+        for kind in KINDS.values():
+            listing = kind.list_page
+            if listing is None:
+                continue
+            documents = site.of(kind.name)
+            if listing.paginated:
+                yield from self._paginated(listing.url, listing.title, listing.description, documents,
+                                           listing.items, listing.template, items=listing.items)
+            else:
+                yield (listing.url + "index.html", listing.template, PageView(
+                    url=listing.url, title=listing.title, description=listing.description, kind=listing.items,
+                    extra={listing.items: documents}), documents_digest(documents))
+        if any(kind.tags for kind in KINDS.values()):
+            for tag in site.tags:
+                yield from self._paginated(tag.url, f"Articles about {tag.name}",
+                                           f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag",
+                                           "tag.html", tag=tag)
+            yield ("tags/index.html", "tags.html", PageView(
+                url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
+                extra={"tags": site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in site.tags))
         yield ("404.html", "404.html", PageView(
             url="404.html", title="Page not found", description="This page could not be found.", kind="error"), ())
 
-    def _paginated(self, url: str, title: str, description: str, articles: tuple[Document, ...], kind: str,
-                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def _paginated(self, url: str, title: str, description: str, documents: tuple[Document, ...], kind: str,
+                   template: str, items: str = "articles", **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
         size = self.site.config.articles_per_page
-        pages = max(1, math.ceil(len(articles) / size))
-        page_url = lambda n: url if n == 1 else f"{url}page/{n}/"  # noqa: E731
-        for number in range(1, pages + 1):
-            pagination = {"number": number, "total": pages,
-                          "previous": page_url(number - 1) if number > 1 else None,
-                          "next": page_url(number + 1) if number < pages else None}
-            shown_title = title if number == 1 else f"{title} (page {number} of {pages})"
-            shown = articles[(number - 1) * size:number * size]
-            view = PageView(url=page_url(number), title=shown_title, description=description, kind=kind,
-                            extra={"articles": shown, "pagination": pagination, **extra})
-            yield (page_url(number) + "index.html", "tag.html" if kind == "tag" else "articles.html", view,
-                   (sorted(pagination.items()), documents_digest(shown)))
+        urls = page_urls(url, len(documents), size)
+        for number, page_url in enumerate(urls, start=1):
+            pagination = {"number": number, "total": len(urls),
+                          "previous": urls[number - 2] if number > 1 else None,
+                          "next": urls[number] if number < len(urls) else None}
+            shown_title = title if number == 1 else f"{title} (page {number} of {len(urls)})"
+            shown = documents[(number - 1) * size:number * size]
+            view = PageView(url=page_url, title=shown_title, description=description, kind=kind,
+                            extra={items: shown, "pagination": pagination, **extra})
+            yield (page_url + "index.html", template, view, (sorted(pagination.items()), documents_digest(shown)))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
