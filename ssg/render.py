@@ -104,7 +104,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body)
+                           body=self.body, sources_of=self.sources_of)
         env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -123,6 +123,14 @@ class Renderer:
         self.used.add(f"asset:{name}")
         path = self.assets[name].output_path
         return self.absolute_url(path) if absolute else self.url(path)
+
+    def sources_of(self, document: Document) -> tuple:
+        """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
+        sources = list(getattr(document.meta, "sources", ()))
+        for kind, record_id, _ in document.refers:
+            self.used.add(f"{kind}:{record_id}")
+            sources += getattr(self.site.records[kind][record_id], "sources", ())
+        return tuple(dict.fromkeys(sources))
 
     # --- bodies ---------------------------------------------------------------------
     # ssg.markup is imported when first needed: Python-Markdown and its extensions take about
@@ -260,6 +268,9 @@ class Renderer:
         if kind == "chart":
             chart = self.site.charts.get(name)
             return (chart.digest if chart else None, self.templates.digest("partials/chart.html"))
+        if kind in self.site.records:  # a record a page cites (a fact)
+            record = self.site.records[kind].get(name)
+            return record.digest if record else None
         return self.templates.digest("partials/contacts.html")
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:

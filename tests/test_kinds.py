@@ -138,3 +138,55 @@ def test_every_kind_is_declared_once_and_owns_one_folder():
     assert len(folders) == len(set(folders))
     with pytest.raises(ValueError, match="already belongs to the kind 'article'"):
         kinds.register(dataclasses.replace(EVENT, folder="articles"))
+
+
+FACT = """statement: In 2023/24 the Met recorded 6,556 assaults on its officers.
+figures: ["6,556"]
+sources:
+  - title: Assaults on Met officers
+    publisher: Metropolitan Police
+    url: https://example.org/met
+    date: 2024-07-25
+  - title: Shared report
+    publisher: Home Office
+    url: https://example.org/shared
+confidence: high
+checked: 2026-12-03
+"""
+SHARED_SOURCE = "  - title: Shared report\n    publisher: Home Office\n    url: https://example.org/shared\n"
+
+
+def cites(facts: str) -> str:
+    return (f"---\ntitle: Figures\nsummary: S.\ndate: 2024-01-02\nfacts: {facts}\nsources:\n{SHARED_SOURCE}---\n"
+            "Nearly 18 a day.\n")
+
+
+def test_a_page_lists_its_own_sources_and_those_of_the_facts_it_cites_once(make_site, build_site):
+    root = make_site({"content/facts/met-assaults.yaml": FACT, "content/articles/figures.md": cites("[met-assaults]")})
+    assert build_site(root).status == 0
+    html = (root / "_site/articles/figures/index.html").read_text()
+    sources = html[html.index('class="sources"'):html.index("</section>", html.index('class="sources"'))]
+    assert sources.count("<li>") == 2 and sources.count("Shared report") == 1
+    assert sources.index("Shared report") < sources.index("Assaults on Met officers")  # its own first
+    (root / "content/facts/met-assaults.yaml").write_text(FACT.replace("Assaults on Met officers", "Met assaults"))
+    assert build_site(root).status == 0
+    assert "Met assaults</a>" in (root / "_site/articles/figures/index.html").read_text()
+
+
+@pytest.mark.parametrize("files, location", [
+    ({"content/articles/figures.md": cites("[met-assaults, no-such-fact]")}, "content/articles/figures.md:5"),
+    ({"content/charts/c.yaml": "title: T\ndescription: D.\nunit: u\nsource:\n  title: S\n  publisher: P\n"
+      "  url: https://example.org/\nbars:\n  - label: A\n    value: 1\n    fact: no-such-fact\n"},
+     "content/charts/c.yaml:11"),
+])
+def test_an_unknown_fact_id_is_an_error_at_its_line(make_site, build_site, files, location):
+    root = make_site({"content/facts/met-assaults.yaml": FACT, **files})
+    result = build_site(root)
+    assert result.status == 1
+    assert result.err.splitlines()[0] == f"error: {location}: there is no fact with the id 'no-such-fact'"
+    assert "content/facts/ without .yaml; facts are: met-assaults" in result.err
+
+
+def test_a_fact_without_sources_or_with_an_odd_confidence_is_refused(make_site, build_site):
+    root = make_site({"content/facts/f.yaml": FACT.replace("confidence: high", "confidence: sure")})
+    assert build_site(root).err.splitlines()[0] == "error: content/facts/f.yaml:10: 'confidence' should be high, medium or low, not the text 'sure'"
