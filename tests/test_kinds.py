@@ -187,6 +187,6 @@ def test_an_unknown_fact_id_is_an_error_at_its_line(make_site, build_site, files
     assert "content/facts/ without .yaml; facts are: met-assaults" in result.err
 
 
-def test_a_fact_without_sources_or_with_an_odd_confidence_is_refused(make_site, build_site):
+def test_a_fact_with_an_odd_confidence_is_refused_at_its_line(make_site, build_site):
     root = make_site({"content/facts/f.yaml": FACT.replace("confidence: high", "confidence: sure")})
-    assert build_site(root).err.splitlines()[0] == "error: content/facts/f.yaml:10: 'confidence' should be high, medium or low, not the text 'sure'"
+    assert build_site(root).err.splitlines()[0] == "error: content/facts/f.yaml:11: 'confidence' should be high, medium or low, not the text 'sure'"
