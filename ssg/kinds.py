@@ -24,8 +24,8 @@ class ListPage:
     """A page listing every published document of a kind (split into pages of `articles_per_page` if paginated)."""
     url: str                  # "articles/"
     template: str             # "articles.html"
-    title: str                # shown as its heading
-    description: str          # for search engines
+    title: str                # the interface text (templates/i18n/) shown as its heading, like "articles_title"
+    description: str          # the interface text of its description, for search engines
     items: str                # the name its template reads the documents by: page.extra.<items>
     paginated: bool = True
 
@@ -137,7 +137,7 @@ def unregister(name: str) -> None:
 register(Kind(
     "article", "articles", ArticleMeta, "Articles: `content/articles/<slug>.md`",
     url="articles/{slug}/", newest_first=True, tags=True, feed=True, schedules=True,
-    list_page=ListPage("articles/", "articles.html", "Articles", "All articles, newest first.", "articles"),
+    list_page=ListPage("articles/", "articles.html", "articles_title", "articles_description", "articles"),
     scaffold="FILL IN: write the article here. Use ## for a section heading.\n"))
 register(Kind(
     "page", "pages", PageMeta, "Pages: `content/pages/<slug>.md`", url="{slug}/", home="index",
@@ -146,8 +146,7 @@ register(Kind(
     "quote", "quotes", QuoteMeta,
     "Quotes: `content/quotes/<id>.md` (the quote itself is the text under the front matter)",
     url="quotes/{slug}/", newest_first=True, needs_body=True,
-    list_page=ListPage("quotes/", "quotes.html", "Voices", "What police leaders and others have said, with sources.",
-                       "quotes", paginated=False),
+    list_page=ListPage("quotes/", "quotes.html", "quotes_title", "quotes_description", "quotes", paginated=False),
     scaffold="FILL IN: the exact words, as the source reports them.\n"))
 register(Kind("chart", "charts", Chart, "Charts: `content/charts/<id>.yaml` (plain YAML, no `---`)",
               format=YAML, check=check_chart))

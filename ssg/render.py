@@ -23,6 +23,7 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
+from .interface import load_interface
 from .kinds import KINDS
 from .site import Site, page_urls
 
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from . import markup
 
 TEMPLATES_DIR = "templates"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -67,12 +66,6 @@ def template_for(document: Document) -> str:
     return getattr(document.meta, "template", None) or KINDS[document.kind].page_template
 
 
-def human_date(value: datetime.date | str | None) -> str:
-    if isinstance(value, datetime.date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    return value or ""
-
-
 class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
@@ -86,6 +79,7 @@ class Renderer:
         self.converted: list[tuple[str, str]] = []  # (key, html) converted for the output being rendered
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
+        self.interface = load_interface(site.root, site.config.language)
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -104,8 +98,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of)
-        env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
+                           body=self.body, sources_of=self.sources_of, t=self.t)
+        env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
 
@@ -123,6 +117,15 @@ class Renderer:
         self.used.add(f"asset:{name}")
         path = self.assets[name].output_path
         return self.absolute_url(path) if absolute else self.url(path)
+
+    def t(self, key: str, **values: object) -> str:
+        """Interface text in the site's language (templates/i18n/), noted as read like a setting."""
+        self.used.add(f"interface:{self.interface.language}")
+        return self.interface.text(key, **values)
+
+    def human_date(self, value: datetime.date | str | None) -> str:
+        self.used.add(f"interface:{self.interface.language}")
+        return self.interface.date(value)
 
     def sources_of(self, document: Document) -> tuple:
         """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
@@ -206,23 +209,25 @@ class Renderer:
             if listing is None:
                 continue
             documents = site.of(kind.name)
+            title, description = self.interface.text(listing.title), self.interface.text(listing.description)
             if listing.paginated:
-                yield from self._paginated(listing.url, listing.title, listing.description, documents,
+                yield from self._paginated(listing.url, title, description, documents,
                                            listing.items, listing.template, items=listing.items)
             else:
                 yield (listing.url + "index.html", listing.template, PageView(
-                    url=listing.url, title=listing.title, description=listing.description, kind=listing.items,
+                    url=listing.url, title=title, description=description, kind=listing.items,
                     extra={listing.items: documents}), documents_digest(documents))
+        text = self.interface.text
         if any(kind.tags for kind in KINDS.values()):
             for tag in site.tags:
-                yield from self._paginated(tag.url, f"Articles about {tag.name}",
-                                           f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag",
+                yield from self._paginated(tag.url, text("tag_title", name=tag.name),
+                                           text("tag_description", name=tag.name), tag.articles, "tag",
                                            "tag.html", tag=tag)
             yield ("tags/index.html", "tags.html", PageView(
-                url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
+                url="tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
                 extra={"tags": site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in site.tags))
         yield ("404.html", "404.html", PageView(
-            url="404.html", title="Page not found", description="This page could not be found.", kind="error"), ())
+            url="404.html", title=text("not_found_title"), description=text("not_found_description"), kind="error"), ())
 
     def _paginated(self, url: str, title: str, description: str, documents: tuple[Document, ...], kind: str,
                    template: str, items: str = "articles", **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
@@ -232,7 +237,8 @@ class Renderer:
             pagination = {"number": number, "total": len(urls),
                           "previous": urls[number - 2] if number > 1 else None,
                           "next": urls[number] if number < len(urls) else None}
-            shown_title = title if number == 1 else f"{title} (page {number} of {len(urls)})"
+            shown_title = title if number == 1 else self.interface.text("page_of_title", title=title, number=number,
+                                                                        total=len(urls))
             shown = documents[(number - 1) * size:number * size]
             view = PageView(url=page_url, title=shown_title, description=description, kind=kind,
                             extra={items: shown, "pagination": pagination, **extra})
@@ -262,6 +268,8 @@ class Renderer:
         if kind == "asset":
             asset = self.assets.get(name)
             return asset.output_path if asset else None
+        if kind == "interface":
+            return self.interface.digest
         if kind == "quote":
             quote = self.site.quote(name)
             return (quote.digest if quote else None, self.templates.digest("partials/quote.html"))

@@ -27,7 +27,7 @@ class EventMeta(Written):
 
 EVENT = kinds.Kind(
     "event", "events", EventMeta, "Events: `content/events/<slug>.md`", url="events/{slug}/", newest_first=True,
-    list_page=kinds.ListPage("events/", "events.html", "Events", "Every event, newest first.", "events"),
+    list_page=kinds.ListPage("events/", "events.html", "events_title", "events_description", "events"),
     scaffold="FILL IN: what happens, and who it is for.\n")
 
 TEMPLATES = {
@@ -47,7 +47,7 @@ def event(title: str, date: str, place: str = "Cardiff Central Library", body: s
 
 @pytest.fixture
 def declared():
-    """The event kind, declared for this test only."""
+    """The event kind, declared for this test only (its list's title and description are in templates/i18n/)."""
     kinds.register(EVENT)
     yield EVENT
     kinds.unregister("event")
@@ -55,10 +55,13 @@ def declared():
 
 @pytest.fixture
 def site(make_site):
-    return make_site({**TEMPLATES, "site.yaml": MINIMAL_CONFIG + "articles_per_page: 2\n",
+    root = make_site({**TEMPLATES, "site.yaml": MINIMAL_CONFIG + "articles_per_page: 2\n",
                       "content/events/town-meeting.md": event("Town meeting", "2024-03-01"),
                       "content/events/school-talk.md": event("School talk", "2024-02-01", place="Ysgol Glan Morfa"),
                       "content/events/market-stall.md": event("Market stall", "2024-01-01")})
+    with (root / "templates/i18n/en-GB.yaml").open("a", encoding="utf-8") as interface:  # its list's words
+        interface.write("events_title: Events\nevents_description: Every event, newest first.\n")
+    return root
 
 
 def test_a_declared_kind_gets_pages_list_pages_and_sitemap_entries(declared, site, build_site):
