@@ -62,6 +62,7 @@ class Document:
     file: str = field(default="", compare=False, repr=False)  # where it is now, to read the body from
     stamp: FileStamp | None = field(default=None, compare=False, repr=False)  # see file_stamp()
     refers: tuple[tuple[str, str, int | None], ...] = ()  # (kind, id, line) of the records it names: facts...
+    lang: str = ""               # its language: "" for the site's main one, else a code from site.yaml (about.cy.md)
 
     @cached_value
     def body(self) -> str:
@@ -98,7 +99,7 @@ class Document:
     @cached_value
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
-        return url_for(self.kind, self.slug)
+        return url_for(self.kind, self.slug, self.lang)
 
     @cached_value
     def identity(self) -> str:
@@ -118,8 +119,9 @@ class Document:
 _PICKLED_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "file")
 
 
-def url_for(kind: str, slug: str) -> str:
-    return KINDS[kind].url_of(slug)
+def url_for(kind: str, slug: str, lang: str = "") -> str:
+    """The one URL rule: a document's kind's rule, under /<lang>/ for a language other than the main one."""
+    return (f"{lang}/" if lang else "") + KINDS[kind].url_of(slug)
 
 
 def url_for_content_file(relative: str) -> str | None:
@@ -291,7 +293,7 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
                    stamp: FileStamp | None = None) -> Document:
     if KINDS[kind].format == YAML:
         return _parse_record(kind, path, text, digest, file, stamp)
-    slug = _checked_slug(path)
+    slug, lang = _checked_slug(path)
     front, front_line, body, body_line = split_front_matter(text, path)
     warnings: list[SiteError] = []
     data = load_yaml(front, path, front_line) if front.strip() else {}
@@ -310,7 +312,7 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
         raise SiteError(path, body_line, f"the {kind} is empty", f"write the words of the {kind} under the closing '---'")
     refers = tuple(references(meta, line_of, data))
     return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp,
-                               refers), body)
+                               refers, lang), body)
 
 
 def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, stamp: FileStamp | None) -> Document:
@@ -377,13 +379,25 @@ def decode_text(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _checked_slug(path: str) -> str:
+LANGUAGE_SUFFIX = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # about.cy.md, about.en-GB.md
+
+
+def language_suffix(path: str) -> str:
+    """The language code a file's name ends with ('about.cy.md': 'cy'), or ''."""
+    stem, _, suffix = path.rsplit("/", 1)[-1].rpartition(".")[0].rpartition(".")
+    return suffix if stem and LANGUAGE_SUFFIX.fullmatch(suffix) else ""
+
+
+def _checked_slug(path: str) -> tuple[str, str]:
+    """(slug, language suffix or '') of a Markdown file's name: 'about.cy.md' -> ('about', 'cy')."""
     name = path.rsplit("/", 1)[-1]
-    stem = name[:-3]
+    stem, _, suffix = name[:-3].rpartition(".")
+    if not (stem and LANGUAGE_SUFFIX.fullmatch(suffix)):
+        stem, suffix = name[:-3], ""
     if not (name.endswith(".md") and SLUG.fullmatch(stem)):
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
                         f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
-    return stem
+    return stem, suffix
 
 
 @functools.lru_cache(maxsize=4096)

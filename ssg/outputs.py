@@ -52,7 +52,7 @@ def _feed_updated(site, documents) -> str:
 
 def sitemap_entries(site) -> list[tuple[str, str]]:
     """(site-relative URL, last modified date or '') for every public page, sorted by URL."""
-    entries = {d.url: _lastmod(d) for kind in KINDS.values() if kind.sitemap for d in site.of(kind.name)}
+    entries = {d.url: _lastmod(d) for kind in KINDS.values() if kind.sitemap for d in site.published.get(kind.name, ())}
     size = site.config.articles_per_page
     lists = [(k.list_page.url, len(site.of(k.name)) if k.list_page.paginated else 0) for k in KINDS.values()
              if k.list_page]

@@ -23,7 +23,7 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
-from .interface import load_interface
+from .interface import Interface, load_interface
 from .kinds import KINDS
 from .site import Site, page_urls
 
@@ -79,7 +79,8 @@ class Renderer:
         self.converted: list[tuple[str, str]] = []  # (key, html) converted for the output being rendered
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
-        self.interface = load_interface(site.root, site.config.language)
+        self.interfaces: dict[str, Interface] = {}  # read when first needed, by language ("": the main one)
+        self.language = ""  # the language of the page being rendered
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -98,7 +99,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of, t=self.t)
+                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -118,14 +119,29 @@ class Renderer:
         path = self.assets[name].output_path
         return self.absolute_url(path) if absolute else self.url(path)
 
+    @property
+    def interface(self) -> Interface:
+        """The interface text (templates/i18n/) of the language of the page being rendered."""
+        return self.interface_for(self.language)
+
+    def interface_for(self, language: str) -> Interface:
+        if language not in self.interfaces:
+            self.interfaces[language] = load_interface(self.site.root, language or self.site.config.language)
+        return self.interfaces[language]
+
     def t(self, key: str, **values: object) -> str:
-        """Interface text in the site's language (templates/i18n/), noted as read like a setting."""
-        self.used.add(f"interface:{self.interface.language}")
+        """Interface text in the page's language, noted as read like a setting."""
+        self.used.add(f"interface:{self.language}")
         return self.interface.text(key, **values)
 
     def human_date(self, value: datetime.date | str | None) -> str:
-        self.used.add(f"interface:{self.interface.language}")
+        self.used.add(f"interface:{self.language}")
         return self.interface.date(value)
+
+    def translations_of(self, document: Document) -> tuple[Document, ...]:
+        """The document's other language versions, for a language toggle and hreflang links."""
+        self.used.add(f"translations:{document.kind}:{document.slug}")
+        return self.site.translations_of(document)
 
     def sources_of(self, document: Document) -> tuple:
         """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
@@ -192,6 +208,7 @@ class Renderer:
     # --- pages -----------------------------------------------------------------------
     def document(self, document: Document) -> Output:
         self.used.clear()
+        self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
         view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
@@ -246,10 +263,13 @@ class Renderer:
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
+        self.language = ""
         return Output(path, self._page(template, view), "list", tuple(sorted(self.used)))
 
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
-        return self._template(template, page=view, document=document).encode()
+        self.used.update(("site:language", "site:languages"))
+        language = self.site.config.language_named(self.language)
+        return self._template(template, page=view, document=document, language=language).encode()
 
     def _template(self, name: str, **context: Any) -> str:
         with template_errors(self.site.root, context.get("document")):
@@ -269,7 +289,10 @@ class Renderer:
             asset = self.assets.get(name)
             return asset.output_path if asset else None
         if kind == "interface":
-            return self.interface.digest
+            return self.interface_for(name).digest
+        if kind == "translations":
+            kind_name, _, slug = name.partition(":")
+            return [(d.lang, d.url) for d in self.site.translations.get((kind_name, slug), ())]
         if kind == "quote":
             quote = self.site.quote(name)
             return (quote.digest if quote else None, self.templates.digest("partials/quote.html"))

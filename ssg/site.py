@@ -5,6 +5,7 @@ would write one output path are refused here, before a single file is written.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 from .assets import ASSET_PREFIX
 from .config import Config
-from .content import Document, find_sources, read_documents, refuse_unknown, slugify
+from .content import Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
 from .errors import SiteError
 from .kinds import KINDS, Kind, with_pages
 
@@ -45,6 +46,10 @@ class Site:
     config: Config
     today: datetime.date
     published: dict[str, tuple[Document, ...]]  # by kind, in each kind's order (see Kind.newest_first)
+    # What list pages, tags and the feed show: the documents in the main language. (Lists per
+    # language, and a language toggle, come with the Welsh site.)
+    listed: dict[str, tuple[Document, ...]]
+    translations: dict[tuple[str, str], tuple[Document, ...]]  # (kind, slug) -> its versions, main language first
     tags: tuple[Tag, ...]                   # by slug
     records: dict[str, dict[str, Any]]      # YAML kinds' records by kind, then id: {"chart": {...}, "fact": {...}}
     left_out: dict[str, int] = field(default_factory=dict)  # {"draft": 2, "scheduled": 1, "expired": 0}
@@ -53,17 +58,22 @@ class Site:
 
     @property
     def documents(self) -> tuple[Document, ...]:
-        """Every published document, kind by kind in the order of the declarations (pages first)."""
+        """Every published document in every language, kind by kind in the order of the declarations (pages first)."""
         return tuple(d for kind in sorted(self.published, key=_page_kinds_first) for d in self.published[kind])
 
     def of(self, kind: str) -> tuple[Document, ...]:
-        return self.published.get(kind, ())
+        """The published documents of a kind in the main language, as lists show them."""
+        return self.listed.get(kind, ())
+
+    def translations_of(self, document: Document) -> tuple[Document, ...]:
+        """The other published language versions of the same document (about.md and about.cy.md know each other)."""
+        return tuple(d for d in self.translations.get((document.kind, document.slug), ()) if d is not document)
 
     def find(self, kind: str, slug: str) -> Any:
         """The published document or the record of `kind` called `slug`, or None."""
         if kind in self.records:
             return self.records[kind].get(slug)
-        return next((d for d in self.of(kind) if d.slug == slug), None)
+        return next((d for d in self.of(kind) if d.slug == slug), None)  # in the main language
 
     # For the directives, which name what they show.
     @property
@@ -103,7 +113,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
     how many processes may share the reading. With `strict`, a warning (like an unknown front
     matter key) is an error.
     """
-    read = read_documents(find_sources(root), known, processes)
+    read = _with_languages(read_documents(find_sources(root), known, processes), config)
     if strict:
         for document in read:
             if document.warnings:
@@ -122,13 +132,51 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
         else:
             published[document.kind].append(document)
     in_order = {name: tuple(_sorted(KINDS[name], found)) for name, found in published.items()}
-    site = Site(root=root, config=config, today=today, published=in_order,
-                tags=_tags([d for kind in KINDS.values() if kind.tags for d in in_order[kind.name]]),
+    main = {name: tuple(d for d in found if not d.lang) for name, found in in_order.items()}  # lists: see Site
+    site = Site(root=root, config=config, today=today, published=in_order, listed=main,
+                translations=_translations(in_order),
+                tags=_tags([d for kind in KINDS.values() if kind.tags for d in main[kind.name]]),
                 records=records, left_out=left_out,
                 warnings=tuple(w for d in read for w in d.warnings), read=tuple(read))
     _refuse_collisions(site)
     _refuse_missing_templates(site)
     return site
+
+
+def _with_languages(documents: list[Document], config: Config) -> list[Document]:
+    """Each document with its language resolved from its file name: '' for the main language (about.md,
+    about.en.md), a code site.yaml declares (about.cy.md); an undeclared one is an error naming the file.
+    Two files for the same page in the same language are refused."""
+    resolved, seen = [], {}
+    for document in documents:
+        # The suffix is read from the name each time: a document remembered from the last build may hold
+        # the language site.yaml gave it then.
+        suffix = language_suffix(document.path) if document.path.count(".") > 1 else ""
+        if suffix:
+            code = config.language_of_suffix(suffix)
+            if code is None:
+                codes = ", ".join([config.language] + [lang.code for lang in config.languages])
+                raise SiteError(document.path, None, f"the language '{suffix}' in this file name is not one site.yaml declares",
+                                f"declare it under `languages:` in site.yaml, or rename the file (languages: {codes})")
+            if code != document.lang:
+                document = dataclasses.replace(document, lang=code)
+        key = (document.kind, document.slug, document.lang)
+        if key in seen and KINDS[document.kind].url is not None:
+            raise SiteError(document.path, None, f"{seen[key]} is already this {document.kind} in this language",
+                            "keep one of the two files (name.md and name.en.md are the same language)")
+        seen[key] = document.path
+        resolved.append(document)
+    return resolved
+
+
+def _translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
+    """The language versions of each document that has more than one, main language first."""
+    versions: dict[tuple[str, str], list[Document]] = {}
+    for documents in published.values():
+        for document in documents:
+            versions.setdefault((document.kind, document.slug), []).append(document)
+    return {key: tuple(sorted(found, key=lambda d: (d.lang != "", d.lang)))
+            for key, found in versions.items() if len(found) > 1}
 
 
 def _records(documents: list[Document]) -> dict[str, dict[str, Any]]:
@@ -180,7 +228,7 @@ def _refuse_collisions(site: Site) -> None:
     for kind in with_pages():
         if kind.url_prefix:
             continue
-        for page in site.of(kind.name):
+        for page in site.published[kind.name]:
             clash = next((g for g in generated if page.url == g or page.url.startswith(g)), None)
             if clash:
                 raise SiteError(page.path, None, f"this page would publish to /{page.url}, an address the site makes itself",
