@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from .errors import SiteError
 from .frontmatter import Source  # noqa: F401 (where callers have always found it)
-from .kinds import KINDS, MARKDOWN, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind  # noqa: F401
+from .kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
 from .parallel import forked_map
 from .schema import build_dataclass, load_yaml
 
@@ -174,8 +174,11 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-EXTENSIONS = {MARKDOWN: ".md", YAML: (".yaml", ".yml")}
-FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)"}
+PICTURE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+                 ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"ftypavif", b"ftypavis")}
+EXTENSIONS = {MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
+FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)", PICTURE: "picture (" + ", ".join(PICTURE_TYPES) + ")"}
+MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carry
 
 
 def _refuse_linked_folder(root: Path, folder: Path) -> None:
@@ -267,6 +270,8 @@ def read_document(kind: str, file: str | Path) -> Document:
 
 
 def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None) -> Document:
+    if KINDS[kind].format == PICTURE:
+        return _read_picture(kind, path, file, stamp)
     raw = read_source(file, path)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, path)
@@ -311,8 +316,37 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
     if KINDS[kind].needs_body and not body.strip():
         raise SiteError(path, body_line, f"the {kind} is empty", f"write the words of the {kind} under the closing '---'")
     refers = tuple(references(meta, line_of, data))
+    image = getattr(meta, "image", None)
+    pictured = published_record(image) if image else None
+    if pictured is not None:  # `image: images/x.jpg` must name a picture in content/images/
+        refers += ((*pictured, line_of("image")),)
     return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp,
                                refers, lang), body)
+
+
+def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> Document:
+    """A picture: checked to be what its name says (by its first bytes), its bytes hashed for the build."""
+    name = path.rsplit("/", 1)[-1]
+    stem, _, extension = name.rpartition(".")
+    if not SLUG.fullmatch(stem) or f".{extension}" not in PICTURE_TYPES:
+        raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
+                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} (lower-case letters, digits and hyphens)")
+    try:
+        with open(file, "rb") as opened:
+            raw = opened.read(MAX_PICTURE_BYTES + 1)
+    except FileNotFoundError:
+        raise _disappeared(path) from None
+    if len(raw) > MAX_PICTURE_BYTES:
+        raise SiteError(path, None, f"this picture is larger than {MAX_PICTURE_BYTES // 1_000_000} MB",
+                        "save it smaller: 2000 pixels wide is plenty for a web page")
+    head = raw[4:12] if extension == "avif" else raw[:8]
+    if not any(head.startswith(magic) for magic in PICTURE_TYPES[f".{extension}"]) or \
+            (extension == "webp" and raw[8:12] != b"WEBP"):
+        raise SiteError(path, None, f"this file is not a .{extension} picture",
+                        "export it again from your photo editor, or give it the right extension")
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    record = KINDS[kind].meta(id=name, digest=digest, path=path)
+    return _with_body(Document(kind, path, name, record, 1, digest, (), (), file, stamp), "")
 
 
 def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, stamp: FileStamp | None) -> Document:
@@ -459,4 +493,5 @@ def refuse_unknown(records: dict[str, dict[str, Any]], kind: str, record_id: str
         folder = KINDS[kind].folder
         known = ", ".join(sorted(records.get(kind, {}))) or "none yet"
         raise SiteError(path, line, f"there is no {kind} with the id '{record_id}'",
-                        f"the id is a file name in {CONTENT_DIR}/{folder}/ without .yaml; {folder} are: {known}")
+                        f"the id is a file name in {CONTENT_DIR}/{folder}/" + (" without .yaml" if KINDS[kind].format == YAML
+                                                                              else "") + f"; {folder} are: {known}")

@@ -8,6 +8,7 @@ none of them names a kind. To add a kind (say "event"): write its front matter d
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -16,7 +17,8 @@ from .charts import Chart, check_chart
 from .config import doc
 from .frontmatter import Publishable, Record, Source, Written
 
-MARKDOWN, YAML = "markdown", "yaml"   # a kind's file format: Markdown with front matter, or plain YAML
+# A kind's file format: Markdown with front matter, plain YAML, or a picture (published as it is).
+MARKDOWN, YAML, PICTURE = "markdown", "yaml", "picture"
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,11 @@ class Kind:
     needs_body: bool = False              # a document with an empty body is an error
     scaffold: str = ""                    # the body `build.py new` writes (Markdown kinds)
     check: Callable[[Any, Any, str], None] | None = None  # rules the schema cannot say: (record, data, path)
+    publish: str | None = None            # records published as they are, at this rule: "images/{slug}"
 
     @property
     def extension(self) -> str:
-        return ".md" if self.format == MARKDOWN else ".yaml"
+        return {MARKDOWN: ".md", YAML: ".yaml"}.get(self.format, "")
 
     @property
     def page_template(self) -> str:
@@ -109,6 +112,11 @@ class Fact(Record):
     note: str = field(default="", metadata=doc("a caveat shown with the fact", required_text=False))
 
 
+@dataclass(frozen=True, kw_only=True)
+class Picture(Record):
+    """A picture in content/images/: no settings; its alt text is written where it is shown."""
+
+
 def check_fact(fact: Fact, data: Any, path: str) -> None:
     from .errors import SiteError
     if not fact.sources:
@@ -150,8 +158,20 @@ register(Kind(
     scaffold="FILL IN: the exact words, as the source reports them.\n"))
 register(Kind("chart", "charts", Chart, "Charts: `content/charts/<id>.yaml` (plain YAML, no `---`)",
               format=YAML, check=check_chart))
+register(Kind("picture", "images", Picture,
+              "Pictures: `content/images/<name>.jpg` (.jpg, .png, .gif, .webp or .avif), published at `/images/<name>.jpg`",
+              format=PICTURE, publish="images/{slug}"))
 register(Kind("fact", "facts", Fact, "Facts: `content/facts/<id>.yaml` (plain YAML, no `---`; no page of its own)",
               format=YAML, check=check_fact))
+
+
+def published_record(path: str) -> tuple[str, str] | None:
+    """(kind, id) of the record published as it is at site path `path` ('/images/x.jpg'), if a kind publishes there."""
+    for kind in KINDS.values():
+        prefix = kind.publish.split("{", 1)[0] if kind.publish else ""
+        if prefix and path.lstrip("/").startswith(prefix):
+            return kind.name, path.lstrip("/")[len(prefix):]
+    return None
 
 
 def with_pages() -> list[Kind]:
@@ -179,4 +199,9 @@ def source_for_url(url: str) -> str | None:
 def readme_reference() -> str:
     """The README's front matter reference: a heading and a table per kind (tests/test_readme.py keeps it in step)."""
     from .schema import reference_table
-    return "\n\n".join(f"### {kind.heading}\n\n{reference_table(kind.meta)}" for kind in KINDS.values())
+    return "\n\n".join(f"### {kind.heading}\n\n" + (reference_table(kind.meta) if has_settings(kind) else
+                                                     "No settings: the file is all there is.") for kind in KINDS.values())
+
+
+def has_settings(kind: Kind) -> bool:
+    return any(item.metadata.get("doc") for item in dataclasses.fields(kind.meta))

@@ -526,6 +526,11 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         inputs = ("list", view.url, view.title, view.description, shown)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
                         make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
+    for kind in KINDS.values():  # records published as they are: pictures
+        for record in renderer.site.records.get(kind.name, {}).values() if kind.publish else ():
+            path = kind.publish.format(slug=record.id)
+            jobs.append(Job(path, kind.name, digest_of("copy", record.digest),
+                            make=functools.partial(_copy_record, renderer.site.root, record, path)))
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
@@ -533,6 +538,14 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         key = renderer.key(file.template, file.inputs, deps(file.path)) if file.template else digest_of(file.inputs)
         jobs.append(Job(file.path, "other file", key, make=file.make, template=file.template, inputs=file.inputs))
     return jobs
+
+
+def _copy_record(root: Path, record: Any, path: str) -> Output:
+    """A picture's bytes, as they were when the build read them (else the file changed during the build)."""
+    data = (root / record.path).read_bytes()
+    if hashlib.blake2b(data, digest_size=16).hexdigest() != record.digest:
+        raise SiteError(record.path, None, "this file changed while the site was being built", "build the site again")
+    return Output(path, data, "picture")
 
 
 def _copy_asset(asset: Asset) -> Output:

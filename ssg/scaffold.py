@@ -42,6 +42,9 @@ COMMENT_COLUMN = 34
 def new_document(root: Path, kind_name: str, title: str, today: datetime.date) -> Path:
     """Write content/<kind folder>/<slug>.<md or yaml> for `title` and return its path; never overwrite a file."""
     kind = KINDS[kind_name]
+    if not kind.extension:  # not a text file (a picture): nothing to write
+        raise UsageError(f"`new` writes text files, and a {kind.name} is not one."
+                         f"\nhint: copy the file into {CONTENT_DIR}/{kind.folder}/ with a name like my-{kind.name}.jpg")
     slug = _slug_for(kind, title)
     path = root / CONTENT_DIR / kind.folder / f"{slug}{kind.extension}"
     text = front_matter(kind, title, today) + kind.scaffold

@@ -26,6 +26,7 @@ TEMPLATES_DIR = "templates"
 def generated_paths() -> tuple[str, ...]:
     """Every output path (or start of one) the site makes itself: the kinds' own URLs and lists, then SITE_FILES."""
     kinds = [kind.url_prefix for kind in with_pages()] + [k.list_page.url for k in KINDS.values() if k.list_page]
+    kinds += [k.publish.split("{", 1)[0] for k in KINDS.values() if k.publish]
     return tuple(dict.fromkeys(path for path in kinds + list(SITE_FILES) if path))
 
 

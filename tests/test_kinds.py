@@ -193,3 +193,37 @@ def test_an_unknown_fact_id_is_an_error_at_its_line(make_site, build_site, files
 def test_a_fact_with_an_odd_confidence_is_refused_at_its_line(make_site, build_site):
     root = make_site({"content/facts/f.yaml": FACT.replace("confidence: high", "confidence: sure")})
     assert build_site(root).err.splitlines()[0] == "error: content/facts/f.yaml:11: 'confidence' should be high, medium or low, not the text 'sure'"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40  # the start of a PNG is all the build looks at: it publishes the file as it is
+
+
+def test_pictures_in_content_images_are_published_as_they_are_and_tracked(make_site, build_site):
+    root = make_site({"content/images/diagram.png": PNG,
+                      "content/articles/a.md": article_with("image: images/diagram.png\nimage_alt: A diagram.")})
+    assert build_site(root).status == 0
+    assert (root / "_site/images/diagram.png").read_bytes() == PNG
+    assert 'src="/images/diagram.png" alt="A diagram."' in (root / "_site/articles/a/index.html").read_text()
+    assert "0 files changed" in build_site(root).out
+    (root / "content/images/diagram.png").write_bytes(PNG + b"more")
+    result = build_site(root)
+    assert "1 file changed" in result.out and (root / "_site/images/diagram.png").read_bytes() == PNG + b"more"
+    (root / "content/images/diagram.png").unlink()
+    (root / "content/articles/a.md").write_text(article_with(""))
+    assert build_site(root).status == 0 and not (root / "_site/images/diagram.png").exists()
+
+
+def article_with(front: str) -> str:
+    return f"---\ntitle: A\nsummary: S.\ndate: 2024-01-02\n{front}\n---\nText.\n"
+
+
+@pytest.mark.parametrize("files, error", [
+    ({"content/images/x.png": b"GIF89a not a png"}, "content/images/x.png: this file is not a .png picture"),
+    ({"content/images/My Photo.jpg": b"\xff\xd8\xff"}, "content/images/My Photo.jpg: the file name 'My Photo.jpg' would make a poor web address"),
+    ({"content/images/x.svg": b"<svg/>"}, "content/images/x.svg: only picture (.jpg, .jpeg, .png, .gif, .webp, .avif) files belong in content/images/"),
+    ({"content/articles/a.md": article_with("image: images/missing.png\nimage_alt: A.")},
+     "content/articles/a.md:5: there is no picture with the id 'missing.png'"),
+])
+def test_a_bad_picture_or_a_missing_one_is_an_error_naming_the_file(make_site, build_site, files, error):
+    result = build_site(make_site(files))
+    assert result.status == 1 and result.err.splitlines()[0] == f"error: {error}"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_cli
 from ssg.content import Source, read_document
-from ssg.kinds import KINDS, MARKDOWN
+from ssg.kinds import KINDS, MARKDOWN, PICTURE, YAML
 
 EPOCH_2024_05_01 = "1714521600"
 
@@ -49,7 +49,7 @@ def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, ki
         assert document.meta.title == "Don't film: help safely"
 
 
-@pytest.mark.parametrize("kind", [name for name in KINDS if name not in MARKDOWN_KINDS])
+@pytest.mark.parametrize("kind", [name for name, kind in KINDS.items() if kind.format == YAML])
 def test_new_writes_every_field_of_a_yaml_kind_and_the_site_still_builds(make_site, build_site, kind):
     root = make_site()
     result = run_cli("new", kind, "Assaults on Met officers", "--root", root)
@@ -61,6 +61,14 @@ def test_new_writes_every_field_of_a_yaml_kind_and_the_site_still_builds(make_si
     assert "FILL IN" in text
     built = build_site(root)
     assert built.status == 0, built.err
+
+
+def test_new_for_a_picture_says_where_to_put_it(make_site):
+    root = make_site()
+    kind = next(name for name, kind in KINDS.items() if kind.format == PICTURE)
+    result = run_cli("new", kind, "A diagram", "--root", root)
+    assert result.status == 2 and not (root / "content/images").exists()
+    assert result.err.startswith(f"error: `new` writes text files, and a {kind} is not one.\nhint: copy the file into content/images/")
 
 
 def test_a_new_article_is_a_draft_until_the_line_is_deleted(make_site, build_site):
