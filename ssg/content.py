@@ -255,12 +255,15 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
             documents.append(None)
     if processes > 1 and len(unread) >= PARALLEL_READING:
         # Documents travel between processes without their body or file (see __getstate__): send the body too.
-        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:])), len(unread), processes)
+        shared: dict[tuple, tuple] = {}  # one copy of the key lines of the many files laid out alike
+        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:], shared)), len(unread),
+                          processes)
         for (place, *_, file, _, _), (document, body) in zip(unread, sent):
             documents[place] = _with_body(document.found_at(file), body)
     else:
+        shared = {}
         for place, *changed in unread:
-            documents[place] = _read_changed(*changed)
+            documents[place] = _read_changed(*changed, shared)
     return documents
 
 
@@ -269,7 +272,8 @@ def read_document(kind: str, file: str | Path) -> Document:
     return read_documents([(kind, os.fspath(file))])[0]
 
 
-def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None) -> Document:
+def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None,
+                  shared: dict[tuple, tuple]) -> Document:
     if KINDS[kind].format == PICTURE:
         return _read_picture(kind, path, file, stamp)
     raw = read_source(file, path)
@@ -278,14 +282,13 @@ def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, prev
     if previous is not None and previous.digest == digest and previous.kind == kind:
         body = split_front_matter(text, path)[2] if KINDS[kind].format == MARKDOWN else ""
         return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), body)
-    return parse_document(kind, path, text, digest, file, stamp)
+    return parse_document(kind, path, text, digest, file, stamp, shared)
 
 
 def _with_sent_body(document: Document) -> tuple[Document, str]:
     return document, document.body
 
 
-_SHARED_KEY_LINES: dict[tuple, tuple] = {}
 
 
 def _with_body(document: Document, body: str) -> Document:
@@ -295,7 +298,9 @@ def _with_body(document: Document, body: str) -> Document:
 
 
 def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
-                   stamp: FileStamp | None = None) -> Document:
+                   stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> Document:
+    """Check one file's text into a Document. `shared`: key lines seen in this reading, so that the many files
+    laid out alike hold one copy (a dict of the caller's, not this module's: it ends with the build)."""
     if KINDS[kind].format == YAML:
         return _parse_record(kind, path, text, digest, file, stamp)
     slug, lang = _checked_slug(path)
@@ -304,7 +309,7 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
     data = load_yaml(front, path, front_line) if front.strip() else {}
     meta = build_dataclass(KINDS[kind].meta, data, path, front_line, warnings=warnings)
     key_lines = tuple(getattr(data, "key_lines", {}).items())
-    key_lines = _SHARED_KEY_LINES.setdefault(key_lines, key_lines)  # one copy for the many files laid out alike
+    key_lines = shared.setdefault(key_lines, key_lines) if shared is not None else key_lines
     line_of = dict(key_lines).get
     if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
         raise SiteError(path, line_of("image"), "'image' has no 'image_alt'",

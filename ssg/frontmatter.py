@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import doc
 
@@ -25,19 +26,25 @@ class Source:
     date: datetime.date | str | None = field(default=None, metadata=doc("when it was published: 2018-12-04, or text like 'October 2024'"))
 
 
+def draft_field() -> Any:
+    """`draft:`, which every kind with pages has (one definition; a dataclass field cannot be shared itself)."""
+    return field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Publishable:
     """Any document with a page of its own."""
-    draft: bool = field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
+    draft: bool = draft_field()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Written(Publishable):
+class Written:
     """A document written as prose with a title: articles, pages, and kinds like them."""
     title: str = field(metadata=doc("the article's headline, or the page's heading", max_length=150))
     summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
     updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
-    image: str | None = field(default=None, metadata=doc("a picture for the top of the page and for sharing, like /images/x.jpg"))
+    draft: bool = draft_field()
+    image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
     sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
     facts: tuple[str, ...] = field(default=(), metadata=doc(

@@ -25,12 +25,11 @@ from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
 from .kinds import KINDS
-from .site import Site, page_urls
+from .site import TEMPLATES_DIR, Site, page_urls
 
 if TYPE_CHECKING:
     from . import markup
 
-TEMPLATES_DIR = "templates"
 
 
 @dataclass(frozen=True)

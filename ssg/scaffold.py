@@ -28,7 +28,7 @@ FILLED = {"title": "{title}", "date": "{today}", "draft": "true", "checked": "{t
 # Filled in with a value that may be wrong: the note asks the editor to set it (`check` reports FILL IN).
 TO_CHOOSE = {"confidence"}
 # Examples for the optional fields, written as comments.
-EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "/images/picture.jpg",
+EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "images/picture.jpg",
             "image_alt": "a police officer talking to a crowd", "template": "page.html", "facts": "[an-id-from-content-facts]",
             "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31", "note": "a caveat", "fact": "an-id-from-content-facts"}
 # A required source must be filled in; optional sources are an example.
@@ -75,6 +75,8 @@ def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
     """The front matter block (or, for a YAML kind, the whole file), every field filled in or commented."""
     values = {"title": json.dumps(title, ensure_ascii=False), "today": today.isoformat()}
     fields = [f for f in dataclasses.fields(kind.meta) if field_doc(f)]  # not those the generator sets
+    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base) for f in dataclasses.fields(base)}
+    fields.sort(key=lambda f: (not _required(f), not _required(f) and f.name in shared))  # required, own, shared
     lines = [f"# New {kind.name}. Lines starting with # are notes or optional settings: delete the # to use one."]
     if any(f.name == "draft" for f in fields):
         lines.append("# Delete the line `draft: true` when it is ready to publish.")
