@@ -11,7 +11,8 @@ A number is a claim when it counts something (6,556), is a share (55%, 9 of 10),
 (£1,000), a length of time or a sentence (2 years, 12 months) or a fine (level 3 fine). Numbers
 that are not claims are left alone: dates and years (4 December 2018, 2018/19), phone numbers
 and key presses (999, 18001 101, press 55), list numbering, sections of Acts (section 89(1)),
-web addresses, heading anchors, and measures of this website itself (320 pixels, WCAG 2.2).
+web addresses, heading anchors, names (BBC Radio 4, the 5 Ds) and measures of this website
+itself (320 pixels, WCAG 2.2, a reading age of 9 to 11).
 
 A qualifier is part of the figure: "nearly 18" backs "18" and "almost 18", but not "more than
 18" (the Federation's arithmetic slip that a fact-check found on this site).
@@ -39,13 +40,13 @@ NOT_PROSE = re.compile(
     r"|\]\[[^\]\n]*\]"                  # a reference link's label
     r"|^\[[^\]\n]+\]:.*$"               # a link reference definition
     r"|\{[:#][^}\n]*\}"                 # attribute lists and heading anchors: {: .class }, {#id}
-    r"|<!--.*?-->|<[^>\n]+>"            # HTML comments and tags
+    r"|<!--[\s\S]*?-->|<[^>\n]+>"        # HTML comments and tags
     r"|`[^`\n]*`"                       # code
     r"|\[\^[^\]\n]*\]"                  # footnote marks
     r"|\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:uk|org|com|net)\b\S*"  # web addresses
-    r"|^\s*\[\[.*\]\]\s*$"              # directives on a line of their own
+    r"|^\s*\[\[[^\n]*\]\]\s*$"          # directives on a line of their own
     r"|^\s*(?:[-*+]\s+)?\d+[.)](?=\s)",  # list numbering: "1. Check that you are safe"
-    re.MULTILINE | re.DOTALL)
+    re.MULTILINE)
 DATES = re.compile(  # month names are matched with their capital letter: "may" is not May
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\b(?:,?\s+\d{{4}})?"   # 4 December 2018, 4 Dec
     rf"|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,\s+\d{{4}})?"   # December 4, 2018
@@ -60,10 +61,12 @@ LEGAL_REFERENCES = re.compile(
     r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)\d+[A-Za-z]*(?:\(\d+[A-Za-z]*\))*)*"
     r"|\[\d{4}\]\s+\w+(?:\s+\w+)?\s+\d+",                   # a case citation: [2023] EWCA Crim 1610
     re.IGNORECASE)
-ABOUT_THIS_WEBSITE = re.compile(
-    r"\b(?:WCAG|version)\s+\d+(?:\.\d+)*"                   # the standard the site aims for
+NAMES_AND_SITE_MEASURES = re.compile(
+    r"\b(?:Radio|Channel)\s+\d+\b|\b\d+\s*Ds\b"              # names: BBC Radio 4, the 5 Ds
+    r"|\b(?:WCAG|version)\s+\d+(?:\.\d+)*"                  # the standard this website aims for
     r"|\b\d+\s*(?:CSS\s+)?(?:pixels|px)\b"                  # screen widths
-    r"|\bzoom(?:ed|ing)?\s+(?:in\s+)?(?:up\s+)?to\s+\d+\s*%",  # zoom levels
+    r"|\bzoom(?:ed|ing)?\s+(?:in\s+)?(?:up\s+)?to\s+\d+\s*%"  # zoom levels
+    r"|\breading\s+age\s+(?:of\s+)?(?:about\s+)?\d+(?:\s*(?:to|-|–)\s*\d+)?",  # its reading age target
     re.IGNORECASE)
 DIALLED = re.compile(
     r"\b(?:call|calls|calling|dial|dials|dialling|dialing|ring|phone|text|texting|press|presses|pressing|"
@@ -122,7 +125,7 @@ class Number:
 def numbers_in(text: str, *, first_line: int = 1, phone_numbers: Iterable[str] = ()) -> tuple[Number, ...]:
     """Every claim-like number in `text` (Markdown or plain text), with the line it is on."""
     prose = _blank(text, NOT_PROSE)
-    for pattern in (DIALLED, _phone_pattern(phone_numbers), LEGAL_REFERENCES, DATES, ABOUT_THIS_WEBSITE):
+    for pattern in (DIALLED, _phone_pattern(phone_numbers), LEGAL_REFERENCES, DATES, NAMES_AND_SITE_MEASURES):
         if pattern is not None:
             prose = _blank(prose, pattern)
     prose = prose.replace("**", "  ").replace("__", "  ").replace("\u00a0", " ")

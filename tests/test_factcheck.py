@@ -103,9 +103,16 @@ def test_a_number_that_only_looks_like_a_contact_is_still_a_claim():
     "[[fact: met-assaults-2023-24]]",
     "<span data-x=\"12\">words</span><!-- 45 -->",
     "We aim for WCAG 2.2 at level AA, 320 pixels wide, and zoom up to 400%.",
+    "We aim for a reading age of about 9 to 11.",
+    "He spoke on BBC Radio 4's Today programme about the 5 Ds.",
 ])
 def test_what_is_not_a_claim_is_not_reported(text):
     assert found(text) == []
+
+
+def test_numbers_between_two_directives_are_found():
+    body = "[[chart: a]]\n\nThere were 6,556.\n\n[[quote: b]]\n\n<!-- a note -->\n\nAnd 41,221.\n"
+    assert found(body) == ["6,556", "41,221"]
 
 
 def test_a_heading_with_a_figure_is_still_checked():
@@ -173,7 +180,7 @@ QUOTES = {"smith": "It showed approximately 30 seconds of an encounter which las
 
 
 def test_a_page_is_backed_by_its_facts_list_its_fact_lines_its_charts_and_its_quotes():
-    body = ("6,556 officers: nearly 18 a day.\n\n[[fact: law]]\n\nUp to 2 years.\n\n[[chart: young]]\n\n"
+    body = ("6,556 officers: nearly 18 a day.\n\n[[fact: law]]\n\nA term of 2 years.\n\n[[chart: young]]\n\n"
             "55% and 2,025 children.\n\n[[quote: smith]]\n\nOnly 30 seconds of it.\n")
     page = Page("content/pages/x.md", body, 5, facts=("met",))
     assert cited_by(page, CHARTS) == ("met", "law", "surveys")
