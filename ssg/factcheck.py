@@ -71,6 +71,7 @@ NAMES_AND_SITE_MEASURES = re.compile(
 DIALLED = re.compile(
     r"\b(?:call|calls|calling|dial|dials|dialling|dialing|ring|phone|text|texting|press|presses|pressing|"
     r"prefix|NHS)\s+(?:\d+(?:\s\d+)*)(?:\s*,?\s*(?:or|then)\s+\d+)?", re.IGNORECASE)
+KEY_PRESS = re.compile(r"\bpress(?:es|ed|ing)?\s+(\d+)\b", re.IGNORECASE)
 
 # --- numbers and what is said about them -------------------------------------------------------
 
@@ -125,7 +126,9 @@ class Number:
 def numbers_in(text: str, *, first_line: int = 1, phone_numbers: Iterable[str] = ()) -> tuple[Number, ...]:
     """Every claim-like number in `text` (Markdown or plain text), with the line it is on."""
     prose = _blank(text, NOT_PROSE)
-    for pattern in (DIALLED, _phone_pattern(phone_numbers), LEGAL_REFERENCES, DATES, NAMES_AND_SITE_MEASURES):
+    keys = KEY_PRESS.findall(prose)  # once a text says "press 55", 55 is a key there: "there is no 55"
+    phones = _phone_pattern([p for p in phone_numbers if len(re.sub(r"\D", "", p)) >= 3] + keys)
+    for pattern in (DIALLED, phones, LEGAL_REFERENCES, DATES, NAMES_AND_SITE_MEASURES):
         if pattern is not None:
             prose = _blank(prose, pattern)
     prose = prose.replace("**", "  ").replace("__", "  ").replace("\u00a0", " ")
@@ -157,10 +160,21 @@ def unbacked_numbers(prose: str, *, first_line: int = 1, figures: Iterable[str] 
                  if not any(n.backed_by(figure) for figure in backing))
 
 
-def phone_numbers_of(contact_numbers: Iterable[str]) -> frozenset[str]:
-    """The phone numbers and key presses in site.yaml's contacts ('0800 555 111', '999, then 55')."""
-    return frozenset(re.sub(r"\s+", " ", found) for number in contact_numbers
-                     for found in re.findall(r"\d+(?:\s+\d+)*", number))
+def phone_numbers_of(contact_texts: Iterable[str]) -> frozenset[str]:
+    """The phone numbers in site.yaml's contacts (pass each one's number, label and when).
+
+    '0800 555 111' gives itself and its parts (so 'NHS 111' is a phone number too), and
+    'dial 18001 101' gives '18001 101', '18001' ('put 18001 in front of it') and '101'.
+    Numbers of one or two digits are key presses, not phone numbers: see KEY_PRESS.
+    """
+    found = set()
+    for text in contact_texts:
+        for sequence in re.findall(r"\d+(?:\s+\d+)*", text):
+            groups = sequence.split()
+            found.update(group for group in groups if len(group) >= 3)
+            if len("".join(groups)) >= 3:
+                found.add(" ".join(groups))
+    return frozenset(found)
 
 
 def _blank(text: str, pattern: re.Pattern) -> str:
@@ -169,12 +183,8 @@ def _blank(text: str, pattern: re.Pattern) -> str:
 
 
 def _phone_pattern(phone_numbers: Iterable[str]) -> re.Pattern | None:
-    """Each phone number, written with or without its spaces, longest first ('18001 101' before '101').
-
-    A key press (55) is too short to tell from a count, so it is left to DIALLED ("press 55").
-    """
-    phones = sorted({re.sub(r"\s+", " ", p.strip()) for p in phone_numbers if len(re.sub(r"\D", "", p)) >= 3},
-                    key=len, reverse=True)
+    """Each phone number, written with or without its spaces, longest first ('18001 101' before '101')."""
+    phones = sorted({re.sub(r"\s+", " ", p.strip()) for p in phone_numbers if p.strip()}, key=len, reverse=True)
     if not phones:
         return None
     alternatives = (r"\s?".join(re.escape(group) for group in phone.split(" ")) for phone in phones)
@@ -292,9 +302,9 @@ def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mappi
                   today: datetime.date) -> list[tuple[str, SiteError]]:
     """Everything `build.py check` reports about facts, as (level, SiteError) pairs.
 
-    `quotes` maps a quote's id to its words; `phone_numbers` are site.yaml's contact numbers
-    (phone_numbers_of(c.number for c in config.contacts)); `pages` are the published articles
-    and pages.
+    `quotes` maps a quote's id to its words; `phone_numbers` are those in site.yaml's contacts
+    (phone_numbers_of(text for c in config.contacts for text in (c.number, c.label, c.when)));
+    `pages` are the published articles and pages.
     """
     register = {fact.id: fact for fact in facts}
     phones = tuple(phone_numbers)

@@ -9,8 +9,8 @@ import pytest
 from ssg.factcheck import (Chart, Fact, Page, cited_by, fact_problems, figures_of, insecure_sources, numbers_in,
                            page_unbacked, phone_numbers_of, stale_facts, unbacked_numbers, uncited_facts)
 
-CONTACTS = phone_numbers_of(["999", "112", "18000", "18001 101", "999, then 55", "101", "met.police.uk",
-                             "0800 555 111"])
+CONTACTS = phone_numbers_of(["999", "112", "18000", "In an emergency. When it is not, dial 18001 101.",
+                             "101", "met.police.uk", "0800 555 111"])
 TODAY = datetime.date(2026, 12, 3)
 
 
@@ -81,6 +81,8 @@ def test_dates_and_years_are_not_claims(text):
     "Text 999 from a registered phone.",
     "call NHS 111 through SignVideo",
     "If it is not an emergency, 101 is the number.",
+    "To reach another number, put 18001 in front of it.",
+    "On a mobile, press 55 when asked. On a landline there is no 55.",
 ])
 def test_phone_numbers_and_key_presses_are_not_claims(text):
     assert found(text) == []
@@ -241,6 +243,13 @@ def test_a_chart_that_no_page_shows_does_not_cite_its_facts():
     assert ("warning", "content/facts/surveys.yaml") in [(level, e.location) for level, e in problems]
 
 
-def test_the_real_contacts_give_their_numbers_and_key_presses():
-    assert phone_numbers_of(["999, then 55", "0800 555 111", "met.police.uk", "18001  101"]) == {
-        "999", "55", "0800 555 111", "18001 101"}
+def test_contacts_give_their_phone_numbers_and_the_parts_of_them():
+    assert phone_numbers_of(["999", "0800 555 111", "met.police.uk", "When it is not an emergency, dial 18001  101.",
+                             "press 55 only if asked"]) == {
+        "999", "0800 555 111", "0800", "555", "111", "18001 101", "18001", "101"}
+
+
+def test_a_key_press_is_a_key_only_where_the_text_says_press():
+    assert found("Press 55 when asked; there is no 55 on a landline.") == []
+    assert found("There were 55 attacks.") == ["55"]
+    assert found("Press 55. In all, 55% of children.") == ["55%"]
