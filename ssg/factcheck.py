@@ -95,8 +95,7 @@ NUMBER = re.compile(
     r"|'?\s*(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)'?(?=\W|$)"  # 2 years, 12 months'
     r"|\s+(?:in|of|out\s+of)\s+\d+\b(?![,.]\d)"              # 9 of 10, 1 in 3
     r")?", re.IGNORECASE)
-UNITS = {"year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour", "minute": "minute",
-         "second": "second"}
+UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 MULTIPLIERS = {"m": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9, "k": 10**3}
 
 
@@ -132,12 +131,8 @@ def numbers_in(text: str, *, first_line: int = 1, phone_numbers: Iterable[str] =
         if pattern is not None:
             prose = _blank(prose, pattern)
     prose = prose.replace("**", "  ").replace("__", "  ").replace("\u00a0", " ")
-    found = []
-    for match in NUMBER.finditer(prose):
-        number = _number(match, prose, first_line + prose.count("\n", 0, match.start()))
-        if number is not None:
-            found.append(number)
-    return tuple(found)
+    return tuple(_number(match, prose, first_line + prose.count("\n", 0, match.start()))
+                 for match in NUMBER.finditer(prose))
 
 
 def figures_of(figures: Iterable[str]) -> tuple[Number, ...]:
@@ -192,7 +187,8 @@ def _phone_pattern(phone_numbers: Iterable[str]) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
-def _number(match: re.Match, prose: str, line: int) -> Number | None:
+def _number(match: re.Match, prose: str, line: int) -> Number:
+    """The Number a match of NUMBER stands for, with the qualifier written just before it."""
     digits = match["digits"].replace(",", "")
     value = Decimal(digits + (match["fraction"] or ""))
     after = " ".join((match["after"] or "").lower().replace("'", " ").split())
@@ -202,14 +198,14 @@ def _number(match: re.Match, prose: str, line: int) -> Number | None:
     elif after.startswith(("in ", "of ", "out of ")):
         normalised, unit = f"{digits} in {after.split()[-1]}", "ratio"
     else:
-        if after in ("%", "per cent", "percent") or after.replace(" ", "") in ("%", "percent"):
+        if after.replace(" ", "") in ("%", "percent"):
             unit = "%"
         elif after in MULTIPLIERS:
             value *= MULTIPLIERS[after]
         elif "old" in after:
             unit = "age"
-        elif after:
-            unit = UNITS.get(after.split()[0].rstrip("s"), unit)
+        elif after and after.split()[0].rstrip("s") in UNITS:
+            unit = after.split()[0].rstrip("s")
         normalised = _normalised(value)
     before = prose[max(0, match.start() - 30):match.start()]
     qualifier = QUALIFIER_BEFORE.search(before)
@@ -220,8 +216,7 @@ def _number(match: re.Match, prose: str, line: int) -> Number | None:
 
 def _normalised(value: Decimal) -> str:
     """'17.960' -> '17.96', '4700000.0' -> '4700000': one spelling per value."""
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.normalize(), "f")
 
 
 # --- the register: facts, and what check reports about them ------------------------------------
