@@ -104,7 +104,8 @@ def test_every_fact_follows_the_agreed_format(register):
     for fact_id, fact in register.items():
         assert FACT_ID.fullmatch(fact_id), fact_id
         assert REQUIRED_FACT_KEYS <= set(fact) <= FACT_KEYS, fact_id
-        assert isinstance(fact["statement"], str) and len(fact["statement"].split()) >= 5, fact_id
+        assert isinstance(fact["statement"], str) and 5 <= len(fact["statement"].split()), fact_id
+        assert len(fact["statement"]) <= 400, f"{fact_id}: a statement is a sentence or three, not a page"
         assert all(isinstance(figure, str) and numbers_in(figure) for figure in fact["figures"]), fact_id
         assert fact["confidence"] in ("high", "medium", "low"), fact_id
         assert isinstance(fact["checked"], datetime.date) and isinstance(fact["check_again"], datetime.date), fact_id
