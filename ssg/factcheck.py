@@ -23,6 +23,7 @@ The module is pure: it is given text and plain data and returns findings, and re
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -151,8 +152,11 @@ def unbacked_numbers(prose: str, *, first_line: int = 1, figures: Iterable[str] 
     phones = tuple(phone_numbers)
     backing = figures_of(figures) + chart_figures(chart_values)
     backing += tuple(n for quote in quotes for n in numbers_in(quote, phone_numbers=phones))
-    return tuple(n for n in numbers_in(prose, first_line=first_line, phone_numbers=phones)
-                 if not any(n.backed_by(figure) for figure in backing))
+    return _not_backed(numbers_in(prose, first_line=first_line, phone_numbers=phones), backing)
+
+
+def _not_backed(numbers: Iterable[Number], backing: Collection[Number]) -> tuple[Number, ...]:
+    return tuple(n for n in numbers if not any(n.backed_by(figure) for figure in backing))
 
 
 def phone_numbers_of(contact_texts: Iterable[str]) -> frozenset[str]:
@@ -179,7 +183,13 @@ def _blank(text: str, pattern: re.Pattern) -> str:
 
 def _phone_pattern(phone_numbers: Iterable[str]) -> re.Pattern | None:
     """Each phone number, written with or without its spaces, longest first ('18001 101' before '101')."""
-    phones = sorted({re.sub(r"\s+", " ", p.strip()) for p in phone_numbers if p.strip()}, key=len, reverse=True)
+    return _compiled_phones(frozenset(re.sub(r"\s+", " ", p.strip()) for p in phone_numbers if p.strip()))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_phones(numbers: frozenset[str]) -> re.Pattern | None:
+    """One pattern per set of phone numbers (a site has one set, and a few key presses): compiled once."""
+    phones = sorted(numbers, key=len, reverse=True)
     if not phones:
         return None
     alternatives = (r"\s?".join(re.escape(group) for group in phone.split(" ")) for phone in phones)
@@ -265,16 +275,22 @@ def page_unbacked(page: Page, facts: Mapping[str, Fact], quotes: Mapping[str, st
                   phone_numbers: Iterable[str] = ()) -> tuple[Number, ...]:
     """The numbers on a page that nothing it cites or shows backs, with their lines in its file."""
     phones = tuple(phone_numbers)
+    figures = {fact_id: figures_of(fact.figures) for fact_id, fact in facts.items()}
+    quoted = {quote_id: numbers_in(text, phone_numbers=phones) for quote_id, text in quotes.items()}
+    return _page_unbacked(page, figures, quoted, charts, phones)
+
+
+def _page_unbacked(page: Page, figures: Mapping[str, tuple[Number, ...]], quoted: Mapping[str, tuple[Number, ...]],
+                   charts: Mapping[str, Chart], phones: tuple[str, ...]) -> tuple[Number, ...]:
+    """page_unbacked, given each fact's figures and each quote's numbers already found (once for the site)."""
     directives = _directives(page.body)
-    figures = [f for fact_id in cited_by(page, charts) if fact_id in facts for f in facts[fact_id].figures]
-    shown_quotes = [quotes[arg] for name, arg in directives if name == "quote" and arg in quotes]
-    values = [v for name, arg in directives if name == "chart" and arg in charts for v in charts[arg].values]
-    found = list(unbacked_numbers(page.body, first_line=page.body_line, figures=figures, quotes=shown_quotes,
-                                  chart_values=values, phone_numbers=phones))
-    for text, line in page.texts:
-        found += [_at_line(n, line) for n in unbacked_numbers(text, figures=figures, quotes=shown_quotes,
-                                                              chart_values=values, phone_numbers=phones)]
-    return tuple(found)
+    backing = [n for fact_id in cited_by(page, charts) for n in figures.get(fact_id, ())]
+    backing += [n for name, arg in directives if name == "quote" for n in quoted.get(arg, ())]
+    backing += chart_figures(v for name, arg in directives if name == "chart" and arg in charts
+                             for v in charts[arg].values)
+    found = numbers_in(page.body, first_line=page.body_line, phone_numbers=phones)
+    found += tuple(_at_line(n, line) for text, line in page.texts for n in numbers_in(text, phone_numbers=phones))
+    return _not_backed(found, backing)
 
 
 def stale_facts(facts: Iterable[Fact], today: datetime.date) -> tuple[Fact, ...]:
@@ -305,10 +321,12 @@ def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mappi
     phones = tuple(phone_numbers)
     problems: list[tuple[str, SiteError]] = []
     cited: set[str] = set()
+    figures = {fact.id: figures_of(fact.figures) for fact in register.values()}
+    quoted = {quote_id: numbers_in(text, phone_numbers=phones) for quote_id, text in quotes.items()}
     for page in pages:
         cited.update(cited_by(page, charts))
         problems += [("error", _unbacked_error(page, number))
-                     for number in page_unbacked(page, register, quotes, charts, phones)]
+                     for number in _page_unbacked(page, figures, quoted, charts, phones)]
     for fact in stale_facts(register.values(), today):
         problems.append(("warning", SiteError(
             fact.path, fact.check_again_line, f"this fact was due to be checked again on {fact.check_again:%-d %B %Y}",
