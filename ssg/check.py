@@ -24,7 +24,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .config import CONFIG_FILE, Config, load_config
 from .content import CONTENT_DIR, Document
 from .directives import DIRECTIVE_LINE
+from . import factcheck
 from .errors import SiteError
+from .frontmatter import Written
 from .kinds import KINDS, source_for_url
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
 from .readability import MIN_WORDS, ProseParser, Score, count_words
@@ -503,5 +505,30 @@ def _left_out_reason(document: Document, checked: _Checked) -> tuple[str, str, s
     return (f"expired on {human_date(meta.expires)}", "expires", "change or delete `expires:` to bring it back")
 
 
-CHECKS = (_link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
+
+def _fact_problems(checked: _Checked) -> Iterator[Problem]:
+    """Figures no cited fact, quote or chart backs; facts due a check; sources on http://; facts cited nowhere."""
+    records = [d for d in checked.published if KINDS[d.kind].url is None]
+    facts = [factcheck.Fact(d.slug, d.path, d.meta.figures, tuple((s.url, _line_with(checked, d, s.url))
+                                                                   for s in d.meta.sources),
+                            d.meta.check_again, d.line_of("check_again"))
+             for d in records if d.kind == "fact"]
+    charts = {d.slug: factcheck.Chart(d.slug, tuple(b.value for b in d.meta.bars),
+                                      tuple(b.fact for b in d.meta.bars if b.fact))
+              for d in records if d.kind == "chart"}
+    quotes = {d.slug: d.body for d in checked.published if d.kind == "quote"}
+    pages = [factcheck.Page(d.path, d.body, d.body_line, d.meta.facts,
+                            tuple((getattr(d.meta, key), d.line_of(key)) for key in ("title", "summary")))
+             for d in checked.published if isinstance(d.meta, Written)]
+    contacts = [text for c in checked.config.contacts for text in (c.number, c.label, c.when)]
+    for level, error in factcheck.fact_problems(facts, pages, quotes=quotes, charts=charts, today=checked.today,
+                                                phone_numbers=factcheck.phone_numbers_of(contacts)):
+        yield Problem(level, error)
+
+
+def _line_with(checked: _Checked, document: Document, text: str) -> int | None:
+    """The first line of a document's file that contains `text`."""
+    return next((n for n, line in enumerate(checked.locator.lines(document.path), start=1) if text in line), None)
+
+CHECKS = (_fact_problems, _link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
           _quote_problems, _left_out_notes)
