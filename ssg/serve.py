@@ -28,9 +28,10 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado import web
+from tornado import escape, web
 from tornado.ioloop import IOLoop
 from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
@@ -60,6 +61,11 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
+# livereload's own snippet: it loads livereload.js from the page's own address and port.
+LIVE_SCRIPT = ('<script type="text/javascript">(function(){var s=document.createElement("script");'
+               'var port=(window.location.port || (window.location.protocol == \'https:\' ? 443: 80));'
+               's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
+               'document.head.appendChild(s);})();</script>')
 RELOAD_PAGE = "*"  # a livereload path that matches no stylesheet or image: reload the whole page
 
 ERROR_PAGE = """<!doctype html>
@@ -287,20 +293,62 @@ class _SaveHandler(FileSystemEventHandler):
             self._watcher.saved(str(event.dest_path))
 
 
-class PreviewFiles(StaticFileHandler):
-    """livereload's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
+class KnownHostsOnly:
+    """Answers only requests addressed to a name the server serves on (a mixin for every handler).
 
-    def initialize(self, path: str, default_filename: str, preview: Preview,  # type: ignore[override]
-                   host_names: tuple[str, ...] | None) -> None:
-        super().initialize(path, default_filename)
-        self.preview = preview
-        self.host_names = host_names
+    A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and read
+    the preview, drafts included: answer only to this computer's own names, or, listening on
+    every interface, to any (the user was warned).
+    """
+
+    def initialize(self, access: "Access", **kwargs) -> None:
+        self.access = access
+        super().initialize(**kwargs)
 
     def prepare(self) -> None:
-        # A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and
-        # read the preview, drafts included: answer only to this computer's own names.
-        if self.host_names is not None and self.request.host_name not in self.host_names:
+        if not self.access.host_allowed(self.request.host_name):
             raise web.HTTPError(403)
+
+
+class Access:
+    """Which Host names and which Origins the preview answers: the addresses it serves on, nothing else."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.port = port
+        # Listening on every interface means being reached under any name; otherwise only under local ones.
+        self.host_names = None if host in EVERY_INTERFACE else (*LOCAL_NAMES, host.lower(), f"[{host.lower()}]")
+
+    def host_allowed(self, name: str) -> bool:
+        return self.host_names is None or name.lower() in self.host_names
+
+    def origin_allowed(self, origin: str, request_host: str) -> bool:
+        """A page of this preview, never another site: the origin is one of the preview's own addresses."""
+        if self.host_names is None:  # any name is served: the page must come from the name it asks
+            return origin.lower() == f"http://{request_host.lower()}"
+        return origin.lower() in {f"http://{name}:{self.port}" for name in self.host_names}
+
+
+class LiveSocket(KnownHostsOnly, LiveReloadHandler):
+    """livereload's websocket, open only to the preview's own pages: any page could otherwise hear every save."""
+
+    def check_origin(self, origin: str) -> bool:
+        return self.access.origin_allowed(origin, self.request.host)
+
+
+class LiveScript(KnownHostsOnly, LiveReloadJSHandler):
+    pass
+
+
+class ForceReload(KnownHostsOnly, ForceReloadHandler):
+    pass
+
+
+class PreviewFiles(KnownHostsOnly, StaticFileHandler):
+    """livereload's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
+
+    def initialize(self, preview: Preview, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.preview = preview
 
     async def get(self, path: str, include_body: bool = True) -> None:
         if self.preview.problem is not None and PurePosixPath(path).suffix in ("", ".html"):
@@ -344,23 +392,31 @@ class PreviewFiles(StaticFileHandler):
 class PreviewServer(Server):
     """livereload's server over the output folder, with SourceWatcher and PreviewFiles."""
 
-    def __init__(self, preview: Preview, host: str) -> None:
+    def __init__(self, preview: Preview) -> None:
         super().__init__(watcher=SourceWatcher(preview))
         self.preview = preview
-        # Listening on every interface means being reached under any name; otherwise only under local ones.
-        self.host_names = None if host in EVERY_INTERFACE else (*LOCAL_NAMES, host.lower(), f"[{host.lower()}]")
 
-    def application(self, port, host, **kwargs) -> None:
+    def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
+        """livereload's application, with every handler answering only the preview's own Host names and Origins."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        access = Access(host, port)
+        files = {"path": str(self.preview.options.out), "default_filename": self.default_filename,
+                 "preview": self.preview}
+        handlers = [(r"/livereload", LiveSocket, {"access": access}),
+                    (r"/forcereload", ForceReload, {"access": access}),
+                    (r"/livereload.js", LiveScript, {"access": access}),
+                    (r"/(.*)", PreviewFiles, {"access": access, **files})]
+
+        class WithLiveScript(LiveScriptInjector):
+            script = escape.utf8(LIVE_SCRIPT)
+
         try:
-            super().application(port, host, **kwargs)
+            web.Application(handlers, transforms=[WithLiveScript]).listen(port, address=host)
         except OSError as error:
             raise UsageError(f"cannot serve on {host} port {port}: {error.strerror or error}."
                              f"\nhint: {LISTEN_HINTS.get(error.errno, 'check --host and --port')}") from None
         print(f"Serving {self.preview.options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
-
-    def get_web_handlers(self, script):
-        return [(r"/(.*)", PreviewFiles, {"path": str(self.preview.options.out), "default_filename": self.default_filename,
-                                          "preview": self.preview, "host_names": self.host_names})]
 
     def _setup_logging(self) -> None:
         # livereload would log every request and its own internals; serve prints plain-English lines instead.
@@ -383,7 +439,7 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
     preview = Preview(options)
-    server = PreviewServer(preview, host)
+    server = PreviewServer(preview)
     server.watcher.observe()  # before the first build: a save made during it is rebuilt after
     try:
         preview.rebuild()

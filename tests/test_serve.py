@@ -125,6 +125,62 @@ def test_only_this_computers_names_are_answered_unless_listening_everywhere(make
     assert status(everywhere, "my-laptop.local") == 200
 
 
+ENDPOINTS = ["/", "/articles/first/", "/missing/", "/livereload.js", "/forcereload", "/livereload"]
+
+
+def request_status(server: PreviewProcess, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    return connection.getresponse().status
+
+
+def websocket_headers(host: str, origin: str | None) -> dict[str, str]:
+    """The request a browser makes to open the live-update socket, from a page of `origin`."""
+    headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    return {**headers, "Origin": origin} if origin else headers
+
+
+def test_every_endpoint_refuses_a_foreign_host_name(make_site, preview):
+    root = make_site({"content/articles/first.md": article("First")})
+    server = preview(root)
+    own, foreign = f"127.0.0.1:{server.port}", f"rebound.example:{server.port}"
+
+    assert [request_status(server, path, {"Host": own}) for path in ENDPOINTS[:3]] == [200, 200, 404]
+    assert [request_status(server, path, {"Host": foreign}) for path in ENDPOINTS] == [403] * len(ENDPOINTS)
+    assert request_status(server, "/livereload", websocket_headers(foreign, f"http://{foreign}")) == 403
+    # the build error page too
+    (root / "content/articles/first.md").write_text("---\ntitle: [First\n---\n")
+    server.wait_for_build(server.mark())
+    assert request_status(server, "/articles/first/", {"Host": own}) == 500
+    assert request_status(server, "/articles/first/", {"Host": foreign}) == 403
+
+
+@pytest.mark.parametrize("origin, allowed", [
+    ("http://127.0.0.1:{port}", True),
+    ("http://localhost:{port}", True),
+    ("http://LocalHost:{port}", True),
+    ("http://evil.example", False),
+    ("https://127.0.0.1:{port}", False),
+    ("http://127.0.0.1:1", False),
+    ("http://127.0.0.1.evil.example:{port}", False),
+    ("null", False),
+])
+def test_only_the_previews_own_pages_may_open_the_live_update_socket(make_site, preview, origin, allowed):
+    server = preview(make_site())
+    headers = websocket_headers(f"127.0.0.1:{server.port}", origin.format(port=server.port))
+
+    assert request_status(server, "/livereload", headers) == (101 if allowed else 403)
+
+
+def test_listening_everywhere_the_socket_still_wants_a_page_of_the_name_asked(make_site, preview):
+    server = preview(make_site(), "--host", "0.0.0.0")
+    laptop = f"my-laptop.local:{server.port}"
+
+    assert request_status(server, "/livereload", websocket_headers(laptop, f"http://{laptop}")) == 101
+    assert request_status(server, "/livereload", websocket_headers(laptop, "http://evil.example")) == 403
+
+
 def test_symbolic_links_out_of_the_output_folder_are_refused(make_site, preview):
     root = make_site()
     server = preview(root)
