@@ -1,15 +1,20 @@
-"""Live preview: serve the built site, rebuild at each save, and reload the pages open in a browser.
+"""Live preview: serve the built site, rebuild at each save, and update the pages open in a browser.
 
-Built on livereload's server and browser protocol (issue 4), with two parts replaced:
+A small tornado application with four parts:
 
-- the watcher. livereload's own looks for changes every 800 ms and ignores those within 3 s of
-  the last reload, so a second save is lost. SourceWatcher is handed to livereload through its
-  `watcher` argument: it hears saves from the operating system as they happen (watchdog), waits
-  for a short quiet spell so a burst of saves makes one rebuild, and never drops a save that
-  arrives during a rebuild (it rebuilds again after).
-- the file handler. PreviewFiles serves only files whose real path is inside the output folder,
-  answers missing pages with the site's 404 page, and answers pages with the build error while
-  the latest build fails (the last good site stays on disk and keeps its styles and scripts).
+- SourceWatcher hears saves from the operating system as they happen (watchdog), waits for a
+  short quiet spell so a burst of saves makes one rebuild (Debouncer), and never drops a save
+  that arrives during a rebuild (it rebuilds again after).
+- PreviewFiles serves only files whose real path is inside the output folder, answers missing
+  pages with the site's 404 page, and answers pages with the build error while the latest build
+  fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
+  gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
+  what `build` publishes, never holds it.
+- LiveSocket tells every open page that the site was rebuilt. ssg/live/live.js, in the page,
+  then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
+  see package.json), or reloads when the server or the page says a patch cannot express the change.
+- Access: every endpoint answers only the addresses the preview serves on, and the socket only
+  the preview's own pages (docs/security.md).
 
 Every rebuild is `pipeline.build()`, which publishes atomically: the server never sees a
 half-written site.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import html
+import json
 import logging
 import sys
 import threading
@@ -27,25 +33,26 @@ import traceback
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from livereload import Server
-from livereload.server import LiveScriptInjector
-from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
-from livereload.watcher import Watcher
-from tornado import escape, web
+from tornado import web
 from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
                              FileSystemEventHandler)
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .assets import ASSET_PREFIX, collect_assets
+from . import markup  # noqa: F401 - loaded once here, so a rebuild converts the saved page at once
+from .assets import ASSET_PREFIX
 from .errors import SiteError, UsageError
 from .pipeline import BuildOptions, build
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
-STATIC_PREFIX = "static/"
+# A change a patch cannot express: a template (pages may change shape entirely) or a script (only
+# loading the page runs it as a visitor's browser would). Open pages reload in full after these.
+RELOAD_AFTER = ("templates", "static/")
+SCRIPT_SUFFIXES = (".js", ".mjs")
 # Editors save in a few quick steps (write a temporary file, rename it, ...): wait this long
 # without a new event before rebuilding, so one save, or a burst of them, makes one rebuild.
 QUIET_SECONDS = 0.05
@@ -61,12 +68,10 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
-# livereload's own snippet: it loads livereload.js from the page's own address and port.
-LIVE_SCRIPT = ('<script type="text/javascript">(function(){var s=document.createElement("script");'
-               'var port=(window.location.port || (window.location.protocol == \'https:\' ? 443: 80));'
-               's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
-               'document.head.appendChild(s);})();</script>')
-RELOAD_PAGE = "*"  # a livereload path that matches no stylesheet or image: reload the whole page
+LIVE_PATH = "/_serve/"  # serve's own addresses; no output of a build starts with an underscore folder like it
+LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
+HEAD_END = b"</head>"
+LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/live/, joined into /_serve/live.js
 
 ERROR_PAGE = """<!doctype html>
 <html lang="en">
@@ -163,25 +168,21 @@ class Preview:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.problem: str | None = None
-        self._asset_names: dict[str, str] = {}   # every asset output path of this session -> asset name
-        self._asset_paths: dict[str, str] = {}   # asset name -> its output path in the last good build
 
-    def rebuild(self, changed: Iterable[str] = ()) -> list[str]:
-        """Build the site; return the livereload paths to reload (a stylesheet's address, or RELOAD_PAGE)."""
+    def rebuild(self, changed: Iterable[str] = ()) -> bool:
+        """Build the site; True if open pages must reload in full, False if a patch in place shows the change."""
         was_broken = self.problem is not None
         try:
             report = build(self.options)
         except SiteError as error:
             return self._show_problem(str(error))
         self.problem = None
-        self._remember_assets()
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        stylesheets = self._stylesheets(changed)
-        return stylesheets if stylesheets and not was_broken else [RELOAD_PAGE]
+        return was_broken or any(needs_reload(name) for name in changed)
 
-    def rebuild_after_save(self, changed: set[str]) -> list[str]:
+    def rebuild_after_save(self, changed: set[str]) -> bool:
         """Like rebuild(), but every failure is shown, not raised: the preview goes on and the next save tries again."""
         try:
             return self.rebuild(changed)
@@ -192,16 +193,10 @@ class Preview:
             return self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
                                       "\nhint: this is a bug in the site generator; the details are in the terminal")
 
-    def _show_problem(self, problem: str) -> list[str]:
+    def _show_problem(self, problem: str) -> bool:
         self.problem = problem
         print(f"error: {problem}", file=sys.stderr, flush=True)  # as `build.py build` prints it
-        return [RELOAD_PAGE]
-
-    def current_asset(self, output_path: str) -> str | None:
-        """The address that replaced an asset's older fingerprinted address, if it changed this session."""
-        name = self._asset_names.get(output_path)
-        current = self._asset_paths.get(name) if name else None
-        return current if current != output_path else None
+        return True
 
     def _describe(self, changed: Iterable[str]) -> str:
         # Files that still exist first: an editor's temporary file is less telling than the file saved.
@@ -209,36 +204,41 @@ class Preview:
         more = f" and {len(names) - 1} more" if len(names) > 1 else ""
         return f"{names[0]}{more} changed. " if names else ""
 
-    def _stylesheets(self, changed: Iterable[str]) -> list[str]:
-        """The new addresses of the changed stylesheets; empty if anything else changed too."""
-        addresses = []
-        for name in changed:
-            path = self._asset_paths.get(name.removeprefix(STATIC_PREFIX)) if name.startswith(STATIC_PREFIX) else None
-            if not path or not path.endswith(".css"):
-                return []
-            addresses.append("/" + path)
-        return addresses
 
-    def _remember_assets(self) -> None:
-        # A page opened before a stylesheet changed still links the old fingerprinted name;
-        # livereload refreshes that link in place, so the server must lead it to the new file.
-        self._asset_paths = {name: asset.output_path for name, asset in collect_assets(self.options.root).items()}
-        self._asset_names = {**self._asset_names, **{path: name for name, path in self._asset_paths.items()}}
+def needs_reload(changed: str) -> bool:
+    """True if open pages must reload after this source changed: a template, a script, or a whole folder of them."""
+    return changed.startswith("templates") or changed == "static/" or (
+        changed.startswith("static/") and changed.endswith(SCRIPT_SUFFIXES))
 
 
-class SourceWatcher(Watcher):
-    """livereload's watcher, driven by file system events: each burst of saves makes one rebuild and one reload."""
+class LiveClients:
+    """The pages open in browsers, each with its socket; tell() is safe to call from any thread."""
 
-    def __init__(self, preview: Preview) -> None:
-        super().__init__()
+    def __init__(self) -> None:
+        self.sockets: set[WebSocketHandler] = set()
+        self.loop: IOLoop | None = None
+
+    def tell(self, reload: bool) -> None:
+        message = json.dumps({"command": "update", "reload": reload})
+        self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
+
+    def _send(self, message: str) -> None:
+        for socket in list(self.sockets):
+            with contextlib.suppress(WebSocketClosedError):
+                socket.write_message(message)
+
+
+class SourceWatcher:
+    """Watches the sources: each burst of saves makes one rebuild, then one update of every open page."""
+
+    def __init__(self, preview: Preview, clients: LiveClients) -> None:
         self.root = preview.options.root.resolve()
         self._preview = preview
+        self._clients = clients
         self._observer = Observer()
         self._handler = _SaveHandler(self)
         self._watches: dict[str, ObservedWatch] = {}  # the source folders watched, by name
-        self._rebuilds = Debouncer(self._rebuild_and_reload)
-        self._loop: IOLoop | None = None
-        super().watch(str(self.root))  # a task, so that livereload does not watch the working folder
+        self._rebuilds = Debouncer(self._rebuild_and_update)
 
     def observe(self) -> None:
         """Start noting saves; they are kept until start() and rebuilt then, so none made meanwhile is lost."""
@@ -255,11 +255,9 @@ class SourceWatcher(Watcher):
             self._watches[name] = self._observer.schedule(self._handler, str(self.root / name), recursive=True,
                                                           event_filter=SAVE_EVENTS)
 
-    def start(self, callback: Callable[[], None]) -> bool:
-        """Start rebuilding (livereload calls this once it serves). True tells livereload not to poll."""
-        self._loop = IOLoop.current()
+    def start(self) -> None:
+        """Start rebuilding (once the server serves)."""
         self._rebuilds.start()
-        return True
 
     def stop(self) -> None:
         if self._observer.is_alive():
@@ -277,10 +275,8 @@ class SourceWatcher(Watcher):
         if changed:
             self._rebuilds.notice(changed)
 
-    def _rebuild_and_reload(self, changed: set[str]) -> None:
-        for path in self._preview.rebuild_after_save(changed):
-            # livereload's reload call, made on the server's thread (tornado is not thread-safe)
-            self._loop.add_callback(LiveReloadHandler.reload_waiters, path)
+    def _rebuild_and_update(self, changed: set[str]) -> None:
+        self._clients.tell(reload=self._preview.rebuild_after_save(changed))
 
 
 class _SaveHandler(FileSystemEventHandler):
@@ -291,23 +287,6 @@ class _SaveHandler(FileSystemEventHandler):
         self._watcher.saved(str(event.src_path))
         if event.dest_path:  # a rename: the new name matters too (editors save by renaming)
             self._watcher.saved(str(event.dest_path))
-
-
-class KnownHostsOnly:
-    """Answers only requests addressed to a name the server serves on (a mixin for every handler).
-
-    A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and read
-    the preview, drafts included: answer only to this computer's own names, or, listening on
-    every interface, to any (the user was warned).
-    """
-
-    def initialize(self, access: "Access", **kwargs) -> None:
-        self.access = access
-        super().initialize(**kwargs)
-
-    def prepare(self) -> None:
-        if not self.access.host_allowed(self.request.host_name):
-            raise web.HTTPError(403)
 
 
 class Access:
@@ -328,23 +307,75 @@ class Access:
         return origin.lower() in {f"http://{name}:{self.port}" for name in self.host_names}
 
 
-class LiveSocket(KnownHostsOnly, LiveReloadHandler):
-    """livereload's websocket, open only to the preview's own pages: any page could otherwise hear every save."""
+class KnownHostsOnly:
+    """Answers only requests addressed to a name the server serves on (a mixin for every handler).
+
+    A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and read
+    the preview, drafts included: answer only to this computer's own names, or, listening on
+    every interface, to any (the user was warned).
+    """
+
+    def initialize(self, access: Access, **kwargs) -> None:
+        self.access = access
+        super().initialize(**kwargs)
+
+    def prepare(self) -> None:
+        if not self.access.host_allowed(self.request.host_name):
+            raise web.HTTPError(403)
+
+
+class LiveSocket(KnownHostsOnly, WebSocketHandler):
+    """Tells the page at the other end after each rebuild. Open only to the preview's own pages:
+    any other page in the browser could otherwise learn of every save."""
+
+    def initialize(self, clients: LiveClients, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.clients = clients
 
     def check_origin(self, origin: str) -> bool:
         return self.access.origin_allowed(origin, self.request.host)
 
+    def open(self) -> None:
+        self.clients.sockets.add(self)
 
-class LiveScript(KnownHostsOnly, LiveReloadJSHandler):
-    pass
+    def on_close(self) -> None:
+        self.clients.sockets.discard(self)
+
+    def on_message(self, message: str | bytes) -> None:
+        pass  # pages have nothing to say
 
 
-class ForceReload(KnownHostsOnly, ForceReloadHandler):
-    pass
+class LiveScript(KnownHostsOnly, web.RequestHandler):
+    """/_serve/live.js: Idiomorph and the script that uses it, one file (the pages' CSP allows only 'self')."""
+
+    def initialize(self, script: bytes, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.script = script
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(self.script)
 
 
-class PreviewFiles(KnownHostsOnly, StaticFileHandler):
-    """livereload's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
+def live_script() -> bytes:
+    folder = Path(__file__).with_name("live")
+    return b"\n".join((folder / name).read_bytes() for name in LIVE_SCRIPTS)
+
+
+class WithLiveScript(web.OutputTransform):
+    """Adds the live script's tag to every HTML answer, just before </head>, on the way out only."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
+            chunk = chunk.replace(HEAD_END, LIVE_SCRIPT_TAG + HEAD_END, 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(LIVE_SCRIPT_TAG))
+        return status_code, headers, chunk
+
+
+class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
+    """tornado's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
 
     def initialize(self, preview: Preview, **kwargs) -> None:  # type: ignore[override]
         super().initialize(**kwargs)
@@ -356,10 +387,6 @@ class PreviewFiles(KnownHostsOnly, StaticFileHandler):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(ERROR_PAGE.format(problem=html.escape(self.preview.problem)))
             return
-        replacement = self.preview.current_asset(path)
-        if replacement:
-            self.redirect("/" + replacement)
-            return
         await super().get(path, include_body)
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
@@ -369,6 +396,10 @@ class PreviewFiles(KnownHostsOnly, StaticFileHandler):
         if checked is not None and not Path(checked).resolve().is_relative_to(Path(root).resolve()):
             raise web.HTTPError(403)
         return checked
+
+    def should_return_304(self) -> bool:
+        # A rebuild can rewrite a page within the second its date is counted in: always send the file.
+        return False
 
     def set_extra_headers(self, path: str) -> None:
         # Fingerprinted names change with their content, so the browser may keep them, as the
@@ -389,41 +420,13 @@ class PreviewFiles(KnownHostsOnly, StaticFileHandler):
         self.finish(not_found_page.read_bytes())
 
 
-class PreviewServer(Server):
-    """livereload's server over the output folder, with SourceWatcher and PreviewFiles."""
-
-    def __init__(self, preview: Preview) -> None:
-        super().__init__(watcher=SourceWatcher(preview))
-        self.preview = preview
-
-    def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
-        """livereload's application, with every handler answering only the preview's own Host names and Origins."""
-        LiveReloadHandler.watcher = self.watcher
-        LiveReloadHandler.live_css = live_css
-        access = Access(host, port)
-        files = {"path": str(self.preview.options.out), "default_filename": self.default_filename,
-                 "preview": self.preview}
-        handlers = [(r"/livereload", LiveSocket, {"access": access}),
-                    (r"/forcereload", ForceReload, {"access": access}),
-                    (r"/livereload.js", LiveScript, {"access": access}),
-                    (r"/(.*)", PreviewFiles, {"access": access, **files})]
-
-        class WithLiveScript(LiveScriptInjector):
-            script = escape.utf8(LIVE_SCRIPT)
-
-        try:
-            web.Application(handlers, transforms=[WithLiveScript]).listen(port, address=host)
-        except OSError as error:
-            raise UsageError(f"cannot serve on {host} port {port}: {error.strerror or error}."
-                             f"\nhint: {LISTEN_HINTS.get(error.errno, 'check --host and --port')}") from None
-        print(f"Serving {self.preview.options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
-
-    def _setup_logging(self) -> None:
-        # livereload would log every request and its own internals; serve prints plain-English lines instead.
-        logging.getLogger("tornado.access").disabled = True
-
-    def stop(self) -> None:
-        self.watcher.stop()
+def application(preview: Preview, clients: LiveClients, access: Access) -> web.Application:
+    files = {"path": str(preview.options.out), "default_filename": "index.html", "preview": preview}
+    return web.Application([
+        (LIVE_PATH + "socket", LiveSocket, {"access": access, "clients": clients}),
+        (LIVE_PATH + "live.js", LiveScript, {"access": access, "script": live_script()}),
+        (r"/(.*)", PreviewFiles, {"access": access, **files}),
+    ], transforms=[WithLiveScript])
 
 
 def address(host: str, port: int) -> str:
@@ -438,11 +441,25 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
 
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
-    preview = Preview(options)
-    server = PreviewServer(preview)
-    server.watcher.observe()  # before the first build: a save made during it is rebuilt after
+    preview, clients = Preview(options), LiveClients()
+    watcher = SourceWatcher(preview, clients)
+    watcher.observe()  # before the first build: a save made during it is rebuilt after
+    logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead
     try:
         preview.rebuild()
-        server.serve(port=port, host=host, live_css=True)
+        listen(application(preview, clients, Access(host, port)), host, port)
+        print(f"Serving {options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
+        clients.loop = IOLoop.current()
+        watcher.start()
+        with contextlib.suppress(KeyboardInterrupt):
+            clients.loop.start()
     finally:
-        server.stop()
+        watcher.stop()
+
+
+def listen(app: web.Application, host: str, port: int) -> None:
+    try:
+        app.listen(port, address=host)
+    except OSError as error:
+        raise UsageError(f"cannot serve on {host} port {port}: {error.strerror or error}."
+                         f"\nhint: {LISTEN_HINTS.get(error.errno, 'check --host and --port')}") from None
