@@ -40,6 +40,8 @@ class BuildOptions:
     today: datetime.date | None = None
     remember: bool = True            # save the cache; False for throw-away builds (check), so the
                                      # next real build still finds the cache of the real output
+    published: Callable[[], None] | None = None  # called once the new site is in place, before the
+                                     # cache is saved (serve updates the open pages then)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def build(options: BuildOptions) -> BuildReport:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()
         written, changed = publish(renderer, jobs, previous, out, processes)
+        if options.published:
+            options.published()
         remember_bodies(renderer, site)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
         references = renderer.templates.references

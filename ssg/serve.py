@@ -22,6 +22,7 @@ half-written site.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import html
 import json
@@ -56,6 +57,10 @@ SCRIPT_SUFFIXES = (".js", ".mjs")
 # Editors save in a few quick steps (write a temporary file, rename it, ...): wait this long
 # without a new event before rebuilding, so one save, or a burst of them, makes one rebuild.
 QUIET_SECONDS = 0.05
+# A file closed after writing, renamed into place or deleted is a finished save: the next step
+# of a burst (a script or `git checkout` writing many files) comes sooner than this, if at all.
+SETTLED_QUIET_SECONDS = 0.01
+SETTLED_EVENTS = (FileClosedEvent, FileMovedEvent, FileDeletedEvent, DirMovedEvent, DirDeletedEvent)
 # What a save looks like. Opening and reading files, as every build does, is not a change.
 SAVE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
                DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
@@ -68,7 +73,7 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
-LIVE_PATH = "/_serve/"  # serve's own addresses; no output of a build starts with an underscore folder like it
+LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's files
 LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
 HEAD_END = b"</head>"
 LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/live/, joined into /_serve/live.js
@@ -112,17 +117,20 @@ def source_path(root: Path, path: str) -> str | None:
 
 
 class Debouncer:
-    """Calls `action(paths)` once per burst of `notice(path)` calls, after `quiet` seconds without one.
+    """Calls `action(paths)` once per burst of `notice(path)` calls, after `quiet` seconds without one
+    (`settled_quiet` seconds if the last one was a finished save).
 
     The action runs in a thread of its own, so the server answers requests during a rebuild;
     paths noticed while it runs are kept for the next call, never dropped.
     """
 
-    def __init__(self, action: Callable[[set[str]], None], quiet: float = QUIET_SECONDS) -> None:
+    def __init__(self, action: Callable[[set[str]], None], quiet: float = QUIET_SECONDS,
+                 settled_quiet: float = SETTLED_QUIET_SECONDS) -> None:
         self._action = action
         self._quiet = quiet
+        self._settled_quiet = settled_quiet
         self._pending: set[str] = set()
-        self._last_notice = 0.0
+        self._deadline = 0.0
         self._stopping = False
         self._wake = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="rebuild", daemon=True)
@@ -130,10 +138,10 @@ class Debouncer:
     def start(self) -> None:
         self._thread.start()
 
-    def notice(self, path: str) -> None:
+    def notice(self, path: str, settled: bool = False) -> None:
         with self._wake:
             self._pending.add(path)
-            self._last_notice = time.monotonic()
+            self._deadline = time.monotonic() + (self._settled_quiet if settled else self._quiet)
             self._wake.notify()
 
     def stop(self) -> None:
@@ -154,7 +162,7 @@ class Debouncer:
                 if not self._pending:
                     self._wake.wait()
                     continue
-                quiet_left = self._last_notice + self._quiet - time.monotonic()
+                quiet_left = self._deadline - time.monotonic()
                 if quiet_left <= 0:
                     burst, self._pending = self._pending, set()
                     return burst
@@ -163,40 +171,48 @@ class Debouncer:
 
 
 class Preview:
-    """The state the server shows: the last good site, or the problem that stopped the latest build."""
+    """The state the server shows: the last good site, or the problem that stopped the latest build.
 
-    def __init__(self, options: BuildOptions) -> None:
+    After each rebuild it calls `tell(reload)`: True if open pages must reload in full, False if
+    a patch in place shows the change. A good build tells as soon as the new site is in place,
+    before the build's own bookkeeping (saving its cache), so the pages update sooner.
+    """
+
+    def __init__(self, options: BuildOptions, tell: Callable[[bool], None] = lambda reload: None) -> None:
         self.options = options
         self.problem: str | None = None
+        self._tell = tell
 
-    def rebuild(self, changed: Iterable[str] = ()) -> bool:
-        """Build the site; True if open pages must reload in full, False if a patch in place shows the change."""
-        was_broken = self.problem is not None
+    def rebuild(self, changed: Iterable[str] = ()) -> None:
+        reload = self.problem is not None or any(needs_reload(name) for name in changed)
         try:
-            report = build(self.options)
+            report = build(dataclasses.replace(self.options, published=lambda: self._published(reload)))
         except SiteError as error:
-            return self._show_problem(str(error))
-        self.problem = None
+            self._show_problem(str(error))
+            return
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        return was_broken or any(needs_reload(name) for name in changed)
 
-    def rebuild_after_save(self, changed: set[str]) -> bool:
+    def _published(self, reload: bool) -> None:
+        self.problem = None
+        self._tell(reload)
+
+    def rebuild_after_save(self, changed: set[str]) -> None:
         """Like rebuild(), but every failure is shown, not raised: the preview goes on and the next save tries again."""
         try:
-            return self.rebuild(changed)
+            self.rebuild(changed)
         except UsageError as error:  # e.g. the output folder was changed by hand and is refused
-            return self._show_problem(str(error))
+            self._show_problem(str(error))
         except Exception as error:  # noqa: BLE001 - a bug in the generator must not end the preview
             traceback.print_exc()
-            return self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
+            self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
                                       "\nhint: this is a bug in the site generator; the details are in the terminal")
 
-    def _show_problem(self, problem: str) -> bool:
+    def _show_problem(self, problem: str) -> None:
         self.problem = problem
         print(f"error: {problem}", file=sys.stderr, flush=True)  # as `build.py build` prints it
-        return True
+        self._tell(True)
 
     def _describe(self, changed: Iterable[str]) -> str:
         # Files that still exist first: an editor's temporary file is less telling than the file saved.
@@ -219,6 +235,8 @@ class LiveClients:
         self.loop: IOLoop | None = None
 
     def tell(self, reload: bool) -> None:
+        if self.loop is None:  # not serving yet (the first build): no page is open
+            return
         message = json.dumps({"command": "update", "reload": reload})
         self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
 
@@ -231,14 +249,13 @@ class LiveClients:
 class SourceWatcher:
     """Watches the sources: each burst of saves makes one rebuild, then one update of every open page."""
 
-    def __init__(self, preview: Preview, clients: LiveClients) -> None:
+    def __init__(self, preview: Preview) -> None:
         self.root = preview.options.root.resolve()
         self._preview = preview
-        self._clients = clients
         self._observer = Observer()
         self._handler = _SaveHandler(self)
         self._watches: dict[str, ObservedWatch] = {}  # the source folders watched, by name
-        self._rebuilds = Debouncer(self._rebuild_and_update)
+        self._rebuilds = Debouncer(preview.rebuild_after_save)
 
     def observe(self) -> None:
         """Start noting saves; they are kept until start() and rebuilt then, so none made meanwhile is lost."""
@@ -265,7 +282,7 @@ class SourceWatcher:
             self._observer.join()
         self._rebuilds.stop()
 
-    def saved(self, path: str) -> None:
+    def saved(self, path: str, settled: bool = False) -> None:
         folder = Path(path)
         if folder.parent == self.root and folder.name in SOURCE_FOLDERS:  # the folder itself made, moved or removed
             self._watch_folder(folder.name)
@@ -273,10 +290,7 @@ class SourceWatcher:
             return
         changed = source_path(self.root, path)
         if changed:
-            self._rebuilds.notice(changed)
-
-    def _rebuild_and_update(self, changed: set[str]) -> None:
-        self._clients.tell(reload=self._preview.rebuild_after_save(changed))
+            self._rebuilds.notice(changed, settled)
 
 
 class _SaveHandler(FileSystemEventHandler):
@@ -284,9 +298,10 @@ class _SaveHandler(FileSystemEventHandler):
         self._watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self._watcher.saved(str(event.src_path))
+        settled = isinstance(event, SETTLED_EVENTS)
+        self._watcher.saved(str(event.src_path), settled)
         if event.dest_path:  # a rename: the new name matters too (editors save by renaming)
-            self._watcher.saved(str(event.dest_path))
+            self._watcher.saved(str(event.dest_path), settled)
 
 
 class Access:
@@ -441,8 +456,9 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
 
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
-    preview, clients = Preview(options), LiveClients()
-    watcher = SourceWatcher(preview, clients)
+    clients = LiveClients()
+    preview = Preview(options, clients.tell)
+    watcher = SourceWatcher(preview)
     watcher.observe()  # before the first build: a save made during it is rebuilt after
     logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead
     try:

@@ -461,3 +461,21 @@ def test_the_vendored_idiomorph_is_the_pinned_npm_release():
         pytest.skip("node_modules/idiomorph is not installed: run npm ci")
     assert json.loads((installed / "package.json").read_text())["version"] == pinned
     assert (project / "ssg/live/idiomorph.min.js").read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
+
+
+def test_the_debouncer_waits_less_after_a_finished_save_but_never_while_a_file_is_being_written():
+    calls: list[set[str]] = []
+    called = threading.Semaphore(0)
+    debouncer = Debouncer(lambda paths: (calls.append(paths), called.release()), quiet=30, settled_quiet=0.01)
+    debouncer.start()
+    try:
+        debouncer.notice("a")  # written to: more may come, so the long quiet spell applies
+        assert not called.acquire(timeout=0.3)
+        debouncer.notice("a", settled=True)  # closed, renamed into place or deleted: the save is finished
+        assert called.acquire(timeout=10)
+        debouncer.notice("b", settled=True)
+        debouncer.notice("c")  # another file is being written: wait for it
+        assert not called.acquire(timeout=0.3)
+    finally:
+        debouncer.stop()
+    assert calls == [{"a"}]
