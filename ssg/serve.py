@@ -50,16 +50,17 @@ from .pipeline import BuildOptions, build
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
+CONTENT_PREFIX = "content/"
+DEFAULT_PAGE = "index.html"
 # A change a patch cannot express: a template (pages may change shape entirely) or a script (only
 # loading the page runs it as a visitor's browser would). Open pages reload in full after these.
-RELOAD_AFTER = ("templates", "static/")
 SCRIPT_SUFFIXES = (".js", ".mjs")
 # Editors save in a few quick steps (write a temporary file, rename it, ...): wait this long
 # without a new event before rebuilding, so one save, or a burst of them, makes one rebuild.
 QUIET_SECONDS = 0.05
 # A file closed after writing, renamed into place or deleted is a finished save: the next step
 # of a burst (a script or `git checkout` writing many files) comes sooner than this, if at all.
-SETTLED_QUIET_SECONDS = 0.01
+SETTLED_QUIET_SECONDS = 0.02
 SETTLED_EVENTS = (FileClosedEvent, FileMovedEvent, FileDeletedEvent, DirMovedEvent, DirDeletedEvent)
 # What a save looks like. Opening and reading files, as every build does, is not a change.
 SAVE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
@@ -173,30 +174,46 @@ class Debouncer:
 class Preview:
     """The state the server shows: the last good site, or the problem that stopped the latest build.
 
-    After each rebuild it calls `tell(reload)`: True if open pages must reload in full, False if
-    a patch in place shows the change. A good build tells as soon as the new site is in place,
-    before the build's own bookkeeping (saving its cache), so the pages update sooner.
+    After each rebuild it calls `tell(reload, pages)`: reload is True if open pages must reload in
+    full, False if a patch in place shows the change; pages is None for every open page, or the
+    addresses of the only pages to update. A good build tells as soon as the new site is in place,
+    before the build's own bookkeeping (saving its cache). After an edit of content only, the
+    first page rendered (the edited one) is served from memory at once and its open copies are
+    told then, before the rest of the site is rendered and published.
     """
 
-    def __init__(self, options: BuildOptions, tell: Callable[[bool], None] = lambda reload: None) -> None:
+    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None) -> None:
         self.options = options
         self.problem: str | None = None
+        self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
         self._tell = tell
 
     def rebuild(self, changed: Iterable[str] = ()) -> None:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
+        content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
+        options = dataclasses.replace(self.options, published=lambda: self._published(reload),
+                                      rendered=self._rendered if content_only else None)
         try:
-            report = build(dataclasses.replace(self.options, published=lambda: self._published(reload)))
+            report = build(options)
         except SiteError as error:
             self._show_problem(str(error))
             return
+        finally:
+            self.early_pages = {}
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
 
+    def _rendered(self, output_path: str, data: bytes) -> None:
+        if self.early_pages or not output_path.endswith(".html"):
+            return
+        self.early_pages = {output_path: data}
+        self._tell(False, [page_address(output_path)])
+
     def _published(self, reload: bool) -> None:
         self.problem = None
-        self._tell(reload)
+        self.early_pages = {}
+        self._tell(reload, None)
 
     def rebuild_after_save(self, changed: set[str]) -> None:
         """Like rebuild(), but every failure is shown, not raised: the preview goes on and the next save tries again."""
@@ -212,13 +229,23 @@ class Preview:
     def _show_problem(self, problem: str) -> None:
         self.problem = problem
         print(f"error: {problem}", file=sys.stderr, flush=True)  # as `build.py build` prints it
-        self._tell(True)
+        self._tell(True, None)
 
     def _describe(self, changed: Iterable[str]) -> str:
         # Files that still exist first: an editor's temporary file is less telling than the file saved.
         names = sorted(changed, key=lambda name: (not (self.options.root / name).exists(), name))
         more = f" and {len(names) - 1} more" if len(names) > 1 else ""
         return f"{names[0]}{more} changed. " if names else ""
+
+
+def page_address(output_path: str) -> str:
+    """The address a page is opened at: "articles/x/index.html" -> "/articles/x/"."""
+    return "/" + output_path.removesuffix(DEFAULT_PAGE)
+
+
+def output_path_of(request_path: str) -> str:
+    """The output file a request path names: "articles/x/" -> "articles/x/index.html"."""
+    return request_path + DEFAULT_PAGE if request_path == "" or request_path.endswith("/") else request_path
 
 
 def needs_reload(changed: str) -> bool:
@@ -234,10 +261,11 @@ class LiveClients:
         self.sockets: set[WebSocketHandler] = set()
         self.loop: IOLoop | None = None
 
-    def tell(self, reload: bool) -> None:
+    def tell(self, reload: bool, pages: list[str] | None) -> None:
+        """Tell every open page (or those at the addresses in `pages`) to update: patched in place, or reloaded."""
         if self.loop is None:  # not serving yet (the first build): no page is open
             return
-        message = json.dumps({"command": "update", "reload": reload})
+        message = json.dumps({"command": "update", "reload": reload, **({"pages": pages} if pages else {})})
         self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
 
     def _send(self, message: str) -> None:
@@ -402,6 +430,11 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(ERROR_PAGE.format(problem=html.escape(self.preview.problem)))
             return
+        early = self.preview.early_pages.get(output_path_of(path))
+        if early is not None:
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(early)
+            return
         await super().get(path, include_body)
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
@@ -411,6 +444,10 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
         if checked is not None and not Path(checked).resolve().is_relative_to(Path(root).resolve()):
             raise web.HTTPError(403)
         return checked
+
+    def compute_etag(self) -> str | None:
+        # A page served from memory (the early page) has no file to tag.
+        return super().compute_etag() if getattr(self, "absolute_path", None) else None
 
     def should_return_304(self) -> bool:
         # A rebuild can rewrite a page within the second its date is counted in: always send the file.
@@ -436,7 +473,7 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
 
 
 def application(preview: Preview, clients: LiveClients, access: Access) -> web.Application:
-    files = {"path": str(preview.options.out), "default_filename": "index.html", "preview": preview}
+    files = {"path": str(preview.options.out), "default_filename": DEFAULT_PAGE, "preview": preview}
     return web.Application([
         (LIVE_PATH + "socket", LiveSocket, {"access": access, "clients": clients}),
         (LIVE_PATH + "live.js", LiveScript, {"access": access, "script": live_script()}),

@@ -217,7 +217,9 @@ def test_a_save_rebuilds_and_the_served_site_equals_a_fresh_full_build(make_site
     (root / "content/articles/first.md").write_text(article("First, edited", body="New words."))
 
     assert server.wait_for_build(mark).startswith("content/articles/first.md changed. Built ")
-    assert browser.wait_for_updates(1)[0] == {"command": "update", "reload": False}  # patched in place
+    # the edited page's open copies are told first, as soon as it is rendered; then every page
+    assert browser.wait_for_updates(2) == [{"command": "update", "reload": False, "pages": ["/articles/first/"]},
+                                           {"command": "update", "reload": False}]  # patched in place
     assert "New words." in server.get("/articles/first/").body
     assert "First, edited" in server.get("/articles/").body
     fresh = tmp_path / "fresh"
@@ -242,7 +244,7 @@ def test_a_burst_of_saves_makes_one_rebuild_and_one_reload_and_keeps_every_chang
     server.wait_for_build(mark)
     time.sleep(QUIET_AFTER_BUILD)
     assert len(server.builds(mark)) == 1
-    assert len(browser.messages) == 1
+    assert len([message for message in browser.messages if "pages" not in message]) == 1  # one update of every page
     assert all(f"Saved in a burst: {name}." in server.get(f"/articles/{name}/").body for name in names)
 
 

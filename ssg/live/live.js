@@ -74,6 +74,7 @@
     };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
+      if (message.pages && message.pages.indexOf(location.pathname) < 0) return;  // another page's early news
       if (message.reload) reload();
       else update();
     };
