@@ -224,7 +224,7 @@ class Preview:
         except Exception as error:  # noqa: BLE001 - a bug in the generator must not end the preview
             traceback.print_exc()
             self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
-                                      "\nhint: this is a bug in the site generator; the details are in the terminal")
+                               "\nhint: this is a bug in the site generator; the details are in the terminal")
 
     def _show_problem(self, problem: str) -> None:
         self.problem = problem
@@ -506,6 +506,7 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
         watcher.start()
         with contextlib.suppress(KeyboardInterrupt):
             clients.loop.start()
+        clients.loop.close(all_fds=True)
     finally:
         watcher.stop()
 
