@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import errno
 import html
+import importlib
 import json
 import logging
 import sys
@@ -43,7 +44,6 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from . import markup  # noqa: F401 - loaded once here, so a rebuild converts the saved page at once
 from .assets import ASSET_PREFIX
 from .errors import SiteError, UsageError
 from .pipeline import BuildOptions, build
@@ -493,6 +493,9 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
 
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
+    # Loaded once, in this long-lived process: each rebuild then converts the saved page here, at
+    # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
+    importlib.import_module("ssg.markup")
     clients = LiveClients()
     preview = Preview(options, clients.tell)
     watcher = SourceWatcher(preview)
