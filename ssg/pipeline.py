@@ -40,6 +40,10 @@ class BuildOptions:
     today: datetime.date | None = None
     remember: bool = True            # save the cache; False for throw-away builds (check), so the
                                      # next real build still finds the cache of the real output
+    published: Callable[[], None] | None = None  # called once the new site is in place, before the
+                                     # cache is saved (serve updates the open pages then)
+    rendered: Callable[[str, bytes], None] | None = None  # called with each output as soon as it is
+                                     # rendered, before it is published (serve shows the edited page early)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,9 @@ def build(options: BuildOptions) -> BuildReport:
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()
-        written, changed = publish(renderer, jobs, previous, out, processes)
+        written, changed = publish(renderer, jobs, previous, out, processes, options.rendered)
+        if options.published:
+            options.published()
         remember_bodies(renderer, site)
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
         references = renderer.templates.references
@@ -156,7 +162,7 @@ def long_lived_objects() -> Iterator[Callable[[], None]]:
 
 
 def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path,
-            processes: int) -> tuple[dict[str, Written], int]:
+            processes: int, rendered: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, Written], int]:
     """Render what is stale, write what changed; returns what the folder now holds and how many files changed."""
     publisher = Publisher(out, changes_only=bool(previous))
     written = {job.path: previous[job.path] for job in jobs if not _stale(job, previous)}
@@ -164,6 +170,8 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
     changed = 0
     try:
         for job, output in produce(renderer, [job for job in jobs if _stale(job, previous)], processes):
+            if rendered:
+                rendered(job.path, output.data)
             if output.bodies and renderer.bodies is not None:
                 renderer.bodies.add(output.bodies)
             digest = hashlib.blake2b(output.data, digest_size=16).hexdigest()

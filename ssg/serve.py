@@ -1,15 +1,20 @@
-"""Live preview: serve the built site, rebuild at each save, and reload the pages open in a browser.
+"""Live preview: serve the built site, rebuild at each save, and update the pages open in a browser.
 
-Built on livereload's server and browser protocol (issue 4), with two parts replaced:
+A small tornado application with four parts:
 
-- the watcher. livereload's own looks for changes every 800 ms and ignores those within 3 s of
-  the last reload, so a second save is lost. SourceWatcher is handed to livereload through its
-  `watcher` argument: it hears saves from the operating system as they happen (watchdog), waits
-  for a short quiet spell so a burst of saves makes one rebuild, and never drops a save that
-  arrives during a rebuild (it rebuilds again after).
-- the file handler. PreviewFiles serves only files whose real path is inside the output folder,
-  answers missing pages with the site's 404 page, and answers pages with the build error while
-  the latest build fails (the last good site stays on disk and keeps its styles and scripts).
+- SourceWatcher hears saves from the operating system as they happen (watchdog), waits for a
+  short quiet spell so a burst of saves makes one rebuild (Debouncer), and never drops a save
+  that arrives during a rebuild (it rebuilds again after).
+- PreviewFiles serves only files whose real path is inside the output folder, answers missing
+  pages with the site's 404 page, and answers pages with the build error while the latest build
+  fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
+  gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
+  what `build` publishes, never holds it.
+- LiveSocket tells every open page that the site was rebuilt. ssg/live/live.js, in the page,
+  then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
+  see package.json), or reloads when the server or the page says a patch cannot express the change.
+- Access: every endpoint answers only the addresses the preview serves on, and the socket only
+  the preview's own pages (docs/security.md).
 
 Every rebuild is `pipeline.build()`, which publishes atomically: the server never sees a
 half-written site.
@@ -17,8 +22,11 @@ half-written site.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import html
+import importlib
+import json
 import logging
 import sys
 import threading
@@ -27,27 +35,33 @@ import traceback
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
-from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
                              FileSystemEventHandler)
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .assets import ASSET_PREFIX, collect_assets
+from .assets import ASSET_PREFIX
 from .errors import SiteError, UsageError
 from .pipeline import BuildOptions, build
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
-STATIC_PREFIX = "static/"
+CONTENT_PREFIX = "content/"
+DEFAULT_PAGE = "index.html"
+# A change a patch cannot express: a template (pages may change shape entirely) or a script (only
+# loading the page runs it as a visitor's browser would). Open pages reload in full after these.
+SCRIPT_SUFFIXES = (".js", ".mjs")
 # Editors save in a few quick steps (write a temporary file, rename it, ...): wait this long
 # without a new event before rebuilding, so one save, or a burst of them, makes one rebuild.
 QUIET_SECONDS = 0.05
+# A file closed after writing, renamed into place or deleted is a finished save: the next step
+# of a burst (a script or `git checkout` writing many files) comes sooner than this, if at all.
+SETTLED_QUIET_SECONDS = 0.02
+SETTLED_EVENTS = (FileClosedEvent, FileMovedEvent, FileDeletedEvent, DirMovedEvent, DirDeletedEvent)
 # What a save looks like. Opening and reading files, as every build does, is not a change.
 SAVE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
                DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
@@ -60,7 +74,10 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
-RELOAD_PAGE = "*"  # a livereload path that matches no stylesheet or image: reload the whole page
+LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's files
+LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
+HEAD_END = b"</head>"
+LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/live/, joined into /_serve/live.js
 
 ERROR_PAGE = """<!doctype html>
 <html lang="en">
@@ -101,17 +118,20 @@ def source_path(root: Path, path: str) -> str | None:
 
 
 class Debouncer:
-    """Calls `action(paths)` once per burst of `notice(path)` calls, after `quiet` seconds without one.
+    """Calls `action(paths)` once per burst of `notice(path)` calls, after `quiet` seconds without one
+    (`settled_quiet` seconds if the last one was a finished save).
 
     The action runs in a thread of its own, so the server answers requests during a rebuild;
     paths noticed while it runs are kept for the next call, never dropped.
     """
 
-    def __init__(self, action: Callable[[set[str]], None], quiet: float = QUIET_SECONDS) -> None:
+    def __init__(self, action: Callable[[set[str]], None], quiet: float = QUIET_SECONDS,
+                 settled_quiet: float = SETTLED_QUIET_SECONDS) -> None:
         self._action = action
         self._quiet = quiet
+        self._settled_quiet = settled_quiet
         self._pending: set[str] = set()
-        self._last_notice = 0.0
+        self._deadline = 0.0
         self._stopping = False
         self._wake = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="rebuild", daemon=True)
@@ -119,10 +139,10 @@ class Debouncer:
     def start(self) -> None:
         self._thread.start()
 
-    def notice(self, path: str) -> None:
+    def notice(self, path: str, settled: bool = False) -> None:
         with self._wake:
             self._pending.add(path)
-            self._last_notice = time.monotonic()
+            self._deadline = time.monotonic() + (self._settled_quiet if settled else self._quiet)
             self._wake.notify()
 
     def stop(self) -> None:
@@ -143,7 +163,7 @@ class Debouncer:
                 if not self._pending:
                     self._wake.wait()
                     continue
-                quiet_left = self._last_notice + self._quiet - time.monotonic()
+                quiet_left = self._deadline - time.monotonic()
                 if quiet_left <= 0:
                     burst, self._pending = self._pending, set()
                     return burst
@@ -152,50 +172,64 @@ class Debouncer:
 
 
 class Preview:
-    """The state the server shows: the last good site, or the problem that stopped the latest build."""
+    """The state the server shows: the last good site, or the problem that stopped the latest build.
 
-    def __init__(self, options: BuildOptions) -> None:
+    After each rebuild it calls `tell(reload, pages)`: reload is True if open pages must reload in
+    full, False if a patch in place shows the change; pages is None for every open page, or the
+    addresses of the only pages to update. A good build tells as soon as the new site is in place,
+    before the build's own bookkeeping (saving its cache). After an edit of content only, the
+    first page rendered (the edited one) is served from memory at once and its open copies are
+    told then, before the rest of the site is rendered and published.
+    """
+
+    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None) -> None:
         self.options = options
         self.problem: str | None = None
-        self._asset_names: dict[str, str] = {}   # every asset output path of this session -> asset name
-        self._asset_paths: dict[str, str] = {}   # asset name -> its output path in the last good build
+        self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
+        self._tell = tell
 
-    def rebuild(self, changed: Iterable[str] = ()) -> list[str]:
-        """Build the site; return the livereload paths to reload (a stylesheet's address, or RELOAD_PAGE)."""
-        was_broken = self.problem is not None
+    def rebuild(self, changed: Iterable[str] = ()) -> None:
+        reload = self.problem is not None or any(needs_reload(name) for name in changed)
+        content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
+        options = dataclasses.replace(self.options, published=lambda: self._published(reload),
+                                      rendered=self._rendered if content_only else None)
         try:
-            report = build(self.options)
+            report = build(options)
         except SiteError as error:
-            return self._show_problem(str(error))
-        self.problem = None
-        self._remember_assets()
+            self._show_problem(str(error))
+            return
+        finally:
+            self.early_pages = {}
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        stylesheets = self._stylesheets(changed)
-        return stylesheets if stylesheets and not was_broken else [RELOAD_PAGE]
 
-    def rebuild_after_save(self, changed: set[str]) -> list[str]:
+    def _rendered(self, output_path: str, data: bytes) -> None:
+        if self.early_pages or not output_path.endswith(".html"):
+            return
+        self.early_pages = {output_path: data}
+        self._tell(False, [page_address(output_path)])
+
+    def _published(self, reload: bool) -> None:
+        self.problem = None
+        self.early_pages = {}
+        self._tell(reload, None)
+
+    def rebuild_after_save(self, changed: set[str]) -> None:
         """Like rebuild(), but every failure is shown, not raised: the preview goes on and the next save tries again."""
         try:
-            return self.rebuild(changed)
+            self.rebuild(changed)
         except UsageError as error:  # e.g. the output folder was changed by hand and is refused
-            return self._show_problem(str(error))
+            self._show_problem(str(error))
         except Exception as error:  # noqa: BLE001 - a bug in the generator must not end the preview
             traceback.print_exc()
-            return self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
-                                      "\nhint: this is a bug in the site generator; the details are in the terminal")
+            self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
+                               "\nhint: this is a bug in the site generator; the details are in the terminal")
 
-    def _show_problem(self, problem: str) -> list[str]:
+    def _show_problem(self, problem: str) -> None:
         self.problem = problem
         print(f"error: {problem}", file=sys.stderr, flush=True)  # as `build.py build` prints it
-        return [RELOAD_PAGE]
-
-    def current_asset(self, output_path: str) -> str | None:
-        """The address that replaced an asset's older fingerprinted address, if it changed this session."""
-        name = self._asset_names.get(output_path)
-        current = self._asset_paths.get(name) if name else None
-        return current if current != output_path else None
+        self._tell(True, None)
 
     def _describe(self, changed: Iterable[str]) -> str:
         # Files that still exist first: an editor's temporary file is less telling than the file saved.
@@ -203,36 +237,53 @@ class Preview:
         more = f" and {len(names) - 1} more" if len(names) > 1 else ""
         return f"{names[0]}{more} changed. " if names else ""
 
-    def _stylesheets(self, changed: Iterable[str]) -> list[str]:
-        """The new addresses of the changed stylesheets; empty if anything else changed too."""
-        addresses = []
-        for name in changed:
-            path = self._asset_paths.get(name.removeprefix(STATIC_PREFIX)) if name.startswith(STATIC_PREFIX) else None
-            if not path or not path.endswith(".css"):
-                return []
-            addresses.append("/" + path)
-        return addresses
 
-    def _remember_assets(self) -> None:
-        # A page opened before a stylesheet changed still links the old fingerprinted name;
-        # livereload refreshes that link in place, so the server must lead it to the new file.
-        self._asset_paths = {name: asset.output_path for name, asset in collect_assets(self.options.root).items()}
-        self._asset_names = {**self._asset_names, **{path: name for name, path in self._asset_paths.items()}}
+def page_address(output_path: str) -> str:
+    """The address a page is opened at: "articles/x/index.html" -> "/articles/x/"."""
+    return "/" + output_path.removesuffix(DEFAULT_PAGE)
 
 
-class SourceWatcher(Watcher):
-    """livereload's watcher, driven by file system events: each burst of saves makes one rebuild and one reload."""
+def output_path_of(request_path: str) -> str:
+    """The output file a request path names: "articles/x/" -> "articles/x/index.html"."""
+    return request_path + DEFAULT_PAGE if request_path == "" or request_path.endswith("/") else request_path
+
+
+def needs_reload(changed: str) -> bool:
+    """True if open pages must reload after this source changed: a template, a script, or a whole folder of them."""
+    return changed.startswith("templates") or changed == "static/" or (
+        changed.startswith("static/") and changed.endswith(SCRIPT_SUFFIXES))
+
+
+class LiveClients:
+    """The pages open in browsers, each with its socket; tell() is safe to call from any thread."""
+
+    def __init__(self) -> None:
+        self.sockets: set[WebSocketHandler] = set()
+        self.loop: IOLoop | None = None
+
+    def tell(self, reload: bool, pages: list[str] | None) -> None:
+        """Tell every open page (or those at the addresses in `pages`) to update: patched in place, or reloaded."""
+        if self.loop is None:  # not serving yet (the first build): no page is open
+            return
+        message = json.dumps({"command": "update", "reload": reload, **({"pages": pages} if pages else {})})
+        self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
+
+    def _send(self, message: str) -> None:
+        for socket in list(self.sockets):
+            with contextlib.suppress(WebSocketClosedError):
+                socket.write_message(message)
+
+
+class SourceWatcher:
+    """Watches the sources: each burst of saves makes one rebuild, then one update of every open page."""
 
     def __init__(self, preview: Preview) -> None:
-        super().__init__()
         self.root = preview.options.root.resolve()
         self._preview = preview
         self._observer = Observer()
         self._handler = _SaveHandler(self)
         self._watches: dict[str, ObservedWatch] = {}  # the source folders watched, by name
-        self._rebuilds = Debouncer(self._rebuild_and_reload)
-        self._loop: IOLoop | None = None
-        super().watch(str(self.root))  # a task, so that livereload does not watch the working folder
+        self._rebuilds = Debouncer(preview.rebuild_after_save)
 
     def observe(self) -> None:
         """Start noting saves; they are kept until start() and rebuilt then, so none made meanwhile is lost."""
@@ -249,11 +300,9 @@ class SourceWatcher(Watcher):
             self._watches[name] = self._observer.schedule(self._handler, str(self.root / name), recursive=True,
                                                           event_filter=SAVE_EVENTS)
 
-    def start(self, callback: Callable[[], None]) -> bool:
-        """Start rebuilding (livereload calls this once it serves). True tells livereload not to poll."""
-        self._loop = IOLoop.current()
+    def start(self) -> None:
+        """Start rebuilding (once the server serves)."""
         self._rebuilds.start()
-        return True
 
     def stop(self) -> None:
         if self._observer.is_alive():
@@ -261,7 +310,7 @@ class SourceWatcher(Watcher):
             self._observer.join()
         self._rebuilds.stop()
 
-    def saved(self, path: str) -> None:
+    def saved(self, path: str, settled: bool = False) -> None:
         folder = Path(path)
         if folder.parent == self.root and folder.name in SOURCE_FOLDERS:  # the folder itself made, moved or removed
             self._watch_folder(folder.name)
@@ -269,12 +318,7 @@ class SourceWatcher(Watcher):
             return
         changed = source_path(self.root, path)
         if changed:
-            self._rebuilds.notice(changed)
-
-    def _rebuild_and_reload(self, changed: set[str]) -> None:
-        for path in self._preview.rebuild_after_save(changed):
-            # livereload's reload call, made on the server's thread (tornado is not thread-safe)
-            self._loop.add_callback(LiveReloadHandler.reload_waiters, path)
+            self._rebuilds.notice(changed, settled)
 
 
 class _SaveHandler(FileSystemEventHandler):
@@ -282,25 +326,103 @@ class _SaveHandler(FileSystemEventHandler):
         self._watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self._watcher.saved(str(event.src_path))
+        settled = isinstance(event, SETTLED_EVENTS)
+        self._watcher.saved(str(event.src_path), settled)
         if event.dest_path:  # a rename: the new name matters too (editors save by renaming)
-            self._watcher.saved(str(event.dest_path))
+            self._watcher.saved(str(event.dest_path), settled)
 
 
-class PreviewFiles(StaticFileHandler):
-    """livereload's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
+class Access:
+    """Which Host names and which Origins the preview answers: the addresses it serves on, nothing else."""
 
-    def initialize(self, path: str, default_filename: str, preview: Preview,  # type: ignore[override]
-                   host_names: tuple[str, ...] | None) -> None:
-        super().initialize(path, default_filename)
-        self.preview = preview
-        self.host_names = host_names
+    def __init__(self, host: str, port: int) -> None:
+        self.port = port
+        # Listening on every interface means being reached under any name; otherwise only under local ones.
+        self.host_names = None if host in EVERY_INTERFACE else (*LOCAL_NAMES, host.lower(), f"[{host.lower()}]")
+
+    def host_allowed(self, name: str) -> bool:
+        return self.host_names is None or name.lower() in self.host_names
+
+    def origin_allowed(self, origin: str, request_host: str) -> bool:
+        """A page of this preview, never another site: the origin is one of the preview's own addresses."""
+        if self.host_names is None:  # any name is served: the page must come from the name it asks
+            return origin.lower() == f"http://{request_host.lower()}"
+        return origin.lower() in {f"http://{name}:{self.port}" for name in self.host_names}
+
+
+class KnownHostsOnly:
+    """Answers only requests addressed to a name the server serves on (a mixin for every handler).
+
+    A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and read
+    the preview, drafts included: answer only to this computer's own names, or, listening on
+    every interface, to any (the user was warned).
+    """
+
+    def initialize(self, access: Access, **kwargs) -> None:
+        self.access = access
+        super().initialize(**kwargs)
 
     def prepare(self) -> None:
-        # A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and
-        # read the preview, drafts included: answer only to this computer's own names.
-        if self.host_names is not None and self.request.host_name not in self.host_names:
+        if not self.access.host_allowed(self.request.host_name):
             raise web.HTTPError(403)
+
+
+class LiveSocket(KnownHostsOnly, WebSocketHandler):
+    """Tells the page at the other end after each rebuild. Open only to the preview's own pages:
+    any other page in the browser could otherwise learn of every save."""
+
+    def initialize(self, clients: LiveClients, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.clients = clients
+
+    def check_origin(self, origin: str) -> bool:
+        return self.access.origin_allowed(origin, self.request.host)
+
+    def open(self) -> None:
+        self.clients.sockets.add(self)
+
+    def on_close(self) -> None:
+        self.clients.sockets.discard(self)
+
+    def on_message(self, message: str | bytes) -> None:
+        pass  # pages have nothing to say
+
+
+class LiveScript(KnownHostsOnly, web.RequestHandler):
+    """/_serve/live.js: Idiomorph and the script that uses it, one file (the pages' CSP allows only 'self')."""
+
+    def initialize(self, script: bytes, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.script = script
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(self.script)
+
+
+def live_script() -> bytes:
+    folder = Path(__file__).with_name("live")
+    return b"\n".join((folder / name).read_bytes() for name in LIVE_SCRIPTS)
+
+
+class WithLiveScript(web.OutputTransform):
+    """Adds the live script's tag to every HTML answer, just before </head>, on the way out only."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
+            chunk = chunk.replace(HEAD_END, LIVE_SCRIPT_TAG + HEAD_END, 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(LIVE_SCRIPT_TAG))
+        return status_code, headers, chunk
+
+
+class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
+    """tornado's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
+
+    def initialize(self, preview: Preview, **kwargs) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.preview = preview
 
     async def get(self, path: str, include_body: bool = True) -> None:
         if self.preview.problem is not None and PurePosixPath(path).suffix in ("", ".html"):
@@ -308,9 +430,10 @@ class PreviewFiles(StaticFileHandler):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(ERROR_PAGE.format(problem=html.escape(self.preview.problem)))
             return
-        replacement = self.preview.current_asset(path)
-        if replacement:
-            self.redirect("/" + replacement)
+        early = self.preview.early_pages.get(output_path_of(path))
+        if early is not None:
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(early)
             return
         await super().get(path, include_body)
 
@@ -321,6 +444,14 @@ class PreviewFiles(StaticFileHandler):
         if checked is not None and not Path(checked).resolve().is_relative_to(Path(root).resolve()):
             raise web.HTTPError(403)
         return checked
+
+    def compute_etag(self) -> str | None:
+        # A page served from memory (the early page) has no file to tag.
+        return super().compute_etag() if getattr(self, "absolute_path", None) else None
+
+    def should_return_304(self) -> bool:
+        # A rebuild can rewrite a page within the second its date is counted in: always send the file.
+        return False
 
     def set_extra_headers(self, path: str) -> None:
         # Fingerprinted names change with their content, so the browser may keep them, as the
@@ -341,33 +472,13 @@ class PreviewFiles(StaticFileHandler):
         self.finish(not_found_page.read_bytes())
 
 
-class PreviewServer(Server):
-    """livereload's server over the output folder, with SourceWatcher and PreviewFiles."""
-
-    def __init__(self, preview: Preview, host: str) -> None:
-        super().__init__(watcher=SourceWatcher(preview))
-        self.preview = preview
-        # Listening on every interface means being reached under any name; otherwise only under local ones.
-        self.host_names = None if host in EVERY_INTERFACE else (*LOCAL_NAMES, host.lower(), f"[{host.lower()}]")
-
-    def application(self, port, host, **kwargs) -> None:
-        try:
-            super().application(port, host, **kwargs)
-        except OSError as error:
-            raise UsageError(f"cannot serve on {host} port {port}: {error.strerror or error}."
-                             f"\nhint: {LISTEN_HINTS.get(error.errno, 'check --host and --port')}") from None
-        print(f"Serving {self.preview.options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
-
-    def get_web_handlers(self, script):
-        return [(r"/(.*)", PreviewFiles, {"path": str(self.preview.options.out), "default_filename": self.default_filename,
-                                          "preview": self.preview, "host_names": self.host_names})]
-
-    def _setup_logging(self) -> None:
-        # livereload would log every request and its own internals; serve prints plain-English lines instead.
-        logging.getLogger("tornado.access").disabled = True
-
-    def stop(self) -> None:
-        self.watcher.stop()
+def application(preview: Preview, clients: LiveClients, access: Access) -> web.Application:
+    files = {"path": str(preview.options.out), "default_filename": DEFAULT_PAGE, "preview": preview}
+    return web.Application([
+        (LIVE_PATH + "socket", LiveSocket, {"access": access, "clients": clients}),
+        (LIVE_PATH + "live.js", LiveScript, {"access": access, "script": live_script()}),
+        (r"/(.*)", PreviewFiles, {"access": access, **files}),
+    ], transforms=[WithLiveScript])
 
 
 def address(host: str, port: int) -> str:
@@ -382,11 +493,30 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
 
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
-    preview = Preview(options)
-    server = PreviewServer(preview, host)
-    server.watcher.observe()  # before the first build: a save made during it is rebuilt after
+    # Loaded once, in this long-lived process: each rebuild then converts the saved page here, at
+    # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
+    importlib.import_module("ssg.markup")
+    clients = LiveClients()
+    preview = Preview(options, clients.tell)
+    watcher = SourceWatcher(preview)
+    watcher.observe()  # before the first build: a save made during it is rebuilt after
+    logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead
     try:
         preview.rebuild()
-        server.serve(port=port, host=host, live_css=True)
+        listen(application(preview, clients, Access(host, port)), host, port)
+        print(f"Serving {options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
+        clients.loop = IOLoop.current()
+        watcher.start()
+        with contextlib.suppress(KeyboardInterrupt):
+            clients.loop.start()
+        clients.loop.close(all_fds=True)
     finally:
-        server.stop()
+        watcher.stop()
+
+
+def listen(app: web.Application, host: str, port: int) -> None:
+    try:
+        app.listen(port, address=host)
+    except OSError as error:
+        raise UsageError(f"cannot serve on {host} port {port}: {error.strerror or error}."
+                         f"\nhint: {LISTEN_HINTS.get(error.errno, 'check --host and --port')}") from None

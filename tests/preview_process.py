@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 PROJECT = Path(__file__).resolve().parent.parent
 EPOCH = {"SOURCE_DATE_EPOCH": "1735732800"}  # 2025-01-01: previews and comparison builds agree on "today"
-LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
 WAIT_SECONDS = 30  # generous for a loaded CI machine; every wait returns as soon as its condition holds
 
 
@@ -128,7 +128,7 @@ class PreviewProcess:
 
 
 class ReloadListener:
-    """The browser's side of livereload's protocol: connects to /livereload and keeps the reload messages."""
+    """What an open page hears: connects to serve's socket, as a page of the preview, and keeps every message."""
 
     def __init__(self, url: str) -> None:
         self.messages: list[dict] = []
@@ -137,21 +137,19 @@ class ReloadListener:
         self._loop = asyncio.new_event_loop()
         connected = threading.Event()
         threading.Thread(target=self._loop.run_until_complete, args=(self._listen(url, connected),), daemon=True).start()
-        assert connected.wait(WAIT_SECONDS), "could not connect to /livereload"
+        assert connected.wait(WAIT_SECONDS), "could not connect to /_serve/socket"
 
     async def _listen(self, url: str, connected: threading.Event) -> None:
-        self._socket = await websocket_connect(url.replace("http://", "ws://") + "/livereload")
-        await self._socket.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
-        await self._socket.read_message()
-        await self._socket.write_message(json.dumps({"command": "info", "url": url + "/"}))
+        request = HTTPRequest(url.replace("http://", "ws://") + "/_serve/socket", headers={"Origin": url})
+        self._socket = await websocket_connect(request)
         connected.set()
         while (message := await self._socket.read_message()) is not None:
             with self._received:
                 self.messages.append(json.loads(message))
                 self._received.notify_all()
 
-    def wait_for_reloads(self, count: int) -> list[dict]:
-        """The first `count` reload messages; fails if fewer come within WAIT_SECONDS."""
+    def wait_for_updates(self, count: int) -> list[dict]:
+        """The first `count` messages ({"command": "update", "reload": bool}); fails if fewer come within WAIT_SECONDS."""
         with self._received:
             assert self._received.wait_for(lambda: len(self.messages) >= count, WAIT_SECONDS), self.messages
             return self.messages[:count]

@@ -1,8 +1,10 @@
 """`build.py serve`: the live preview (issue 4). Each test runs the real command in a child process
-on a free loopback port over a tiny site, and speaks HTTP and livereload's protocol to it."""
+on a free loopback port over a tiny site, and speaks HTTP to it and listens to its socket as an open page would."""
 from __future__ import annotations
 
 import http.client
+import json
+import os
 import shutil
 import socket
 import threading
@@ -64,7 +66,8 @@ def test_serves_the_built_site_on_this_computer_only_and_prints_its_address(make
     assert f"Serving {root / '_site'} at http://127.0.0.1:{server.port}/ (press Ctrl+C to stop)." in server.lines
     home = server.get("/")
     assert home.status == 200 and "Welcome." in home.body
-    assert "/livereload.js" in home.body
+    assert '<script src="/_serve/live.js"></script></head>' in home.body
+    assert "Idiomorph" in server.get("/_serve/live.js").body
     assert listening_addresses(server.port) == {"127.0.0.1"}
     assert server.stop() == 0
     assert server.lines[-1] == "Stopped."
@@ -125,6 +128,62 @@ def test_only_this_computers_names_are_answered_unless_listening_everywhere(make
     assert status(everywhere, "my-laptop.local") == 200
 
 
+ENDPOINTS = ["/", "/articles/first/", "/missing/", "/_serve/live.js", "/_serve/socket", "/forcereload"]
+
+
+def request_status(server: PreviewProcess, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    return connection.getresponse().status
+
+
+def websocket_headers(host: str, origin: str | None) -> dict[str, str]:
+    """The request a browser makes to open the live-update socket, from a page of `origin`."""
+    headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    return {**headers, "Origin": origin} if origin else headers
+
+
+def test_every_endpoint_refuses_a_foreign_host_name(make_site, preview):
+    root = make_site({"content/articles/first.md": article("First")})
+    server = preview(root)
+    own, foreign = f"127.0.0.1:{server.port}", f"rebound.example:{server.port}"
+
+    assert [request_status(server, path, {"Host": own}) for path in ENDPOINTS[:3]] == [200, 200, 404]
+    assert [request_status(server, path, {"Host": foreign}) for path in ENDPOINTS] == [403] * len(ENDPOINTS)
+    assert request_status(server, "/_serve/socket", websocket_headers(foreign, f"http://{foreign}")) == 403
+    # the build error page too
+    (root / "content/articles/first.md").write_text("---\ntitle: [First\n---\n")
+    server.wait_for_build(server.mark())
+    assert request_status(server, "/articles/first/", {"Host": own}) == 500
+    assert request_status(server, "/articles/first/", {"Host": foreign}) == 403
+
+
+@pytest.mark.parametrize("origin, allowed", [
+    ("http://127.0.0.1:{port}", True),
+    ("http://localhost:{port}", True),
+    ("http://LocalHost:{port}", True),
+    ("http://evil.example", False),
+    ("https://127.0.0.1:{port}", False),
+    ("http://127.0.0.1:1", False),
+    ("http://127.0.0.1.evil.example:{port}", False),
+    ("null", False),
+])
+def test_only_the_previews_own_pages_may_open_the_live_update_socket(make_site, preview, origin, allowed):
+    server = preview(make_site())
+    headers = websocket_headers(f"127.0.0.1:{server.port}", origin.format(port=server.port))
+
+    assert request_status(server, "/_serve/socket", headers) == (101 if allowed else 403)
+
+
+def test_listening_everywhere_the_socket_still_wants_a_page_of_the_name_asked(make_site, preview):
+    server = preview(make_site(), "--host", "0.0.0.0")
+    laptop = f"my-laptop.local:{server.port}"
+
+    assert request_status(server, "/_serve/socket", websocket_headers(laptop, f"http://{laptop}")) == 101
+    assert request_status(server, "/_serve/socket", websocket_headers(laptop, "http://evil.example")) == 403
+
+
 def test_symbolic_links_out_of_the_output_folder_are_refused(make_site, preview):
     root = make_site()
     server = preview(root)
@@ -158,7 +217,9 @@ def test_a_save_rebuilds_and_the_served_site_equals_a_fresh_full_build(make_site
     (root / "content/articles/first.md").write_text(article("First, edited", body="New words."))
 
     assert server.wait_for_build(mark).startswith("content/articles/first.md changed. Built ")
-    assert browser.wait_for_reloads(1)[0]["path"] == "*"
+    # the edited page's open copies are told first, as soon as it is rendered; then every page
+    assert browser.wait_for_updates(2) == [{"command": "update", "reload": False, "pages": ["/articles/first/"]},
+                                           {"command": "update", "reload": False}]  # patched in place
     assert "New words." in server.get("/articles/first/").body
     assert "First, edited" in server.get("/articles/").body
     fresh = tmp_path / "fresh"
@@ -183,7 +244,7 @@ def test_a_burst_of_saves_makes_one_rebuild_and_one_reload_and_keeps_every_chang
     server.wait_for_build(mark)
     time.sleep(QUIET_AFTER_BUILD)
     assert len(server.builds(mark)) == 1
-    assert len(browser.messages) == 1
+    assert len([message for message in browser.messages if "pages" not in message]) == 1  # one update of every page
     assert all(f"Saved in a burst: {name}." in server.get(f"/articles/{name}/").body for name in names)
 
 
@@ -203,7 +264,7 @@ def test_a_second_save_one_second_after_the_first_is_not_lost(make_site, preview
 
     server.wait_for_build(mark)
     assert "Second save." in server.get("/articles/first/").body
-    assert len(browser.wait_for_reloads(2)) == 2
+    assert len(browser.wait_for_updates(2)) == 2
 
 
 def test_editor_scratch_files_and_the_output_folder_do_not_rebuild(make_site, preview):
@@ -220,7 +281,8 @@ def test_editor_scratch_files_and_the_output_folder_do_not_rebuild(make_site, pr
     assert server.builds(mark) == []
 
 
-def test_a_stylesheet_change_reloads_only_the_stylesheet(make_site, preview, listener):
+def test_a_stylesheet_or_content_change_is_patched_in_place_and_a_template_or_script_change_reloads(
+        make_site, preview, listener):
     root = make_site()
     server = preview(root)
     old = stylesheet(root / "_site")
@@ -231,12 +293,16 @@ def test_a_stylesheet_change_reloads_only_the_stylesheet(make_site, preview, lis
         css.write("\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
 
     assert server.wait_for_build(mark).startswith("static/site.css changed. Built ")
+    assert browser.wait_for_updates(1)[0]["reload"] is False
     new = stylesheet(root / "_site")
-    reload = browser.wait_for_reloads(1)[0]
-    assert (reload["path"], reload["liveCSS"]) == (f"/{new}", True)
-    # the open page still links the old file name: livereload asks for it again, and is led to the new file
-    moved = server.get(f"/{old}?livereload=1700000000")
-    assert (moved.status, moved.location) == (302, f"/{new}")
+    assert new != old and f'href="/{new}"' in server.get("/").body  # the patched page links the new file
+    for number, (name, addition) in enumerate([("static/new.js", "/* a script */"),
+                                               ("templates/base.html", "<!-- a template -->")], start=2):
+        mark = server.mark()
+        with open(root / name, "a") as source:
+            source.write(addition)
+        server.wait_for_build(mark)
+        assert browser.wait_for_updates(number)[-1]["reload"] is True, name
     fetched = server.get(f"/{new}")
     assert "rgb(1, 2, 3)" in fetched.body
     # a fingerprinted name never changes content, so the browser may keep it (as on the published site)
@@ -267,16 +333,16 @@ def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_
     assert page.body.split('<pre id="build-error">')[1].split("</pre>")[0] == (
         command_line.removeprefix("error: ").strip()
         .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;"))
-    assert "/livereload.js" in page.body  # so that it comes back by itself
+    assert '<script src="/_serve/live.js">' in page.body  # so that it comes back by itself
     assert server.get(f"/{css}").status == 200  # styles and scripts of the last good site stay
     assert snapshot(root / "_site") == last_good
-    assert browser.wait_for_reloads(1)[0]["path"] == "*"
+    assert browser.wait_for_updates(1)[0]["reload"] is True
     mark = server.mark()
 
     (root / "templates/base.html").write_text(base)
 
     assert " Built " in server.wait_for_build(mark)
-    assert browser.wait_for_reloads(2)[1]["path"] == "*"
+    assert browser.wait_for_updates(2)[1]["reload"] is True
     back = server.get("/articles/first/")
     assert back.status == 200 and "Good words." in back.body
 
@@ -387,3 +453,31 @@ def test_the_debouncer_makes_one_call_per_burst_and_keeps_what_comes_during_a_ca
     finally:
         debouncer.stop()
     assert calls == [{"a", "b", "c"}, {"d", "e"}]
+
+
+def test_the_vendored_idiomorph_is_the_pinned_npm_release():
+    project = Path(__file__).resolve().parent.parent
+    pinned = json.loads((project / "package.json").read_text())["devDependencies"]["idiomorph"]
+    installed = project / "node_modules/idiomorph"
+    if not installed.is_dir() and not os.environ.get("CI"):
+        pytest.skip("node_modules/idiomorph is not installed: run npm ci")
+    assert json.loads((installed / "package.json").read_text())["version"] == pinned
+    assert (project / "ssg/live/idiomorph.min.js").read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
+
+
+def test_the_debouncer_waits_less_after_a_finished_save_but_never_while_a_file_is_being_written():
+    calls: list[set[str]] = []
+    called = threading.Semaphore(0)
+    debouncer = Debouncer(lambda paths: (calls.append(paths), called.release()), quiet=30, settled_quiet=0.01)
+    debouncer.start()
+    try:
+        debouncer.notice("a")  # written to: more may come, so the long quiet spell applies
+        assert not called.acquire(timeout=0.3)
+        debouncer.notice("a", settled=True)  # closed, renamed into place or deleted: the save is finished
+        assert called.acquire(timeout=10)
+        debouncer.notice("b", settled=True)
+        debouncer.notice("c")  # another file is being written: wait for it
+        assert not called.acquire(timeout=0.3)
+    finally:
+        debouncer.stop()
+    assert calls == [{"a"}]

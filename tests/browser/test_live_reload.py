@@ -1,22 +1,54 @@
 """The live preview in a real browser (Debian's Chromium): what an editor sees while `build.py serve` runs.
 
-No test reloads the page itself: every change must reach the page through livereload.
+No test reloads the page itself: every change must reach the page through serve's socket and script.
+Every test site's pages carry the published site's strict CSP as a meta tag (no inline script,
+`script-src 'self'`), and no test may see a CSP violation: serve's script must work under it.
 """
 from __future__ import annotations
 
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import article, run_cli
 from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
+from ssg.outputs import CONTENT_SECURITY_POLICY
 
 PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
-CONNECTED = "() => window.LiveReload !== undefined && window.LiveReload.connector.protocol >= 7"
+CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+# Added to the test site's base template: something to open, to focus, and a script of the site's own.
+DETAILS = '<details id="more"><summary id="more-summary">More</summary><p>Folded text.</p></details>'
+# Runs in every page: notes CSP violations, and counts navigations (a patch in place makes none).
+WATCH = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));
+"""
+
+
+@pytest.fixture
+def live_site(make_site):
+    """make_site(), with the strict CSP meta tag and a <details> in every page."""
+    def make(files: dict[str, str] | None = None):
+        root = make_site(files)
+        base = root / "templates/base.html"
+        text = base.read_text().replace("<head>", "<head>\n" + CSP_META, 1)
+        base.write_text(text.replace('<div class="wrap main-body">', '<div class="wrap main-body">' + DETAILS, 1))
+        return root
+    return make
+
+
+@pytest.fixture
+def live_page(page):
+    page.add_init_script(WATCH)
+    yield page
+    assert page.evaluate("window.cspViolations") == [], "serve's script broke the page's CSP"
 
 
 def open_live(page, url: str) -> None:
-    """Open `url` and wait until its livereload script has connected to the server."""
+    """Open `url` and wait until serve's script has connected to the server."""
     page.goto(url)
     wait_until_connected(page)
 
@@ -25,33 +57,37 @@ def wait_until_connected(page) -> None:
     page.wait_for_function(CONNECTED, timeout=PATIENCE_MS)
 
 
-def test_an_edited_article_appears_without_a_manual_reload(page, make_site, preview):
-    root = make_site({"content/articles/first.md": article("First", body="Before the edit.")})
+def loads(page) -> int:
+    """How many times this tab has loaded a page (a reload counts, a patch in place does not)."""
+    return int(page.evaluate("sessionStorage.getItem('loads')"))
+
+
+def long_article(body: str) -> str:
+    return article("First", body=body + "\n\n" + "\n\n".join(f"Paragraph {n} of filler." for n in range(80)))
+
+
+def test_an_edit_is_patched_in_place_keeping_scroll_focus_and_open_details(live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": long_article("Before the edit.")})
     server = preview(root)
     open_live(page, f"{server.url}/articles/first/")
+    page.evaluate("document.getElementById('more').open = true")
+    page.focus("#more-summary")
+    page.evaluate("window.scrollTo(0, 400)")
+    page.evaluate("window.sameDocument = true")
 
-    (root / "content/articles/first.md").write_text(article("First", body="After the edit."))
+    (root / "content/articles/first.md").write_text(long_article("After the edit."))
 
     expect(page.locator("main")).to_contain_text("After the edit.", timeout=PATIENCE_MS)
+    assert page.evaluate("window.sameDocument") is True and loads(page) == 1
+    assert page.evaluate("window.scrollY") == 400
+    assert page.evaluate("document.activeElement.id") == "more-summary"
+    assert page.evaluate("document.getElementById('more').open") is True
 
 
-def test_two_saves_one_second_apart_both_appear(page, make_site, preview):
-    root = make_site({"content/articles/first.md": article("First", body="Not saved yet.")})
-    server = preview(root)
-    open_live(page, f"{server.url}/articles/first/")
-
-    first_save = time.monotonic()
-    (root / "content/articles/first.md").write_text(article("First", body="The first save."))
-    expect(page.locator("main")).to_contain_text("The first save.", timeout=PATIENCE_MS)
-    wait_until_connected(page)
-    time.sleep(max(0.0, first_save + 1 - time.monotonic()))
-    (root / "content/articles/first.md").write_text(article("First", body="The second save."))
-
-    expect(page.locator("main")).to_contain_text("The second save.", timeout=PATIENCE_MS)
-
-
-def test_a_stylesheet_change_is_applied_without_reloading_the_page(page, make_site, preview):
-    root = make_site()
+def test_a_stylesheet_change_is_applied_without_reloading_the_page(live_page, live_site, preview):
+    page = live_page
+    root = live_site()
     server = preview(root)
     open_live(page, f"{server.url}/")
     page.evaluate("window.sameDocument = true")
@@ -59,14 +95,37 @@ def test_a_stylesheet_change_is_applied_without_reloading_the_page(page, make_si
     with open(root / "static/site.css", "a") as css:
         css.write("\nmain { outline: 7px solid rgb(1, 2, 3); }\n")
 
-    page.wait_for_function("getComputedStyle(document.querySelector('main')).outlineColor === 'rgb(1, 2, 3)'",
+    page.wait_for_function("() => getComputedStyle(document.querySelector('main')).outlineColor === 'rgb(1, 2, 3)'",
                            timeout=PATIENCE_MS)
-    assert page.evaluate("window.sameDocument") is True
+    assert page.evaluate("window.sameDocument") is True and loads(page) == 1
 
 
-def test_broken_front_matter_shows_the_error_page_and_the_fix_brings_the_page_back(page, make_site, preview, tmp_path):
+@pytest.mark.parametrize("change", ["template", "script"])
+def test_a_change_a_patch_cannot_express_reloads_the_whole_page(live_page, live_site, preview, change):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body="The article.")})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+    page.evaluate("window.sameDocument = true")
+
+    if change == "template":
+        base = root / "templates/base.html"
+        base.write_text(base.read_text().replace("<main", '<p id="changed">A new template.</p><main', 1))
+        expect(page.locator("#changed")).to_have_text("A new template.", timeout=PATIENCE_MS)
+    else:
+        with open(root / "static/site.js", "a") as script:
+            script.write("\ndocument.documentElement.dataset.newScript = 'ran';\n")
+        page.wait_for_function("() => document.documentElement.dataset.newScript === 'ran'", timeout=PATIENCE_MS)
+
+    assert page.evaluate("window.sameDocument") is None and loads(page) == 2  # reloaded, once
+    expect(page.locator("main")).to_contain_text("The article.")
+
+
+def test_broken_front_matter_shows_the_error_page_and_the_fix_brings_the_page_back(live_page, live_site, preview,
+                                                                                     tmp_path):
+    page = live_page
     good = article("First", body="The article itself.")
-    root = make_site({"content/articles/first.md": good})
+    root = live_site({"content/articles/first.md": good})
     server = preview(root)
     open_live(page, f"{server.url}/articles/first/")
 
@@ -81,3 +140,65 @@ def test_broken_front_matter_shows_the_error_page_and_the_fix_brings_the_page_ba
 
     expect(page.locator("main")).to_contain_text("The article itself.", timeout=PATIENCE_MS)
     expect(page.locator("#build-error")).to_have_count(0, timeout=PATIENCE_MS)
+
+
+def test_two_saves_in_quick_succession_both_arrive(live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body="Not saved yet.")})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+    page.evaluate("""window.seen = [];
+        new MutationObserver(() => window.seen.push(document.querySelector('main').textContent))
+            .observe(document.body, {subtree: true, childList: true, characterData: true});""")
+
+    mark = server.mark()
+    (root / "content/articles/first.md").write_text(article("First", body="The first save."))
+    server.wait_for_build(mark)  # the page is told now, and fetches and patches while the second save comes
+    (root / "content/articles/first.md").write_text(article("First", body="The second save."))
+
+    expect(page.locator("main")).to_contain_text("The second save.", timeout=PATIENCE_MS)
+    seen = page.evaluate("window.seen")
+    assert any("The first save." in text for text in seen), "the first save never showed"
+    time.sleep(0.5)  # nothing older may come back after the newest
+    expect(page.locator("main")).to_contain_text("The second save.")
+    assert loads(page) == 1
+
+
+def test_two_saves_one_second_apart_both_appear(live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body="Not saved yet.")})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+
+    first_save = time.monotonic()
+    (root / "content/articles/first.md").write_text(article("First", body="The first save."))
+    expect(page.locator("main")).to_contain_text("The first save.", timeout=PATIENCE_MS)
+    time.sleep(max(0.0, first_save + 1 - time.monotonic()))
+    (root / "content/articles/first.md").write_text(article("First", body="The second save."))
+
+    expect(page.locator("main")).to_contain_text("The second save.", timeout=PATIENCE_MS)
+
+
+def test_every_open_tab_updates_its_own_page(live_page, live_site, preview):
+    root = live_site({"content/articles/first.md": article("First", body="Old words.")})
+    server = preview(root)
+    article_tab, list_tab = live_page, live_page.context.new_page()
+    open_live(article_tab, f"{server.url}/articles/first/")
+    open_live(list_tab, f"{server.url}/articles/")
+
+    (root / "content/articles/first.md").write_text(article("First, renamed", body="New words."))
+
+    expect(article_tab.locator("main")).to_contain_text("New words.", timeout=PATIENCE_MS)
+    expect(list_tab.locator("main")).to_contain_text("First, renamed", timeout=PATIENCE_MS)
+    assert article_tab.url == f"{server.url}/articles/first/" and list_tab.url == f"{server.url}/articles/"
+    assert "New words." not in list_tab.locator("main").text_content()
+
+
+def test_serves_script_is_never_in_the_published_site(live_site, preview):
+    root = live_site({"content/articles/first.md": article("First")})
+    server = preview(root)
+
+    served = server.get("/articles/first/").body
+    on_disk = (root / "_site/articles/first/index.html").read_text()
+    assert served == on_disk.replace("</head>", '<script src="/_serve/live.js"></script></head>', 1)
+    assert not [path for path in (root / "_site").rglob("*") if path.is_file() and b"_serve" in path.read_bytes()]
