@@ -65,7 +65,8 @@ class _TooSlow(Exception):
 class MarkdownConverter:
     """One reusable Python-Markdown instance (building one costs more than converting a page)."""
 
-    def __init__(self, base_path: str) -> None:
+    def __init__(self, base_path: str, *, fast: bool = True) -> None:
+        """fast=False: stock Python-Markdown, without the speed-ups below (the tests compare the two)."""
         self.base_path = base_path
         self.document = ("", 1)  # (path, body_line) of the body being converted
         self.body = ""
@@ -75,7 +76,8 @@ class MarkdownConverter:
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "ssg_links", 1)
         self.md.treeprocessors.register(_AlignmentClasses(self.md), "ssg_alignment", 2)
         self.deadline = 0.0
-        use_faster_processors(self.md)
+        if fast:
+            use_faster_processors(self.md)
         for processor in self.md.treeprocessors:
             if isinstance(processor, InlineProcessor):
                 for pattern in processor.inlinePatterns:
@@ -424,12 +426,16 @@ class SkippingInlineProcessor(InlineProcessor):
             return data
         patterns = self._patterns
         apply_pattern = self._InlineProcessor__applyPattern
-        start = 0
+        start, tested = 0, -1
         while patternIndex < len(patterns):
             pattern, needle, can_match, match_start = patterns[patternIndex]
-            if (needle is not None and needle not in data) or (can_match is not None and not can_match(data)):
+            # The quick tests look at the whole text: once per pattern, not again after each match
+            # (which would make a paragraph of many quotes quadratic).
+            if tested != patternIndex and ((needle is not None and needle not in data)
+                                           or (can_match is not None and not can_match(data))):
                 patternIndex, start = patternIndex + 1, 0
                 continue
+            tested = patternIndex
             if match_start is not None:
                 first = match_start.search(data, start)
                 if first is None:
@@ -469,7 +475,10 @@ class SkippingInlineProcessor(InlineProcessor):
             can_match = None if needle is not None else finer_test or _contains_any(triggers)
             patterns.append((pattern, needle, can_match, MATCH_STARTS.get(name)))
             every_trigger.update(triggers)
-        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)").search
+        # A text holding a placeholder (STX) must be parsed too, to put the element it stands for
+        # back: elements nested three deep keep theirs until the pass reaches their text.
+        every_trigger.add(util.STX)
+        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger)))).search
 
 
 # Links and images are read a character at a time, in Python, to match nested brackets,
