@@ -27,6 +27,9 @@ step "Python virtual environment .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check \
     -r requirements.txt -r requirements-dev.txt
 
+step "Python-Markdown's own test suite (its source distribution, for tests/test_markdown_upstream.py)"
+PYTHONPATH=. .venv/bin/python tests/markdown_upstream.py --fetch
+
 step "npm test tools (axe-core, vnu-jar)"
 # --ignore-scripts: vnu-jar's postinstall would try to download a Java
 # runtime; we use Debian's. The packages need no build step.
