@@ -4,17 +4,15 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT))
+from ssg.cli import main as command_line
 
-import build as build_cli  # noqa: E402
+PROJECT = Path(__file__).resolve().parent.parent
 
 MINIMAL_CONFIG = """\
 title: Test site
@@ -47,11 +45,11 @@ class Result:
 
 
 def run_cli(*args: str | Path) -> Result:
-    """Run build.py's main() in this process and capture what it prints."""
+    """Run build.py's command line in this process and capture what it prints."""
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            status = build_cli.main([str(a) for a in args])
+            status = command_line([str(a) for a in args], default_root=PROJECT, prog="build.py")
         except SystemExit as exit_:  # argparse usage errors
             status = exit_.code
     return Result(status, stdout.getvalue(), stderr.getvalue())

@@ -18,9 +18,7 @@ from ssg.content import split_front_matter
 from ssg.errors import SiteError
 from ssg.markup import (HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html,
                         site_link)
-
-sys.path.insert(0, str(PROJECT / "bench"))
-from generate import make_articles  # noqa: E402
+from generate import make_articles  # bench/generate.py (pytest's pythonpath)
 
 # Each speed-up skips work only where it cannot change the output: these bodies put the
 # characters it looks for in every place we could think of.
