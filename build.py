@@ -17,9 +17,9 @@ from ssg import OLDEST_PYTHON
 
 def main():
     if sys.version_info < OLDEST_PYTHON:
-        print("error: the site needs Python %d.%d or newer, and this is Python %s: run ./build.sh with "
-              "PYTHON=python3.11 (or newer) to set up .venv with another Python" % (*OLDEST_PYTHON, sys.version.split()[0]),
-              file=sys.stderr)
+        oldest, this = ".".join(map(str, OLDEST_PYTHON)), sys.version.split()[0]
+        print(f"error: the site needs Python {oldest} or newer, and this is Python {this}: run ./build.sh with "
+              f"PYTHON=python{oldest} (or newer) to set up .venv with another Python", file=sys.stderr)
         return 1
     from ssg.cli import main as run_command_line
     return run_command_line(default_root=Path(__file__).resolve().parent, prog="build.py")

@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None, prog: 
     missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
     if missing:  # run by a Python without the environment build.sh sets up
         print(f"error: the Python packages the site needs are not installed ({', '.join(missing)}): run ./build.sh, "
-              f"which installs them in .venv (or: {sys.executable} -m pip install -r requirements.txt)", file=sys.stderr)
+              f"which installs them in .venv (or: {sys.executable} -m pip install -r requirements.txt)",
+              file=sys.stderr)
         return 1
     args = make_parser(argv, default_root or Path.cwd(), prog).parse_args(argv)
     try:

@@ -345,8 +345,8 @@ SMARTY_QUOTE_TESTS = {
 # position of every text with a quote. Written to start at the quote (the look behind then
 # covers the quote too), they match the same spans and skip straight from quote to quote.
 SMARTY_QUICKER_REGEXES = {
-    smarty.closingSingleQuotesRegex: r"'(?<=%s')(?!\s|s\b|\d)" % smarty.closeClass,
-    smarty.closingDoubleQuotesRegex2: r'"(?<=%s")' % smarty.closeClass,
+    smarty.closingSingleQuotesRegex: rf"'(?<={smarty.closeClass}')(?!\s|s\b|\d)",
+    smarty.closingDoubleQuotesRegex2: rf'"(?<={smarty.closeClass}")',
 }
 # Code spans' regex has no fixed first character either (tens of microseconds a paragraph).
 # Its matches all start at a '`' or, for escaped backslashes before one, a '\': its search
@@ -362,7 +362,7 @@ def _triggers(name: str) -> tuple[str, ...] | None:
 def _contains_any(triggers: tuple[str, ...]):
     """A test for texts holding one of `triggers`."""
     def test(text: str) -> bool:
-        for trigger in triggers:
+        for trigger in triggers:  # noqa: SIM110 (quicker than any() over a generator)
             if trigger in text:
                 return True
         return False
@@ -376,12 +376,12 @@ class SkippingInlineProcessor(InlineProcessor):
     holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
     back); a pattern is tried only on text that holds its trigger (a substring test, or a
     finer one for a few), and searched from where its matches can start; reference links
-    only in a body that defines some (patternIndex counts in that table). Stock run also
+    only in a body that defines some (its pattern index counts in that table). Stock run also
     keeps a map from each element to its parent, which only ever serves to list the
     ancestors of the root: none.
     """
 
-    def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
+    def run(self, tree, ancestors=None):  # kept close to the stock method it replaces
         self.stashed_nodes = {}
         self._patterns, self._could_match = self._pattern_table()
         stack = [(tree, ([] if ancestors is None else ancestors[:]) + [tree.tag.lower()])]
@@ -421,30 +421,30 @@ class SkippingInlineProcessor(InlineProcessor):
                     child.insert(index, item[0])
         return tree
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+    def _InlineProcessor__handleInline(self, data: str, pattern_index: int = 0) -> str:  # noqa: N802
         if isinstance(data, util.AtomicString) or not self._could_match(data):
             return data
         patterns = self._patterns
         apply_pattern = self._InlineProcessor__applyPattern
         start, tested = 0, -1
-        while patternIndex < len(patterns):
-            pattern, needle, can_match, match_start = patterns[patternIndex]
+        while pattern_index < len(patterns):
+            pattern, needle, can_match, match_start = patterns[pattern_index]
             # The quick tests look at the whole text: once per pattern, not again after each match
             # (which would make a paragraph of many quotes quadratic).
-            if tested != patternIndex and ((needle is not None and needle not in data)
-                                           or (can_match is not None and not can_match(data))):
-                patternIndex, start = patternIndex + 1, 0
-                continue
-            tested = patternIndex
+            if tested != pattern_index:
+                if (needle is not None and needle not in data) or (can_match is not None and not can_match(data)):
+                    pattern_index, start = pattern_index + 1, 0
+                    continue
+                tested = pattern_index
             if match_start is not None:
                 first = match_start.search(data, start)
                 if first is None:
-                    patternIndex, start = patternIndex + 1, 0
+                    pattern_index, start = pattern_index + 1, 0
                     continue
                 start = first.start()
-            data, matched, start = apply_pattern(pattern, data, patternIndex, start)
+            data, matched, start = apply_pattern(pattern, data, pattern_index, start)
             if not matched:
-                patternIndex += 1
+                pattern_index += 1
         return data
 
     def _pattern_table(self) -> tuple[list, object]:
@@ -553,9 +553,9 @@ class QuickerBlockParser(BlockParser):
         every, for_plain = self._quick_tested_processors()
         while blocks:
             for processor, can_take in for_plain if _plain_paragraph(blocks[0]) else every:
-                if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]):
-                    if processor.run(parent, blocks) is not False:
-                        break
+                if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]) \
+                        and processor.run(parent, blocks) is not False:
+                    break
 
     def _quick_tested_processors(self) -> tuple[list, list]:
         """[(processor, its quick test or None)] in priority order, and those of them that could

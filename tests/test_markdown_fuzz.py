@@ -52,7 +52,8 @@ def block(rng: random.Random) -> str:
     if kind == 2:
         return "\n".join(f"> {line}" for line in text.split("\n"))
     if kind == 3:
-        return "| a | b |\n|:--|--:|\n| " + inline(rng).replace("\n", " ") + " | " + inline(rng).replace("\n", " ") + " |"
+        cells = [inline(rng).replace("\n", " ") for _ in range(2)]
+        return f"| a | b |\n|:--|--:|\n| {cells[0]} | {cells[1]} |"
     if kind == 4:
         return f"```\n{text}\n```"
     if kind == 5:

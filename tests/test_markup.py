@@ -9,15 +9,15 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocTreeprocessor
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import InlineProcessor
 
-from conftest import PROJECT
 from ssg.content import split_front_matter
 from ssg.errors import SiteError
-from ssg.markup import (HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html,
-                        site_link)
+from ssg.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html, site_link
+
+from conftest import PROJECT
 from generate import make_articles  # bench/generate.py (pytest's pythonpath)
 
 # Each speed-up skips work only where it cannot change the output: these bodies put the

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import ssg
+
 from conftest import PROJECT, run_cli
 
 PYPROJECT = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -44,7 +45,7 @@ def test_version_comes_from_the_package_and_is_printed(capsys):
 
 
 def test_the_oldest_python_is_the_one_pyproject_requires():
-    assert PYPROJECT["project"]["requires-python"] == ">=%d.%d" % ssg.OLDEST_PYTHON
+    assert PYPROJECT["project"]["requires-python"] == ">=" + ".".join(map(str, ssg.OLDEST_PYTHON))
 
 
 def test_out_is_read_from_the_folder_the_command_is_run_in(make_site, tmp_path, monkeypatch):
@@ -143,9 +144,13 @@ def test_build_sh_leaves_no_half_made_venv_when_pip_fails(project_copy):
 def test_pip_install_gives_a_helpsafely_command_that_builds_the_folder_it_is_run_in(make_site, tmp_path):
     """A wheel of the project installed in a fresh virtual environment (its dependencies come from
     this one through a .pth file, so that no network is needed): `helpsafely` builds a site folder."""
+    source = tmp_path / "source"  # a copy: building leaves build/ and *.egg-info/ behind
+    shutil.copytree(PROJECT / "ssg", source / "ssg", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels),
-                    str(PROJECT)], check=True, capture_output=True, timeout=300)
+                    str(source)], check=True, capture_output=True, timeout=300)
     fresh = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True, timeout=120)
     subprocess.run([sys.executable, "-m", "pip", "--python", str(fresh / "bin" / "python"), "install", "-q",
