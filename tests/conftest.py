@@ -95,6 +95,26 @@ def build_site():
     return build
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out."""
+    browser_tests = PROJECT / "tests" / "browser"
+    for item in items:
+        if browser_tests in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
+    `./build.sh` builds it today: tests read it, never change it."""
+    from ssg.pipeline import BuildOptions, build
+    out = tmp_path_factory.mktemp("campaign") / "_site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        build(BuildOptions(root=PROJECT, out=out))
+    return out
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to compare two builds or prove nothing changed."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

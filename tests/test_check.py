@@ -146,16 +146,19 @@ def test_a_build_error_is_the_one_problem_reported(make_site):
 
 def test_unknown_front_matter_keys_are_warnings(make_site):
     root = make_site({"content/articles/a.md": article(colour="red")})
-    out = run_cli("check", "--root", root).out
-    assert "content/articles/a.md:5: warning: unknown key 'colour' in the front matter" in out
+    result = run_cli("check", "--root", root)
+    assert result.status == 0  # a warning, not an error
+    assert "\ncontent/articles/a.md:5: warning: unknown key 'colour' in the front matter" in "\n" + result.out
+    assert result.out.endswith(": 0 errors, 1 warning, 0 for information.\n")
 
 
 def test_check_leaves_the_output_folder_alone(make_site, build_site):
     root = make_site({"content/articles/a.md": article(body="[Broken](/nowhere/)")})
-    build_site(root)
+    assert build_site(root).status == 0
     before = snapshot(root / "_site")
-    run_cli("check", "--root", root)
-    assert snapshot(root / "_site") == before
+    assert "index.html" in before and "articles/a/index.html" in before
+    assert run_cli("check", "--root", root).status == 1  # it found the broken link...
+    assert snapshot(root / "_site") == before  # ...and changed nothing
 
 
 def test_a_subfolder_base_url_is_checked_like_the_site_is_served(make_site):
@@ -163,13 +166,16 @@ def test_a_subfolder_base_url_is_checked_like_the_site_is_served(make_site):
     root = make_site({"site.yaml": config,
                       "content/articles/a.md": article(body="[Home](/) and [gone](/gone/) and [b](b.md)"),
                       "content/articles/b.md": article("B")})
-    out = run_cli("check", "--root", root).out
-    assert "content/articles/a.md:6: error: the link 'gone' leads to /gone/, which does not exist" in out
-    assert "0 warnings" in out and "1 error," in out
+    result = run_cli("check", "--root", root)
+    assert result.status == 1
+    assert "content/articles/a.md:6: error: the link 'gone' leads to /gone/, which does not exist\n" in result.out
+    assert result.out.endswith(": 1 error, 0 warnings, 0 for information.\n")  # [Home](/) and b.md work
 
 
 def test_a_site_served_over_http_is_not_warned_about_its_own_links(make_site):
     root = make_site({"site.yaml": MINIMAL_CONFIG.replace("https://example.org/", "http://intranet.example/"),
                       "content/articles/a.md": article(body="[Home](http://intranet.example/) and [b](b.md)"),
                       "content/articles/b.md": article("B")})
-    assert "0 warnings" in run_cli("check", "--root", root).out
+    result = run_cli("check", "--root", root)
+    assert result.status == 0
+    assert result.out.endswith(": 0 errors, 0 warnings, 0 for information.\n")
