@@ -15,7 +15,7 @@ from pathlib import Path
 from ssg import OLDEST_PYTHON
 
 
-def main():
+def main() -> int:
     if sys.version_info < OLDEST_PYTHON:
         oldest, this = ".".join(map(str, OLDEST_PYTHON)), sys.version.split()[0]
         print(f"error: the site needs Python {oldest} or newer, and this is Python {this}: run ./build.sh with "

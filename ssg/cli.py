@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None, prog: 
         return 1
     args = make_parser(argv, default_root or Path.cwd(), prog).parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
