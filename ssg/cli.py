@@ -46,6 +46,9 @@ def make_parser(argv: list[str], default_root: Path, prog: str) -> argparse.Argu
         sub = commands.add_parser(name, help=summary, description=(module.__doc__ or summary).strip())
         module.add_arguments(sub, default_root)
         sub.set_defaults(run=module.run)
+        if name == "serve":
+            sub.add_argument("--open", action="store_true",
+                             help="open the preview in your web browser once it is served ($BROWSER picks the browser)")
         if name == "build":  # `./build.sh --drafts` works like `./build.sh build --drafts`
             module.add_arguments(parser, default_root)
             parser.set_defaults(run=module.run)
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None, prog: 
               file=sys.stderr)
         return 1
     args = make_parser(argv, default_root or Path.cwd(), prog).parse_args(argv)
+    if getattr(args, "open", False):
+        open_in_browser_when_served(args.host, args.port)
     try:
         status: int = args.run(args)
         return status
@@ -82,3 +87,28 @@ def main(argv: list[str] | None = None, default_root: Path | None = None, prog: 
         print("stopped", file=sys.stderr)
         return 130
 
+
+def open_in_browser_when_served(host: str, port: int, patience: float = 600.0) -> None:
+    """Open the preview in the browser (the webbrowser module: $BROWSER, else the system's) as soon as
+    the server accepts connections, which is after the first build; give up after `patience` seconds."""
+    import socket
+    import threading
+    import time
+    import webbrowser
+    from urllib.parse import urlsplit
+
+    from .serve import address
+
+    url = address(host, port)
+
+    def wait_then_open() -> None:
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((urlsplit(url).hostname, port), timeout=1).close()
+            except OSError:
+                time.sleep(0.1)
+                continue
+            webbrowser.open(url)
+            return
+    threading.Thread(target=wait_then_open, name="open-browser", daemon=True).start()

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import time
 import tomllib
 from pathlib import Path
 
@@ -172,3 +173,24 @@ def test_pip_install_gives_a_helpsafely_command_that_builds_the_folder_it_is_run
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith(f"Built {root / '_site'}:")
     assert (root / "_site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("options", [["--open"], []], ids=["--open", "without --open"])
+def test_serve_open_opens_the_preview_in_the_browser(make_site, tmp_path, options):
+    """BROWSER names the browser for Python's webbrowser module: here a script that writes down the address."""
+    from preview_process import PreviewProcess
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    browser.chmod(0o755)
+    server = PreviewProcess(make_site(), *options, env={"BROWSER": str(browser)})
+    try:
+        server.wait_until_serving()
+        for _ in range(30):
+            if opened.exists():
+                break
+            time.sleep(0.1)
+        assert (opened.read_text() if opened.exists() else None) == (f"{server.url}/\n" if options else None)
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
