@@ -16,8 +16,8 @@ import pytest
 from ssg.errors import SiteError
 from ssg.markup import MarkdownConverter
 
-DOCUMENTS_PER_SEED = int(os.environ.get("FUZZ_DOCUMENTS", 300))
-SEEDS = range(4)
+DOCUMENTS_PER_SEED = int(os.environ.get("FUZZ_DOCUMENTS", 150))
+SEEDS = range(3)
 
 WORDS = ["word", "help", "999", "it's", "'quoted'", '"said"', "the '80s", "a--b", "c---d", "wait...", "x_y", "é",
          "snake_case", "2*3", "a > b", "Note:", "&", "<", "|", "#", "[TOC]", "{", "}", "\u00a0", "\u2014"]
