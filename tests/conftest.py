@@ -71,19 +71,23 @@ def article(title: str = "An article", date: str = "2024-01-02", body: str = "So
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
 
-@pytest.fixture
-def make_site(tmp_path: Path):
-    """make_site(files) -> root of a small site using the project's real templates and static files.
+def new_site(folder: Path, files: dict[str, str | bytes] | None = None) -> Path:
+    """A small site in `folder` using the project's real templates and static files.
 
     `files` maps paths to text; "site.yaml" defaults to a minimal valid configuration.
     """
+    shutil.copytree(PROJECT / "templates", folder / "templates")
+    shutil.copytree(PROJECT / "static", folder / "static")
+    write_files(folder, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md":
+                         "---\ntitle: Home\nsummary: The home page.\n---\nWelcome.\n", **(files or {})})
+    return folder
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """make_site(files, name="site") -> root of a new_site(tmp_path / name, files)."""
     def make(files: dict[str, str | bytes] | None = None, *, name: str = "site") -> Path:
-        root = tmp_path / name
-        shutil.copytree(PROJECT / "templates", root / "templates")
-        shutil.copytree(PROJECT / "static", root / "static")
-        write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md":
-                           "---\ntitle: Home\nsummary: The home page.\n---\nWelcome.\n", **(files or {})})
-        return root
+        return new_site(tmp_path / name, files)
     return make
 
 
