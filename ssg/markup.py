@@ -365,6 +365,9 @@ SMARTY_QUICKER_REGEXES = {
 MATCH_STARTS = {"backtick": re.compile(r"[`\\]")}
 
 
+QUICK_TESTS_PER_PATTERN = 16  # in one text: after that, the pattern is searched for without asking
+
+
 def _triggers(name: str) -> tuple[str, ...] | None:
     """Strings one of which must be in a text for pattern `name` to match it (None: always try)."""
     return INLINE_TRIGGERS.get(name.rstrip("-0123456789") if name.startswith("smarty-quotes") else name)
@@ -437,25 +440,25 @@ class SkippingInlineProcessor(InlineProcessor):
             return data
         patterns = self._patterns
         apply_pattern = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        start, tested = 0, -1
+        start, tests_left = 0, QUICK_TESTS_PER_PATTERN
         while pattern_index < len(patterns):
             pattern, needle, can_match, match_start = patterns[pattern_index]
-            # The quick tests look at the whole text: once per pattern, not again after each match
-            # (which would make a paragraph of many quotes quadratic).
-            if tested != pattern_index:
-                if (needle is not None and needle not in data) or (can_match is not None and not can_match(data)):
-                    pattern_index, start = pattern_index + 1, 0
-                    continue
-                tested = pattern_index
+            # A quick test looks at the whole text: asked again after each match (the pattern may
+            # have matched its last), but not after thousands (a paragraph of quotes: quadratic).
+            if tests_left and ((needle is not None and needle not in data)
+                               or (can_match is not None and not can_match(data))):
+                pattern_index, start, tests_left = pattern_index + 1, 0, QUICK_TESTS_PER_PATTERN
+                continue
+            tests_left = max(tests_left - 1, 0)
             if match_start is not None:
                 first = match_start.search(data, start)
                 if first is None:
-                    pattern_index, start = pattern_index + 1, 0
+                    pattern_index, start, tests_left = pattern_index + 1, 0, QUICK_TESTS_PER_PATTERN
                     continue
                 start = first.start()
             data, matched, start = apply_pattern(pattern, data, pattern_index, start)
             if not matched:
-                pattern_index += 1
+                pattern_index, tests_left = pattern_index + 1, QUICK_TESTS_PER_PATTERN
         return data
 
     def _pattern_table(self) -> PatternTable:
