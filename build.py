@@ -1,75 +1,28 @@
 #!/usr/bin/env python3
-"""Command line for the campaign site generator.
+"""Build the campaign site: the command line editors know (./build.sh runs it in .venv).
 
-    python build.py [build]   build the site into _site/
-    python build.py --help    every command and option
+    ./build.sh [build]        build the site into _site/
+    ./build.sh --help         every command and option
+    python3 build.py ...      the same, in a Python that has requirements.txt installed
 
-Exit status: 0 success, 1 a problem in the content, templates or site.yaml, 2 bad usage.
-Each command lives in its own module, which provides `add_arguments(parser)` and `run(args)`.
+The command line itself is ssg/cli.py (`helpsafely` once the package is installed with pip).
+Written for any Python 3, so that an older one gets a sentence, not a syntax error.
 """
-from __future__ import annotations
-
-import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
 
-from ssg.errors import SiteError, UsageError
-
-HERE = Path(__file__).resolve().parent
-
-# (command, module, one-line help). `build` is also what runs when no command is given.
-COMMANDS = [
-    ("build", "ssg.commands.build", "build the site into _site/ (the default)"),
-    ("new", "ssg.commands.new", "start a new article, page or quote (as a draft)"),
-    ("check", "ssg.commands.check", "list every problem to fix: broken links, missing alt text, hard reading..."),
-    ("deploy", "ssg.commands.deploy", "build, check and publish the site as site.yaml's deploy: section says"),
-    ("serve", "ssg.commands.serve", "preview the site while you write: rebuild and reload the browser at each save"),
-]
+from ssg import OLDEST_PYTHON
 
 
-def make_parser(argv: list[str]) -> argparse.ArgumentParser:
-    """The parser for this command line. Only the chosen command's module is imported (start-up time)."""
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the campaign site from content/, "
-                                     "templates/, static/ and site.yaml.",
-                                     epilog="Run 'python build.py COMMAND --help' for a command's options.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    chosen = next((arg for arg in argv if arg in {name for name, _, _ in COMMANDS}), "build")
-    for name, module_name, summary in COMMANDS:
-        if name != chosen and name != "build":
-            commands.add_parser(name, help=summary)
-            continue
-        module = importlib.import_module(module_name)
-        sub = commands.add_parser(name, help=summary, description=(module.__doc__ or summary).strip())
-        module.add_arguments(sub, HERE)
-        sub.set_defaults(run=module.run)
-        if name == "build":  # `python build.py --drafts` works like `python build.py build --drafts`
-            module.add_arguments(parser, HERE)
-            parser.set_defaults(run=module.run)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    args = make_parser(argv).parse_args(argv)
-    try:
-        return args.run(args)
-    except SiteError as error:
-        print(f"error: {error}", file=sys.stderr)
+def main() -> int:
+    if sys.version_info < OLDEST_PYTHON:
+        oldest, this = ".".join(map(str, OLDEST_PYTHON)), sys.version.split()[0]
+        print(f"error: the site needs Python {oldest} or newer, and this is Python {this}: run ./build.sh with "
+              f"PYTHON=python{oldest} (or newer) to set up .venv with another Python", file=sys.stderr)
         return 1
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:  # the disk, not the content: a folder that cannot be written, a full disk
-        where = error.filename or "a file"
-        print(f"error: {where}: {error.strerror or error}\n"
-              "hint: check that the folder exists, that you may write to it, and that the disk is not full",
-              file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
-        return 130
+    from ssg.cli import main as run_command_line
+    return run_command_line(default_root=Path(__file__).resolve().parent, prog="build.py")
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ java -version 2>&1 | sed -n 1p
 echo "node $(node --version), npm $(npm --version 2>/dev/null)"
 
 step "Python virtual environment .venv"
-[[ -x .venv/bin/python ]] || "${PYTHON:-python3}" -m venv .venv  # PYTHON=/path/to/python3 picks another Python
-.venv/bin/python -m pip install -q --disable-pip-version-check \
-    -r requirements.txt -r requirements-dev.txt
+./build.sh --version  # makes (or remakes) .venv with requirements.txt; PYTHON=/path/to/python3 picks the Python
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+step "Python-Markdown's own test suite (its source distribution, for tests/test_markdown_upstream.py)"
+PYTHONPATH=. .venv/bin/python tests/markdown_upstream.py --fetch
 
 step "npm test tools (axe-core, vnu-jar)"
 # --ignore-scripts: vnu-jar's postinstall would try to download a Java

@@ -18,3 +18,8 @@ One module per pipeline stage; data flows one way, as frozen dataclasses:
 
 The editor's other commands: serve.py, check.py (with readability.py), scaffold.py (new), deploy.py.
 """
+
+__version__ = "1.0.0"
+
+# The oldest Python the package supports (pyproject.toml's requires-python says the same).
+OLDEST_PYTHON = (3, 11)

@@ -453,7 +453,7 @@ def _readability_problems(checked: _Checked) -> Iterator[Problem]:
             yield Problem("warning", SiteError(
                 page.document.path, page.document.body_line,
                 f"the reading grade is {page.score.grade}, above the target of {target.max_grade:g} in site.yaml",
-                "use shorter sentences and everyday words; `python build.py check --readability` shows every "
+                "use shorter sentences and everyday words; `./build.sh check --readability` shows every "
                 "page's grade"))
         for sentence in page.score.long_sentences:
             words = count_words(sentence)

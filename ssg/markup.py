@@ -10,6 +10,8 @@ import html
 import posixpath
 import re
 import time
+from collections.abc import Callable  # (the speed-ups' types)
+from typing import Any
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -65,7 +67,8 @@ class _TooSlow(Exception):
 class MarkdownConverter:
     """One reusable Python-Markdown instance (building one costs more than converting a page)."""
 
-    def __init__(self, base_path: str) -> None:
+    def __init__(self, base_path: str, *, fast: bool = True) -> None:
+        """fast=False: stock Python-Markdown, without the speed-ups below (the tests compare the two)."""
         self.base_path = base_path
         self.document = ("", 1)  # (path, body_line) of the body being converted
         self.body = ""
@@ -75,7 +78,8 @@ class MarkdownConverter:
         self.md.treeprocessors.register(_LinkRewriter(self.md, self), "ssg_links", 1)
         self.md.treeprocessors.register(_AlignmentClasses(self.md), "ssg_alignment", 2)
         self.deadline = 0.0
-        use_faster_processors(self.md)
+        if fast:
+            use_faster_processors(self.md)
         for processor in self.md.treeprocessors:
             if isinstance(processor, InlineProcessor):
                 for pattern in processor.inlinePatterns:
@@ -295,6 +299,15 @@ def _line_containing(body: str, needle: str) -> int:
 # internals: requirements.txt pins the version they were checked against.
 
 
+TextTest = Callable[[str], object]  # truthy if the text could hold a match
+LinkText = tuple[str, int, bool]  # getText's: the text in [ ], the index after ']', found?
+LinkParts = tuple[str, "str | None", int, bool]  # getLink's: href, title, the index after ')', found?
+# (pattern, a string a text must hold for it to match or None, a finer test or None, where its matches can start)
+PatternRow = tuple[Any, "str | None", "TextTest | None", "re.Pattern[str] | None"]
+PatternTable = tuple[list[PatternRow], Callable[[str], "re.Match[str] | None"]]
+ProcessorRow = tuple[markdown.blockprocessors.BlockProcessor, "TextTest | None"]
+
+
 def use_faster_processors(md: markdown.Markdown) -> None:
     """Swap in processors that skip work which cannot change the output (same HTML as stock)."""
     for registry in (md.preprocessors, md.treeprocessors):
@@ -306,8 +319,8 @@ def use_faster_processors(md: markdown.Markdown) -> None:
     for processor in md.treeprocessors:
         for pattern in getattr(processor, "inlinePatterns", ()):
             if isinstance(pattern, LinkInlineProcessor):  # links, images and references
-                pattern.getText = _quick_link_text(pattern.getText)
-                pattern.getLink = _quick_link_target(pattern.getLink, pattern.unescape)
+                pattern.getText = _quick_link_text(pattern.getText)  # type: ignore[method-assign, assignment]
+                pattern.getLink = _quick_link_target(pattern.getLink, pattern.unescape)  # type: ignore[method-assign, assignment]
             if pattern.pattern in SMARTY_QUICKER_REGEXES:
                 pattern.compiled_re = re.compile(SMARTY_QUICKER_REGEXES[pattern.pattern], re.DOTALL | re.UNICODE)
 
@@ -325,7 +338,7 @@ INLINE_TRIGGERS = {
 }
 # smarty's 15 quote patterns all need a quote; most need more, which a quick test finds
 # first. Keyed by the pattern's regex, so that a pattern changed upstream is always tried.
-SMARTY_QUOTE_TESTS = {
+SMARTY_QUOTE_TESTS: dict[str, TextTest] = {
     smarty.singleQuoteStartRe: lambda text: text.startswith("'"),  # '^' matches at the very start only
     smarty.doubleQuoteStartRe: lambda text: text.startswith('"'),
     smarty.doubleQuoteSetsRe: lambda text: "\"'" in text,
@@ -343,8 +356,8 @@ SMARTY_QUOTE_TESTS = {
 # position of every text with a quote. Written to start at the quote (the look behind then
 # covers the quote too), they match the same spans and skip straight from quote to quote.
 SMARTY_QUICKER_REGEXES = {
-    smarty.closingSingleQuotesRegex: r"'(?<=%s')(?!\s|s\b|\d)" % smarty.closeClass,
-    smarty.closingDoubleQuotesRegex2: r'"(?<=%s")' % smarty.closeClass,
+    smarty.closingSingleQuotesRegex: rf"'(?<={smarty.closeClass}')(?!\s|s\b|\d)",
+    smarty.closingDoubleQuotesRegex2: rf'"(?<={smarty.closeClass}")',
 }
 # Code spans' regex has no fixed first character either (tens of microseconds a paragraph).
 # Its matches all start at a '`' or, for escaped backslashes before one, a '\': its search
@@ -352,15 +365,18 @@ SMARTY_QUICKER_REGEXES = {
 MATCH_STARTS = {"backtick": re.compile(r"[`\\]")}
 
 
+QUICK_TESTS_PER_PATTERN = 16  # in one text: after that, the pattern is searched for without asking
+
+
 def _triggers(name: str) -> tuple[str, ...] | None:
     """Strings one of which must be in a text for pattern `name` to match it (None: always try)."""
     return INLINE_TRIGGERS.get(name.rstrip("-0123456789") if name.startswith("smarty-quotes") else name)
 
 
-def _contains_any(triggers: tuple[str, ...]):
+def _contains_any(triggers: tuple[str, ...]) -> TextTest:
     """A test for texts holding one of `triggers`."""
     def test(text: str) -> bool:
-        for trigger in triggers:
+        for trigger in triggers:  # noqa: SIM110 (quicker than any() over a generator)
             if trigger in text:
                 return True
         return False
@@ -374,17 +390,17 @@ class SkippingInlineProcessor(InlineProcessor):
     holds no pattern's trigger is left as it is (stock parses it, finds nothing and puts it
     back); a pattern is tried only on text that holds its trigger (a substring test, or a
     finer one for a few), and searched from where its matches can start; reference links
-    only in a body that defines some (patternIndex counts in that table). Stock run also
+    only in a body that defines some (its pattern index counts in that table). Stock run also
     keeps a map from each element to its parent, which only ever serves to list the
     ancestors of the root: none.
     """
 
-    def run(self, tree, ancestors=None):  # noqa: C901 (kept close to the stock method it replaces)
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:  # kept close to stock
         self.stashed_nodes = {}
         self._patterns, self._could_match = self._pattern_table()
         stack = [(tree, ([] if ancestors is None else ancestors[:]) + [tree.tag.lower()])]
         handle_inline = self._InlineProcessor__handleInline
-        process_placeholders = self._InlineProcessor__processPlaceholders
+        process_placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
         could_match = self._could_match
         while stack:
             element, parents = stack.pop(0)
@@ -419,41 +435,47 @@ class SkippingInlineProcessor(InlineProcessor):
                     child.insert(index, item[0])
         return tree
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+    def _InlineProcessor__handleInline(self, data: str, pattern_index: int = 0) -> str:  # noqa: N802
         if isinstance(data, util.AtomicString) or not self._could_match(data):
             return data
         patterns = self._patterns
-        apply_pattern = self._InlineProcessor__applyPattern
-        start = 0
-        while patternIndex < len(patterns):
-            pattern, needle, can_match, match_start = patterns[patternIndex]
-            if (needle is not None and needle not in data) or (can_match is not None and not can_match(data)):
-                patternIndex, start = patternIndex + 1, 0
+        apply_pattern = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start, tests_left = 0, QUICK_TESTS_PER_PATTERN
+        while pattern_index < len(patterns):
+            pattern, needle, can_match, match_start = patterns[pattern_index]
+            # A quick test looks at the whole text: asked again after each match (the pattern may
+            # have matched its last), but not after thousands (a paragraph of quotes: quadratic).
+            if tests_left and ((needle is not None and needle not in data)
+                               or (can_match is not None and not can_match(data))):
+                pattern_index, start, tests_left = pattern_index + 1, 0, QUICK_TESTS_PER_PATTERN
                 continue
+            tests_left = max(tests_left - 1, 0)
             if match_start is not None:
                 first = match_start.search(data, start)
                 if first is None:
-                    patternIndex, start = patternIndex + 1, 0
+                    pattern_index, start, tests_left = pattern_index + 1, 0, QUICK_TESTS_PER_PATTERN
                     continue
                 start = first.start()
-            data, matched, start = apply_pattern(pattern, data, patternIndex, start)
+            data, matched, start = apply_pattern(pattern, data, pattern_index, start)
             if not matched:
-                patternIndex += 1
+                pattern_index, tests_left = pattern_index + 1, QUICK_TESTS_PER_PATTERN
         return data
 
-    def _pattern_table(self) -> tuple[list, object]:
+    def _pattern_table(self) -> PatternTable:
         """[(pattern, a string a text must hold for it to match or None, a finer test or None,
         a regex finding where its matches can start or None)] in priority order, and a test
         for texts holding any pattern's trigger."""
         key = (len(self.inlinePatterns), bool(self.md.references))
-        tables = self.__dict__.setdefault("_pattern_tables", {})
+        tables: dict[tuple[int, bool], PatternTable] = self.__dict__.setdefault("_pattern_tables", {})
         if key not in tables:
             tables[key] = self._build_pattern_table(has_references=key[1])
         return tables[key]
 
-    def _build_pattern_table(self, has_references: bool) -> tuple[list, object]:
-        names = [item.name for item in sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)]
-        patterns, every_trigger = [], set()
+    def _build_pattern_table(self, has_references: bool) -> PatternTable:
+        by_priority = sorted(self.inlinePatterns._priority, key=lambda i: i.priority, reverse=True)  # type: ignore[attr-defined]
+        names = [item.name for item in by_priority]
+        patterns: list[PatternRow] = []
+        every_trigger: set[str] = set()
         for name in names:
             pattern, triggers = self.inlinePatterns[name], _triggers(name)
             # A reference link only ever links to a definition ("[id]: url") in the body: in a
@@ -469,7 +491,10 @@ class SkippingInlineProcessor(InlineProcessor):
             can_match = None if needle is not None else finer_test or _contains_any(triggers)
             patterns.append((pattern, needle, can_match, MATCH_STARTS.get(name)))
             every_trigger.update(triggers)
-        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger))) or "(?!)").search
+        # A text holding a placeholder (STX) must be parsed too, to put the element it stands for
+        # back: elements nested three deep keep theirs until the pass reaches their text.
+        every_trigger.add(util.STX)
+        return patterns, re.compile("|".join(sorted(map(re.escape, every_trigger)))).search
 
 
 # Links and images are read a character at a time, in Python, to match nested brackets,
@@ -478,9 +503,9 @@ class SkippingInlineProcessor(InlineProcessor):
 PLAIN_LINK_TARGET = re.compile(r"""\(\s*([^()'"<]*)\)""")
 
 
-def _quick_link_text(get_text):
+def _quick_link_text(get_text: Callable[[str, int], LinkText]) -> Callable[[str, int], LinkText]:
     """getText (the text in [ ] from `index`, the index after ']', found?), quick without nesting."""
-    def quick_get_text(data: str, index: int) -> tuple[str, int, bool]:
+    def quick_get_text(data: str, index: int) -> LinkText:
         close = data.find("]", index)
         if close != -1 and data.find("[", index, close) == -1:
             return data[index:close], close + 1, True
@@ -488,9 +513,10 @@ def _quick_link_text(get_text):
     return quick_get_text
 
 
-def _quick_link_target(get_link, unescape):
+def _quick_link_target(get_link: Callable[[str, int], LinkParts], unescape: Callable[[str], str]) \
+        -> Callable[[str, int], LinkParts]:
     """getLink (href, title, the index after ')', found?), quick for a target without ( ) quotes or <."""
-    def quick_get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
+    def quick_get_link(data: str, index: int) -> LinkParts:
         plain = PLAIN_LINK_TARGET.match(data, index)
         if plain:
             return unescape(plain.group(1)).strip(), None, plain.end(), True
@@ -504,7 +530,8 @@ def _quick_link_target(get_link, unescape):
 # a second line of '=' or '-', a rule a line starting with up to 3 spaces and '-', '_' or
 # '*', a quote a '>', a link definition "]:", a footnote "[^" too. (For the two whose test
 # always says yes, link definitions and footnotes, no is what their run says after its search.)
-BLOCK_CAN_TAKE = {
+RULE_MARKS = frozenset("-_*")
+BLOCK_CAN_TAKE: dict[type[markdown.blockprocessors.BlockProcessor], TextTest] = {
     TableProcessor: lambda block: "|" in block,
     HashHeaderProcessor: lambda block: block.startswith("#") or "\n#" in block,
     SetextHeaderProcessor: lambda block: "\n=" in block or "\n-" in block,
@@ -514,7 +541,6 @@ BLOCK_CAN_TAKE = {
     ReferenceProcessor: lambda block: "]:" in block,
     FootnoteBlockProcessor: lambda block: "[^" in block and "]:" in block,
 }
-RULE_MARKS = frozenset("-_*")
 
 
 # Most blocks are plain paragraphs, which every processor before the paragraph one refuses.
@@ -540,15 +566,15 @@ class QuickerBlockParser(BlockParser):
     for every block, each one's quick test (BLOCK_CAN_TAKE) asked before its own, and only
     the processors that could take it offered a plain paragraph."""
 
-    def parseBlocks(self, parent, blocks: list[str]) -> None:  # noqa: N802 (the name it overrides)
+    def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:  # noqa: N802 (the name it overrides)
         every, for_plain = self._quick_tested_processors()
         while blocks:
             for processor, can_take in for_plain if _plain_paragraph(blocks[0]) else every:
-                if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]):
-                    if processor.run(parent, blocks) is not False:
-                        break
+                if (can_take is None or can_take(blocks[0])) and processor.test(parent, blocks[0]) \
+                        and processor.run(parent, blocks) is not False:
+                    break
 
-    def _quick_tested_processors(self) -> tuple[list, list]:
+    def _quick_tested_processors(self) -> tuple[list[ProcessorRow], list[ProcessorRow]]:
         """[(processor, its quick test or None)] in priority order, and those of them that could
         take a plain paragraph; listed again if a processor is added."""
         listed = self.__dict__.get("_listed")
@@ -571,7 +597,7 @@ class HeadingIdsOnly(TocTreeprocessor):
     does one where the marker only appears across two texts joined: stock's output again).
     """
 
-    def run(self, doc) -> None:
+    def run(self, doc: etree.Element) -> None:
         if self.marker and self.marker in "".join(doc.itertext()):
             return super().run(doc)
         used_ids, headings = set(), []
@@ -592,7 +618,8 @@ class HeadingIdsOnly(TocTreeprocessor):
                 name = _plain_heading_text(element)
                 if name is None:
                     name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
-                element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                element.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids,
+                                              id_counters)  # type: ignore[call-arg]  # stubs are of 3.11.2
             element.attrib.pop("data-toc-label", None)
             if self.use_anchors:
                 self.add_anchor(element, element.attrib["id"])
@@ -600,7 +627,7 @@ class HeadingIdsOnly(TocTreeprocessor):
                 self.add_permalink(element, element.attrib["id"])
 
 
-def _plain_heading_text(heading) -> str | None:
+def _plain_heading_text(heading: etree.Element) -> str | None:
     """What toc's name for a heading comes to when it is plain text (most are), else None.
 
     toc serialises the heading, runs the postprocessors (which only replace placeholders,
@@ -616,7 +643,7 @@ def _plain_heading_text(heading) -> str | None:
 class AttrListWhereBraces(AttrListTreeprocessor):
     """attr_list, which finds nothing to do in a body whose text has no '{' (most bodies)."""
 
-    def run(self, doc) -> None:
+    def run(self, doc: etree.Element) -> None:
         if "{" in "".join(doc.itertext()):
             super().run(doc)
 
@@ -624,7 +651,7 @@ class AttrListWhereBraces(AttrListTreeprocessor):
 class UnescapeWhereEscapes(UnescapeTreeprocessor):
     """Backslash escapes restored, where there are any: most bodies have none."""
 
-    def run(self, root) -> None:
+    def run(self, root: etree.Element) -> None:
         if util.STX in "".join(root.itertext()) or any(
                 util.STX in value for element in root.iter() for value in element.attrib.values() if value):
             super().run(root)
@@ -634,17 +661,17 @@ class PrettifyQuickly(PrettifyTreeprocessor):
     """Python-Markdown 3.11's line breaks between block elements. Stock asks md.is_block_level
     (a search of a list of some 50 names) several times per element; here once per tag a body."""
 
-    def run(self, root) -> None:
-        self._block_level: dict = {}
+    def run(self, root: etree.Element) -> None:
+        self._block_level: dict[object, bool] = {}
         super().run(root)
 
-    def _is_block_level(self, tag) -> bool:
+    def _is_block_level(self, tag: object) -> bool:
         known = self._block_level.get(tag)
         if known is None:
             known = self._block_level[tag] = self.md.is_block_level(tag)
         return known
 
-    def _prettifyETree(self, elem) -> None:  # noqa: N802 (the name it overrides)
+    def _prettifyETree(self, elem: etree.Element) -> None:  # noqa: N802 (the name it overrides)
         if self._is_block_level(elem.tag) and elem.tag not in ("code", "pre"):
             if (not elem.text or not elem.text.strip()) and len(elem) and self._is_block_level(elem[0].tag):
                 elem.text = "\n"
@@ -686,7 +713,7 @@ class FencedCodeWhereFences(FencedBlockPreprocessor):
         return super().run(lines) if "```" in text or "~~~" in text else lines
 
 
-def serialize_html(root) -> str:
+def serialize_html(root: etree.Element) -> str:
     """Python-Markdown 3.11's HTML serializer (to_html_string), written for what it is given.
 
     Stock walks the tree with a queue of elements and strings, lowers every tag twice and
@@ -703,51 +730,53 @@ def serialize_html(root) -> str:
     return "".join(written)
 
 
-def _write_element(write, element) -> None:
+def _write_element(write: Callable[[str], object], element: etree.Element) -> None:
     """Write `element`, what it holds and its tail, as serializers._serialize_html does."""
     tag = element.tag
     kind = TAG_KINDS.get(tag) if type(tag) is str else None
     if kind is None:
         if type(tag) is not str:  # comments, processing instructions, QNames
-            serializers._serialize_html(write, element, "html")
+            serializers._serialize_html(write, element, "html")  # type: ignore[attr-defined]
             return
         kind = TAG_KINDS[tag] = (tag.lower() in ("script", "style"), tag.lower() not in HTML_EMPTY)
     raw_text, has_end_tag = kind
     if element.attrib:
         attributes = _attributes_html(element.attrib)
         if attributes is None:
-            serializers._serialize_html(write, element, "html")
+            serializers._serialize_html(write, element, "html")  # type: ignore[attr-defined]
             return
         write(f"<{tag}{attributes}>")
     else:
         write(f"<{tag}>")
     text = element.text
     if text:
-        write(text if raw_text or not ("&" in text or "<" in text or ">" in text) else serializers._escape_cdata(text))
+        write(text if raw_text or not ("&" in text or "<" in text or ">" in text)
+              else serializers._escape_cdata(text))  # type: ignore[attr-defined]
     for child in element:
         _write_element(write, child)
     if has_end_tag:
         write(f"</{tag}>")
     tail = element.tail
     if tail:
-        write(serializers._escape_cdata(tail) if "&" in tail or "<" in tail or ">" in tail else tail)
+        write(serializers._escape_cdata(tail)  # type: ignore[attr-defined]
+              if "&" in tail or "<" in tail or ">" in tail else tail)
 
 
 TAG_KINDS: dict[str, tuple[bool, bool]] = {}  # tag -> (text written as it is, has an end tag), as stock decides
 
 
-def _attributes_html(attributes: dict) -> str | None:
+def _attributes_html(attributes: dict[Any, Any]) -> str | None:
     """The attributes as stock writes them, or None if one is not a plain string (stock's to write)."""
     written = []
     for key, value in sorted(attributes.items()):
         if type(key) is not str or type(value) is not str:
             return None
-        value = serializers._escape_attrib_html(value)
+        value = serializers._escape_attrib_html(value)  # type: ignore[attr-defined]
         written.append(f" {value}" if key == value and key in BOOLEAN_HTML_ATTRIBUTES else f' {key}="{value}"')
     return "".join(written)
 
 
-BOOLEAN_HTML_ATTRIBUTES = serializers.BOOLEAN_ATTRIBUTES["html"]
+BOOLEAN_HTML_ATTRIBUTES = serializers.BOOLEAN_ATTRIBUTES["html"]  # type: ignore[attr-defined]
 
 
 FASTER_PROCESSORS = {

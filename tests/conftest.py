@@ -4,17 +4,15 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT))
+from ssg.cli import main as command_line
 
-import build as build_cli  # noqa: E402
+PROJECT = Path(__file__).resolve().parent.parent
 
 MINIMAL_CONFIG = """\
 title: Test site
@@ -47,11 +45,11 @@ class Result:
 
 
 def run_cli(*args: str | Path) -> Result:
-    """Run build.py's main() in this process and capture what it prints."""
+    """Run build.py's command line in this process and capture what it prints."""
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            status = build_cli.main([str(a) for a in args])
+            status = command_line([str(a) for a in args], default_root=PROJECT, prog="build.py")
         except SystemExit as exit_:  # argparse usage errors
             status = exit_.code
     return Result(status, stdout.getvalue(), stderr.getvalue())
@@ -73,19 +71,23 @@ def article(title: str = "An article", date: str = "2024-01-02", body: str = "So
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
 
-@pytest.fixture
-def make_site(tmp_path: Path):
-    """make_site(files) -> root of a small site using the project's real templates and static files.
+def new_site(folder: Path, files: dict[str, str | bytes] | None = None) -> Path:
+    """A small site in `folder` using the project's real templates and static files.
 
     `files` maps paths to text; "site.yaml" defaults to a minimal valid configuration.
     """
+    shutil.copytree(PROJECT / "templates", folder / "templates")
+    shutil.copytree(PROJECT / "static", folder / "static")
+    write_files(folder, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md":
+                         "---\ntitle: Home\nsummary: The home page.\n---\nWelcome.\n", **(files or {})})
+    return folder
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """make_site(files, name="site") -> root of a new_site(tmp_path / name, files)."""
     def make(files: dict[str, str | bytes] | None = None, *, name: str = "site") -> Path:
-        root = tmp_path / name
-        shutil.copytree(PROJECT / "templates", root / "templates")
-        shutil.copytree(PROJECT / "static", root / "static")
-        write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md":
-                           "---\ntitle: Home\nsummary: The home page.\n---\nWelcome.\n", **(files or {})})
-        return root
+        return new_site(tmp_path / name, files)
     return make
 
 
@@ -95,6 +97,26 @@ def build_site():
     def build(root: Path, *args: str) -> Result:
         return run_cli("build", "--root", root, *args)
     return build
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out."""
+    browser_tests = PROJECT / "tests" / "browser"
+    for item in items:
+        if browser_tests in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
+    `./build.sh` builds it today: tests read it, never change it."""
+    from ssg.pipeline import BuildOptions, build
+    out = tmp_path_factory.mktemp("campaign") / "_site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        build(BuildOptions(root=PROJECT, out=out))
+    return out
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, Result, article, new_site, run_cli, snapshot
 
 EPOCH_2024_05_01 = "1714521600"
 QUOTE = """\
@@ -41,24 +41,30 @@ def fixed_today(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2024_05_01)
 
 
-@pytest.fixture
-def flawed_site(make_site):
-    """A small site with one of each problem check looks for."""
-    return make_site({
-        "site.yaml": MINIMAL_CONFIG + "navigation:\n  - title: Help\n    url: /help/\n",
-        "content/pages/about.md": "---\ntitle: About us\nsummary: Who we are.\n---\n## Our team\n\nWe are a team.\n",
-        "content/articles/first.md": article("First", body=FIRST),
-        "content/articles/second.md": article("Second", date="2024-01-03"),
-        "content/articles/third.md": article("Second", date="2024-01-04"),
-        "content/articles/draft.md": article("Draft", draft="true"),
-        "content/articles/later.md": article("Later", date="2099-01-01"),
-        "content/articles/over.md": article("Over", expires="2020-01-01"),
-        "content/quotes/someone.md": QUOTE,
-    })
+@pytest.fixture(scope="module")
+def flawed_check(tmp_path_factory) -> Result:
+    """`check` of a small site with one of each problem check looks for (run once for the tests that read it)."""
+    root = new_site(tmp_path_factory.mktemp("flawed") / "site", FLAWED_SITE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH_2024_05_01)
+        return run_cli("check", "--root", root)
 
 
-def test_check_reports_each_problem_at_its_source_line(flawed_site):
-    result = run_cli("check", "--root", flawed_site)
+FLAWED_SITE = {
+    "site.yaml": MINIMAL_CONFIG + "navigation:\n  - title: Help\n    url: /help/\n",
+    "content/pages/about.md": "---\ntitle: About us\nsummary: Who we are.\n---\n## Our team\n\nWe are a team.\n",
+    "content/articles/first.md": article("First", body=FIRST),
+    "content/articles/second.md": article("Second", date="2024-01-03"),
+    "content/articles/third.md": article("Second", date="2024-01-04"),
+    "content/articles/draft.md": article("Draft", draft="true"),
+    "content/articles/later.md": article("Later", date="2099-01-01"),
+    "content/articles/over.md": article("Over", expires="2020-01-01"),
+    "content/quotes/someone.md": QUOTE,
+}
+
+
+def test_check_reports_each_problem_at_its_source_line(flawed_check):
+    result = flawed_check
     assert result.status == 1
     expected = [
         "content/articles/first.md:6: error: the link 'a missing one' leads to /articles/gone/, which does not exist\n"
@@ -90,8 +96,8 @@ def test_check_reports_each_problem_at_its_source_line(flawed_site):
     assert result.out.endswith("Checked 10 pages: 6 errors, 5 warnings, 3 for information.\n")
 
 
-def test_drafts_scheduled_and_expired_articles_are_listed_for_information(flawed_site):
-    out = run_cli("check", "--root", flawed_site).out
+def test_drafts_scheduled_and_expired_articles_are_listed_for_information(flawed_check):
+    out = flawed_check.out
     assert ("content/articles/draft.md:5: info: this is a draft, so it is not on the public site\n"
             "  hint: delete the line `draft: true` to publish it; `--drafts` shows it in previews") in out
     assert ("content/articles/later.md:4: info: this is scheduled for 1 January 2099, so it is not on the public "
@@ -100,8 +106,8 @@ def test_drafts_scheduled_and_expired_articles_are_listed_for_information(flawed
             "  hint: change or delete `expires:` to bring it back") in out
 
 
-def test_problems_are_grouped_by_file_in_order_of_line(flawed_site):
-    out = run_cli("check", "--root", flawed_site).out
+def test_problems_are_grouped_by_file_in_order_of_line(flawed_check):
+    out = flawed_check.out
     groups = [block.split("\n") for block in out.strip().split("\n\n")[:-1]]
     files = [lines[0].split(":")[0] for lines in groups]
     assert files == sorted(files) and len(files) == len(set(files))
@@ -146,16 +152,19 @@ def test_a_build_error_is_the_one_problem_reported(make_site):
 
 def test_unknown_front_matter_keys_are_warnings(make_site):
     root = make_site({"content/articles/a.md": article(colour="red")})
-    out = run_cli("check", "--root", root).out
-    assert "content/articles/a.md:5: warning: unknown key 'colour' in the front matter" in out
+    result = run_cli("check", "--root", root)
+    assert result.status == 0  # a warning, not an error
+    assert "\ncontent/articles/a.md:5: warning: unknown key 'colour' in the front matter" in "\n" + result.out
+    assert result.out.endswith(": 0 errors, 1 warning, 0 for information.\n")
 
 
 def test_check_leaves_the_output_folder_alone(make_site, build_site):
     root = make_site({"content/articles/a.md": article(body="[Broken](/nowhere/)")})
-    build_site(root)
+    assert build_site(root).status == 0
     before = snapshot(root / "_site")
-    run_cli("check", "--root", root)
-    assert snapshot(root / "_site") == before
+    assert "index.html" in before and "articles/a/index.html" in before
+    assert run_cli("check", "--root", root).status == 1  # it found the broken link...
+    assert snapshot(root / "_site") == before  # ...and changed nothing
 
 
 def test_a_subfolder_base_url_is_checked_like_the_site_is_served(make_site):
@@ -163,13 +172,16 @@ def test_a_subfolder_base_url_is_checked_like_the_site_is_served(make_site):
     root = make_site({"site.yaml": config,
                       "content/articles/a.md": article(body="[Home](/) and [gone](/gone/) and [b](b.md)"),
                       "content/articles/b.md": article("B")})
-    out = run_cli("check", "--root", root).out
-    assert "content/articles/a.md:6: error: the link 'gone' leads to /gone/, which does not exist" in out
-    assert "0 warnings" in out and "1 error," in out
+    result = run_cli("check", "--root", root)
+    assert result.status == 1
+    assert "content/articles/a.md:6: error: the link 'gone' leads to /gone/, which does not exist\n" in result.out
+    assert result.out.endswith(": 1 error, 0 warnings, 0 for information.\n")  # [Home](/) and b.md work
 
 
 def test_a_site_served_over_http_is_not_warned_about_its_own_links(make_site):
     root = make_site({"site.yaml": MINIMAL_CONFIG.replace("https://example.org/", "http://intranet.example/"),
                       "content/articles/a.md": article(body="[Home](http://intranet.example/) and [b](b.md)"),
                       "content/articles/b.md": article("B")})
-    assert "0 warnings" in run_cli("check", "--root", root).out
+    result = run_cli("check", "--root", root)
+    assert result.status == 0
+    assert result.out.endswith(": 0 errors, 0 warnings, 0 for information.\n")

@@ -37,7 +37,7 @@ def guide_sample(starting: str) -> str:
 
 
 def run(site: Path, command: str):
-    return run_cli(*shlex.split(command)[2:], "--root", site)
+    return run_cli(*shlex.split(command)[1:], "--root", site)  # without ./build.sh
 
 
 # --- what the editor does between commands ---------------------------------------------
@@ -83,7 +83,7 @@ def new_quote(site: Path, command: str) -> None:
 
 
 def serve_drafts(site: Path, command: str) -> None:
-    server = PreviewProcess(site, *shlex.split(command)[3:])
+    server = PreviewProcess(site, *shlex.split(command)[2:])
     try:
         server.wait_until_serving()
         assert server.get("/" + ARTICLE_PAGE.removesuffix("index.html")).status == 200
@@ -128,14 +128,14 @@ def deploy(site: Path, command: str) -> None:
 
 
 STEPS: list[tuple[str, Callable[[Path, str], None]]] = [
-    ('python build.py new article "What to do if you see an attack"', new_article),
-    ('python build.py new quote "Smith: call 999"', new_quote),
-    ("python build.py serve --drafts", serve_drafts),
-    ("python build.py check --drafts", check_drafts),
-    ("python build.py check --readability", check_readability),
-    ("python build.py check", check),
-    ("python build.py deploy --dry-run", deploy_dry_run),
-    ("python build.py deploy", deploy),
+    ('./build.sh new article "What to do if you see an attack"', new_article),
+    ('./build.sh new quote "Smith: call 999"', new_quote),
+    ("./build.sh serve --drafts", serve_drafts),
+    ("./build.sh check --drafts", check_drafts),
+    ("./build.sh check --readability", check_readability),
+    ("./build.sh check", check),
+    ("./build.sh deploy --dry-run", deploy_dry_run),
+    ("./build.sh deploy", deploy),
 ]
 
 

@@ -13,11 +13,8 @@ from test_build import ATOM, SITEMAP, Page
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from ssg.pipeline import BuildOptions, build
-    out = tmp_path_factory.mktemp("real") / "_site"
-    build(BuildOptions(root=PROJECT, out=out))
-    return out
+def built(real_site) -> Path:
+    return real_site
 
 
 def html_pages(out: Path) -> list[Path]:

@@ -13,7 +13,6 @@ import pytest
 
 from conftest import PROJECT
 from ssg.config import load_config
-from ssg.pipeline import BuildOptions, build
 
 from .conftest import ARTIFACTS
 from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html
@@ -44,11 +43,9 @@ OUTLINE_PROBLEMS = """() => {
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    """The real site (content/, templates/, static/, site.yaml), built once for this module."""
-    out = tmp_path_factory.mktemp("campaign") / "site"
-    build(BuildOptions(root=PROJECT, out=out))
-    return out
+def built_site(real_site):
+    """The real site (content/, templates/, static/, site.yaml), built once for the test run (conftest.py)."""
+    return real_site
 
 
 def page_addresses(site) -> list[str]:
