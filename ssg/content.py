@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import safe_files
 from .config import doc
 from .errors import SiteError
 from .parallel import forked_map
@@ -186,47 +187,31 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
     """Every Markdown file of each kind, sorted, as (kind, file path).
 
     Anything else in content/ is refused, so that no file an editor adds is silently left
-    out. Hidden files (.DS_Store, editors' swap files) are ignored. Links are checked here,
-    where listing the folder tells which names are links without asking the disk again.
+    out. Hidden files (.DS_Store, editors' swap files) are ignored. Links, named pipes and
+    the like are checked here (safe_files.list_folder), where listing the folder tells which
+    names are links without asking the disk again.
     """
     folders = [folder for folder, _ in KINDS.values()] + [CHARTS_DIR]
     listing = ", ".join(f"{folder}/" for folder in sorted(folders))
-    for name in visible_names(root / CONTENT_DIR):
-        if name not in folders:
-            raise SiteError(f"{CONTENT_DIR}/{name}", None,
-                            f"content/ has no folder called '{name}'" if (root / CONTENT_DIR / name).is_dir()
+    content = safe_files.source_folder(root, CONTENT_DIR)
+    for entry in safe_files.list_folder(content):
+        if entry.name not in folders:
+            raise SiteError(entry.shown, None,
+                            f"content/ has no folder called '{entry.name}'" if entry.is_folder
                             else "files in content/ belong in one of its folders",
                             f"content/ holds {listing}; move what is in here into one of them")
-    for folder in folders:
-        _refuse_linked_folder(root, root / CONTENT_DIR / folder)
     found = []
     for kind, (folder, _) in KINDS.items():
-        for entry in visible_entries(root / CONTENT_DIR / folder):
-            path = f"{CONTENT_DIR}/{folder}/{entry.name}"
-            if entry.is_symlink():
-                refuse_outside_link(root, Path(entry.path), path)
+        for entry in safe_files.list_folder(content, folder):
             if entry.name.lower().endswith(".md"):
                 found.append((kind, entry.path))
-            elif entry.is_dir():
-                raise SiteError(path, None, f"content/{folder}/ cannot have folders inside it",
+            elif entry.is_folder:
+                raise SiteError(entry.shown, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(path, None, f"only Markdown (.md) files belong in content/{folder}/",
+                raise SiteError(entry.shown, None, f"only Markdown (.md) files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
-
-
-def _refuse_linked_folder(root: Path, folder: Path) -> None:
-    """A content folder may be a link only to a folder inside the site (checked once, not per file)."""
-    if os.path.islink(folder):
-        try:
-            target = folder.resolve(strict=True)
-        except (OSError, RuntimeError):
-            target = None
-        if target is None or not target.is_relative_to(root.resolve()):
-            shown = folder.relative_to(root).as_posix()
-            raise SiteError(shown, None, "this folder is a link that points outside the site folder, or nowhere",
-                            "replace the link with a real folder holding the files")
 
 
 def visible_entries(folder: Path) -> list[os.DirEntry]:
@@ -349,31 +334,22 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
 
 
 def refuse_outside_link(root: Path, file: Path, path: str) -> None:
-    """Refuse a file that is a link leading out of the site folder, or nowhere (content/ and static/)."""
+    """Refuse a file that is a link leading out of its source folder (the first folder of `path`), or nowhere."""
     if os.path.islink(file):  # only links need the (slow) full resolve; find_sources checks the folders
-        try:
-            target = file.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise SiteError(path, None, "this link points to a file that does not exist, or to itself",
-                            "replace the link with the real file") from None
-        if not target.is_relative_to(root.resolve()):
-            folder = path.split("/", 1)[0]
-            raise SiteError(path, None, "this link points outside the site folder",
-                            f"copy the file into {folder}/ instead of linking to it")
+        safe_files.check_file(safe_files.source_folder(root, path.split("/", 1)[0]), os.fspath(file), path)
 
 
 def read_source(file: str | Path, path: str) -> bytes:
     """The bytes of a file in content/ (whose links find_sources or the caller has checked)."""
     try:
-        with open(file, "rb") as opened:
-            raw = opened.read()
+        raw = safe_files.read_bytes(file, path, limit=MAX_SOURCE_BYTES)
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None
-    except FileNotFoundError:  # deleted since it was listed (bodies are read when a page needs them)
+    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (bodies are read when a page needs them)
         raise _disappeared(path) from None
     if len(raw) > MAX_SOURCE_BYTES:
-        raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
+        raise SiteError(path, None, f"this file is {os.path.getsize(file):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
                         "split it into several articles")
     return raw
 

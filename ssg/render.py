@@ -18,6 +18,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from . import safe_files
 from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
@@ -97,7 +98,7 @@ class Renderer:
 
     def _environment(self) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.site.root / TEMPLATES_DIR),
+            loader=safe_files.TemplateLoader(safe_files.source_folder(self.site.root, TEMPLATES_DIR)),
             # Compiled templates are kept in the build cache: compiling is most of a small rebuild.
             bytecode_cache=jinja2.FileSystemBytecodeCache(self.bytecode_folder()),
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
