@@ -3,20 +3,27 @@
 It lives in <root>/.cache/ssg/ (ignored by git, safe to delete at any time) and is never
 trusted blindly: it is keyed by content hashes, stamped with a fingerprint of the
 generator's own code and library versions, and anything unreadable is thrown away and
-rebuilt. The output folder is trusted only if every file the cache says it wrote is still
+rebuilt. It is untrusted input (someone may commit or plant a .cache/): the state is JSON,
+read back only into the types its dataclasses declare (see _decoder), so reading it can
+never run code, and anything unexpected in it means the whole state is ignored. The output folder is trusted only if every file the cache says it wrote is still
 there with the same size and modification time.
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
+import functools
 import hashlib
 import importlib.util
+import json
 import os
-import pickle
+import re
 import shutil
 import sys
 import time
+import types
+import typing
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +32,14 @@ from typing import Any, Callable, Iterable
 import jinja2
 import yaml
 
+from . import safe_files
 from .content import Document
+from .errors import SiteError
 
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
-HEAD_FILE = "head.pickle"
+HEAD_FILE = "head.json"
+SHARD_NAME = re.compile(r"\d\d-[0-9a-f]{24}\.json")
 BODIES_FILE = "bodies.sqlite"
 # The documents and the outputs are each kept in this many files, named by a hash of their bytes,
 # so that a build that changed a few of them writes a few small files, not the whole state.
@@ -54,7 +64,7 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
     shards: dict[str, list[str]] = field(default_factory=dict)    # "documents"/"outputs": the files they are in
-    template_references: dict[str, frozenset] = field(default_factory=dict)  # see render.TemplateDigests
+    template_references: dict[str, frozenset[str | None]] = field(default_factory=dict)  # see render.TemplateDigests
 
 
 def code_fingerprint() -> str:
@@ -97,7 +107,7 @@ class BuildCache:
                 state = remembered[1]
             else:
                 state = self._read(head)
-        except Exception:  # none yet, or a truncated or corrupt one: rebuild it rather than trust it
+        except Exception:  # none yet, or damaged, or not ours (_Untrusted): rebuild rather than trust it
             return empty
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
             return empty
@@ -106,14 +116,20 @@ class BuildCache:
         return state
 
     def _read(self, head: Path) -> BuildState:
-        with open(head, "rb") as file:
-            state = pickle.load(file)  # a BuildState whose documents and outputs are in the shard files
-        if isinstance(state, BuildState) and state.fingerprint == self.fingerprint:
+        """The state in the head file and the shard files it lists; _Untrusted if anything is unexpected."""
+        state = _decoder(BuildState)(_read_json(head))
+        if state.fingerprint == self.fingerprint:
             for part, names in state.shards.items():
-                merged = getattr(state, part)
+                if part not in ("documents", "outputs"):
+                    raise _Untrusted(part)
+                merged, decode = getattr(state, part), _decoder(_value_type(BuildState, part))
                 for name in names:
-                    with open(head.parent / name, "rb") as file:
-                        merged.update(pickle.load(file))
+                    data = safe_files.read_bytes(head.parent / _checked_shard_name(name), name)
+                    if _content_name(int(name[:2]), data) != name:
+                        raise _Untrusted(name)
+                    merged.update(decode(json.loads(data)))
+            if not all(map(_is_output_path, state.outputs)):
+                raise _Untrusted("outputs")
         return state
 
     def save(self, state: BuildState, previous: BuildState) -> None:
@@ -121,7 +137,7 @@ class BuildCache:
 
         Shard files are never overwritten (a new content gets a new name), and the head file that
         lists them is replaced last, in one step: a build stopped at any point leaves the old state
-        or the new one. Documents are pickled without their bodies (see Document.__getstate__).
+        or the new one. Documents are kept without their bodies, which their files hold.
         """
         folder = self.folder / STATE_DIR
         folder.mkdir(parents=True, exist_ok=True)
@@ -129,8 +145,7 @@ class BuildCache:
                                      previous.shards.get(part, []), same)
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
-        _write_new_file(folder / HEAD_FILE, pickle.dumps(dataclasses.replace(state, documents={}, outputs={}),
-                                                         protocol=pickle.HIGHEST_PROTOCOL))
+        _write_new_file(folder / HEAD_FILE, _json(dataclasses.replace(state, documents={}, outputs={})))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
@@ -172,12 +187,17 @@ def _save_shards(folder: Path, items: dict, before: dict, names: list[str], same
         if len(names) == SHARDS and shard.keys() == old.keys() and all(same(v, old[k]) for k, v in shard.items()):
             saved.append(names[index])
             continue
-        data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
-        name = f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.pickle"
+        data = _json(shard)
+        name = _content_name(index, data)
         if not (folder / name).exists():
             _write_new_file(folder / name, data)
         saved.append(name)
     return saved
+
+
+def _content_name(index: int, data: bytes) -> str:
+    """A shard file's name: its place and a hash of its bytes (checked when it is read back)."""
+    return f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.json"
 
 
 def _write_new_file(path: Path, data: bytes) -> None:
@@ -190,7 +210,7 @@ def _delete_unlisted(folder: Path, listed: set[str]) -> None:
     """Remove the shard files no longer listed, and temporary files that a stopped build left."""
     stale = time.time() - 600
     for entry in os.scandir(folder):
-        if entry.name not in listed and (entry.name.endswith(".pickle") or entry.stat().st_mtime < stale):
+        if entry.name not in listed and (entry.name.endswith((".json", ".pickle")) or entry.stat().st_mtime < stale):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
 
@@ -201,6 +221,171 @@ def _delete_obsolete(folder: Path) -> None:
         shutil.rmtree(folder / "bodies")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(folder / "state.pickle")
+
+
+# --- the state as JSON ----------------------------------------------------------------
+# Values are written as plain JSON (a dataclass as a list: its class name, then its fields;
+# a date as {"date": "2024-01-02"}) and read back by decoders made from the types the
+# dataclasses declare: each checks the JSON has exactly the expected shape and builds
+# only those types. So a planted or damaged state is refused (_Untrusted), never obeyed.
+
+class _Untrusted(Exception):
+    """The cache holds something this generator did not write: it is ignored, and everything rebuilt."""
+
+
+_SKIPPED_FIELDS = {Document: ("file",)}  # where the file is now: set when it is found again (Document.found_at)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, default=_plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _plain(value: Any) -> Any:
+    """What json cannot write by itself: dataclasses, dates, sets, errors."""
+    if dataclasses.is_dataclass(value):
+        skipped = _SKIPPED_FIELDS.get(type(value), ())
+        return [type(value).__name__, *(getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in skipped)]
+    if type(value) is datetime.date:
+        return {"date": value.isoformat()}
+    if isinstance(value, frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, SiteError):
+        return [value.path, value.line, value.message, value.hint]
+    raise TypeError(f"the build cache cannot keep a {type(value).__name__}")
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(safe_files.read_bytes(path, path.name))
+
+
+def _checked_shard_name(name: object) -> str:
+    if not isinstance(name, str) or not SHARD_NAME.fullmatch(name):
+        raise _Untrusted(name)
+    return name
+
+
+def _is_output_path(path: str) -> bool:
+    """A file inside the output folder: relative, with no '..', '.' or empty part, no backslash."""
+    return "\\" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _value_type(cls: type, name: str) -> Any:
+    """The type of the values of the dict field `name` of `cls`: dict[str, X] gives a decoder of dict[str, X]."""
+    return typing.get_type_hints(cls)[name]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """A function turning JSON data into a value of type `kind`, or raising _Untrusted."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind in (str, int, bool, type(None)):
+        return _exactly(kind)
+    if kind is float:
+        return _number
+    if kind is datetime.date:
+        return _date
+    if kind is SiteError:
+        return _site_error
+    if origin in (typing.Union, types.UnionType):
+        return _union(tuple(_decoder(arg) for arg in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _sequence(tuple, _decoder(args[0]))
+    if origin is tuple:
+        return _fixed_tuple(tuple(_decoder(arg) for arg in args))
+    if origin in (frozenset, list):
+        return _sequence(origin, _decoder(args[0]))
+    if origin is dict and args[0] is str:
+        return _mapping(_decoder(args[1]))
+    if dataclasses.is_dataclass(kind):
+        return _dataclass(kind)
+    raise TypeError(f"the build cache cannot read back a {kind}")
+
+
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _Untrusted(value)
+        return value
+    return decode
+
+
+def _number(value: Any) -> float | int:
+    if type(value) not in (float, int):  # a whole number stays an int, as YAML gave it
+        raise _Untrusted(value)
+    return value
+
+
+def _date(value: Any) -> datetime.date:
+    if type(value) is not dict or len(value) != 1 or type(value.get("date")) is not str:
+        raise _Untrusted(value)
+    try:
+        return datetime.date.fromisoformat(value["date"])
+    except ValueError:
+        raise _Untrusted(value) from None
+
+
+def _site_error(value: Any) -> SiteError:
+    if type(value) is not list or len(value) != 4:
+        raise _Untrusted(value)
+    path, line, message, hint = value
+    if not (type(path) is str and (line is None or type(line) is int) and type(message) is str and type(hint) is str):
+        raise _Untrusted(value)
+    return SiteError(path, line, message, hint)
+
+
+def _union(decoders: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        for decoder in decoders:
+            try:
+                return decoder(value)
+            except _Untrusted:
+                pass
+        raise _Untrusted(value)
+    return decode
+
+
+def _sequence(make: type, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        if type(value) is not list:
+            raise _Untrusted(value)
+        return make(map(item, value))
+    return decode
+
+
+def _fixed_tuple(items: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], Any]:
+    def decode(value: Any) -> tuple:
+        if type(value) is not list or len(value) != len(items):
+            raise _Untrusted(value)
+        return tuple(item(part) for item, part in zip(items, value))
+    return decode
+
+
+def _mapping(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def decode(value: Any) -> dict:
+        if type(value) is not dict:
+            raise _Untrusted(value)
+        return {key: item(part) for key, part in value.items()}  # JSON keys are always text
+    return decode
+
+
+def _dataclass(cls: type) -> Callable[[Any], Any]:
+    """Builds the instance without calling __init__ (as pickle did): the fields were checked here."""
+    hints = typing.get_type_hints(cls)
+    skipped = _SKIPPED_FIELDS.get(cls, ())
+    kept = [f for f in dataclasses.fields(cls) if f.name not in skipped]
+    names = [f.name for f in kept]
+    fields = [(f.name, _decoder(hints[f.name])) for f in kept]
+    defaults = {f.name: f.default for f in dataclasses.fields(cls) if f.name in skipped}
+    size = len(kept) + 1
+
+    def decode(value: Any) -> Any:
+        if type(value) is not list or len(value) != size or value[0] != cls.__name__:
+            raise _Untrusted(value)
+        made = object.__new__(cls)
+        made.__dict__.update(defaults)
+        made.__dict__.update(zip(names, [decode_field(part) for (_, decode_field), part in zip(fields, value[1:])]))
+        return made
+    return decode
 
 
 class BodyStore:
