@@ -15,11 +15,13 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import hmac
 import importlib.util
 import json
 import os
 import re
 import shutil
+import stat
 import sys
 import time
 import types
@@ -31,8 +33,8 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 import yaml
+from jinja2.bccache import Bucket
 
-from . import safe_files
 from .content import Document
 from .errors import SiteError
 
@@ -41,6 +43,8 @@ STATE_DIR = "state"
 HEAD_FILE = "head.json"
 SHARD_NAME = re.compile(r"\d\d-[0-9a-f]{24}\.json")
 BODIES_FILE = "bodies.sqlite"
+TEMPLATES_DIR = "jinja"   # templates compiled by Jinja
+KEY_FILE = "key"
 # The documents and the outputs are each kept in this many files, named by a hash of their bytes,
 # so that a build that changed a few of them writes a few small files, not the whole state.
 SHARDS = 16
@@ -96,6 +100,8 @@ class BuildCache:
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
         self.fingerprint = code_fingerprint()
+        own_folders(root)
+        self.key = cache_key(root)
 
     def load(self, out: Path) -> BuildState:
         """The last build's state, or an empty one if there is none we can trust."""
@@ -117,14 +123,14 @@ class BuildCache:
 
     def _read(self, head: Path) -> BuildState:
         """The state in the head file and the shard files it lists; _Untrusted if anything is unexpected."""
-        state = _decoder(BuildState)(_read_json(head))
+        state = _decoder(BuildState)(json.loads(_signed_content(self.key, HEAD_FILE, _read_cache_file(head))))
         if state.fingerprint == self.fingerprint:
             for part, names in state.shards.items():
                 if part not in ("documents", "outputs"):
                     raise _Untrusted(part)
                 merged, decode = getattr(state, part), _decoder(_value_type(BuildState, part))
                 for name in names:
-                    data = safe_files.read_bytes(head.parent / _checked_shard_name(name), name)
+                    data = _read_cache_file(head.parent / _checked_shard_name(name))
                     if _content_name(int(name[:2]), data) != name:
                         raise _Untrusted(name)
                     merged.update(decode(json.loads(data)))
@@ -145,13 +151,125 @@ class BuildCache:
                                      previous.shards.get(part, []), same)
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
-        _write_new_file(folder / HEAD_FILE, _json(dataclasses.replace(state, documents={}, outputs={})))
+        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(dataclasses.replace(state, documents={}, outputs={}))))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
 
     def bodies(self) -> BodyStore:
-        return BodyStore(self.folder / BODIES_FILE)
+        return BodyStore(self.folder / BODIES_FILE, self.key)
+
+
+# --- what makes the cache trustworthy -----------------------------------------------------
+# Someone may commit or plant a .cache/ folder, or put links in it. So: its folders must be
+# real folders (a link or file in their place is removed, never followed), files are read
+# without following links, and what could change the site (the state, stored bodies, compiled
+# templates) is signed with a key that only this copy of the cache can know (cache_key).
+
+def own_folders(root: Path) -> None:
+    """Make .cache, .cache/ssg and the folders in it real folders of this site: a link or file in the
+    place of one is removed (the link itself, never what it points to)."""
+    cache = root / CACHE_DIR
+    for folder in (cache.parent, cache, cache / STATE_DIR, cache / TEMPLATES_DIR):
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                os.unlink(folder)
+        folder.mkdir(exist_ok=True)
+
+
+def _remove(path: Path | str) -> None:
+    """Remove whatever is at `path` (a folder with what it holds; a link, not what it points to)."""
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
+def cache_key(root: Path) -> bytes:
+    """The key that signs this cache: random bytes kept in .cache/ssg/key, mixed with where and when that
+    file was made (device, inode and change time to the nanosecond).
+
+    A key file copied or planted from elsewhere is a new file here, with a change time nobody could
+    have known: what was signed elsewhere does not check, and is rebuilt, never used. (Copying the
+    site folder therefore starts a new cache: the first build after it is a full one.)
+    """
+    file = root / CACHE_DIR / KEY_FILE
+    for _ in range(2):
+        try:
+            descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            _make_key_file(file)
+            continue
+        except OSError:  # a link (ELOOP) or something else planted there: start a new key
+            _remove(file)
+            continue
+        with os.fdopen(descriptor, "rb") as opened:
+            made = os.fstat(descriptor)
+            secret = opened.read(64) if stat.S_ISREG(made.st_mode) else b""
+        if len(secret) == 32:
+            return hashlib.blake2b(secret + f"{made.st_dev}:{made.st_ino}:{made.st_ctime_ns}".encode()).digest()
+        if stat.S_ISREG(made.st_mode) and len(secret) < 32 and time.time() - made.st_ctime < 10:
+            break  # being written by another build this instant: sign nothing it could trust
+        _remove(file)
+    return os.urandom(32)  # a key no later build knows: this build's cache is written, and not used again
+
+
+def _make_key_file(file: Path) -> None:
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as opened:
+            opened.write(os.urandom(32))
+
+
+def _signature(key: bytes, name: str, data: bytes) -> bytes:
+    return hashlib.blake2b(name.encode() + b"\0" + data, key=key[:64], digest_size=32).hexdigest().encode()
+
+
+def _signed(key: bytes, name: str, data: bytes) -> bytes:
+    """`data` with a first line signing it (and the name it is kept under, so files cannot be swapped)."""
+    return _signature(key, name, data) + b"\n" + data
+
+
+def _signed_content(key: bytes, name: str, signed: bytes) -> bytes:
+    signature, _, data = signed.partition(b"\n")
+    if not hmac.compare_digest(signature, _signature(key, name, data)):
+        raise _Untrusted(name)
+    return data
+
+
+def _read_cache_file(path: Path) -> bytes:
+    """A regular file of the cache, never a link (OSError otherwise)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as opened:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _Untrusted(path.name)
+        return opened.read()
+
+
+class TemplateCodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in .cache/ssg/jinja/ and signed: Jinja reads them back with
+    pickle and marshal, which would run whatever code a planted file held, so an unsigned one is
+    never given to Jinja (the template is compiled again)."""
+
+    def __init__(self, root: Path) -> None:
+        own_folders(root)
+        self.folder = root / CACHE_DIR / TEMPLATES_DIR
+        self.key = cache_key(root)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            code = _signed_content(self.key, bucket.key, _read_cache_file(self._file(bucket)))
+        except (OSError, _Untrusted):
+            return
+        bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):  # a cache: a full disk means compiling again next time
+            _write_new_file(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
+
+    def _file(self, bucket: Bucket) -> Path:
+        return self.folder / f"__jinja2_{bucket.key}.cache"
 
 
 # The state this process last saved, by file, with the file's stamp: a long-running process
@@ -201,8 +319,13 @@ def _content_name(index: int, data: bytes) -> str:
 
 
 def _write_new_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache whole, in one step; never through a link planted in its place."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as opened:
+        opened.write(data)
     os.replace(temporary, path)
 
 
@@ -210,14 +333,15 @@ def _delete_unlisted(folder: Path, listed: set[str]) -> None:
     """Remove the shard files no longer listed, and temporary files that a stopped build left."""
     stale = time.time() - 600
     for entry in os.scandir(folder):
-        if entry.name not in listed and (entry.name.endswith((".json", ".pickle")) or entry.stat().st_mtime < stale):
+        if entry.name not in listed and (entry.name.endswith((".json", ".pickle"))
+                                         or entry.stat(follow_symlinks=False).st_mtime < stale):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
 
 
 def _delete_obsolete(folder: Path) -> None:
     """Remove what earlier versions of the generator kept here: a file per stored body, one state file."""
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # gone already, or a link (which rmtree does not follow)
         shutil.rmtree(folder / "bodies")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(folder / "state.pickle")
@@ -252,10 +376,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, SiteError):
         return [value.path, value.line, value.message, value.hint]
     raise TypeError(f"the build cache cannot keep a {type(value).__name__}")
-
-
-def _read_json(path: Path) -> Any:
-    return json.loads(safe_files.read_bytes(path, path.name))
 
 
 def _checked_shard_name(name: object) -> str:
@@ -397,8 +517,9 @@ class BodyStore:
     transaction. A damaged entry or file is a miss, never a page: the file is then made anew.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
+        self.key = key  # signs each body (see cache_key): a planted row is a miss, never a page
         self._connection: Any = None
         self._opened_by = 0  # a connection must not cross a fork: each process opens its own
         self._pending: list[tuple[str, str]] = []
@@ -410,6 +531,9 @@ class BodyStore:
             import sqlite3  # here: a build that needs no stored body does not load it
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):  # SQLite would write through a link planted here
+                if os.path.islink(f"{self.path}{suffix}"):
+                    os.unlink(f"{self.path}{suffix}")
             connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")  # readers go on while the build writes
             connection.execute("PRAGMA synchronous=OFF")   # a cache: losing the last writes is harmless
@@ -427,7 +551,7 @@ class BodyStore:
         except Exception:  # noqa: BLE001 (sqlite3.Error, or not a database at all: every body is a miss)
             self._unreadable = True
             return None
-        return row[1] if row is not None and row[0] == _checksum(key, row[1]) else None
+        return row[1] if row is not None and row[0] == _checksum(self.key, key, row[1]) else None
 
     def add(self, items: Iterable[tuple[str, str]]) -> None:
         """Store (key, html) pairs, a few hundred to a transaction; flush() writes the last ones."""
@@ -437,7 +561,7 @@ class BodyStore:
 
     def flush(self) -> None:
         """Write what add() was given."""
-        rows = [(key, _checksum(key, html), html) for key, html in self._pending]
+        rows = [(key, _checksum(self.key, key, html), html) for key, html in self._pending]
         self._pending.clear()
         if not rows:
             return
@@ -483,6 +607,7 @@ class BodyStore:
         self._connection = None
 
 
-def _checksum(key: str, html: str) -> str:
-    """Of the key too: a damaged file that gave one key's row for another would be caught."""
-    return hashlib.blake2b(f"{key}\0{html}".encode(), digest_size=8).hexdigest()
+def _checksum(secret: bytes, key: str, html: str) -> str:
+    """Of the key too: a damaged file that gave one key's row for another would be caught; signed with
+    the cache's key: a row this cache did not write never checks."""
+    return hashlib.blake2b(f"{key}\0{html}".encode(), key=secret[:64], digest_size=16).hexdigest()

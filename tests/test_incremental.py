@@ -394,7 +394,7 @@ def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
     (site / ".cache/ssg/state.pickle").write_bytes(b"old state")
     assert build_site(site).status == 0
     kept = {p.name for p in (site / ".cache/ssg").iterdir()} - {"bodies.sqlite-wal", "bodies.sqlite-shm"}
-    assert sorted(kept) == ["bodies.sqlite", "jinja", "state"]
+    assert sorted(kept) == ["bodies.sqlite", "jinja", "key", "state"]
 
 
 def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
