@@ -117,11 +117,13 @@ def _checked_link(folder: SourceFolder, link: str, shown: str, directory: str) -
         raise SiteError(shown, None, "this link points to a file that does not exist, or to itself",
                         "replace the link with the real file") from None
     if not _visible_inside(real, folder.real):
-        where = "the site folder" if os.path.relpath(real, folder.site).startswith("..") else f"{folder.shown}/"
+        where = ("outside the site folder" if os.path.relpath(real, folder.site).startswith("..")
+                 else f"outside {folder.shown}/" if real == folder.real or os.path.relpath(real, folder.real).startswith("..")
+                 else "to a hidden file or folder")
         if stat.S_ISDIR(mode):
-            raise SiteError(shown, None, f"this folder is a link that points outside {where}, or nowhere",
+            raise SiteError(shown, None, f"this folder is a link that points {where}, or nowhere",
                             "replace the link with a real folder holding the files")
-        raise SiteError(shown, None, f"this link points outside {where}",
+        raise SiteError(shown, None, f"this link points {where}",
                         f"copy the file into {folder.shown + '/' if folder.shown else 'the site folder'} instead of linking to it")
     if stat.S_ISDIR(mode):
         if _visible_inside(os.path.realpath(directory), real) or real == os.path.realpath(directory):
