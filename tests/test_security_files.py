@@ -361,3 +361,18 @@ def test_an_output_folder_inside_the_cache_or_a_source_folder_is_refused(out: st
     result = run_cli("build", "--root", site, "--out", site / out)
     assert result.status == 2
     assert result.err.startswith(f"error: refusing to write the site inside {site / out.split('/')[0]}.")
+
+
+def test_the_real_sites_state_comes_back_from_json_as_it_was(tmp_path: Path) -> None:
+    """The decoders follow the dataclasses' declared types: a type they cannot read back would make
+    every build a full one without a word, so the real site's documents must come back equal."""
+    from ssg.cache import BuildCache
+    from ssg.content import find_sources, read_documents
+    root = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    assert run_cli("build", "--root", root).status == 0
+    state = BuildCache(root).load((root / "_site").resolve())
+    documents = {document.path: document for document in read_documents(find_sources(root))}
+    assert state.documents == documents and state.outputs
