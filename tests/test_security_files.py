@@ -356,8 +356,16 @@ def test_a_cache_copied_from_elsewhere_is_not_trusted(site: Path, tmp_path: Path
     assert BuildCache(site).key == BuildCache(site).key
 
 
-@pytest.mark.parametrize("out", [".cache", ".cache/ssg/site", ".git/site", "content/site"])
-def test_an_output_folder_inside_the_cache_or_a_source_folder_is_refused(out: str, site: Path) -> None:
+@pytest.mark.parametrize("out", [".cache", ".cache/ssg", ".cache/ssg/site"])
+def test_an_output_folder_holding_or_inside_the_build_cache_is_refused(out: str, site: Path) -> None:
+    result = run_cli("build", "--root", site, "--out", site / out)
+    assert result.status == 2
+    assert result.err.startswith(f"error: refusing to use {site / out} as the output folder: it is or holds the build "
+                                 f"cache {site / '.cache/ssg'}.")
+
+
+@pytest.mark.parametrize("out", [".git/site", "content/site"])
+def test_an_output_folder_inside_version_control_or_a_source_folder_is_refused(out: str, site: Path) -> None:
     result = run_cli("build", "--root", site, "--out", site / out)
     assert result.status == 2
     assert result.err.startswith(f"error: refusing to write the site inside {site / out.split('/')[0]}.")
