@@ -370,8 +370,7 @@ def _json(value: Any) -> bytes:
 def _plain(value: Any) -> Any:
     """What json cannot write by itself: dataclasses, dates, sets, errors."""
     if dataclasses.is_dataclass(value):
-        skipped = _SKIPPED_FIELDS.get(type(value), ())
-        return [type(value).__name__, *(getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in skipped)]
+        return [type(value).__name__, *map(value.__dict__.__getitem__, _kept_fields(type(value)))]
     if type(value) is datetime.date:
         return {"date": value.isoformat()}
     if isinstance(value, frozenset):
@@ -379,6 +378,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, SiteError):
         return [value.path, value.line, value.message, value.hint]
     raise TypeError(f"the build cache cannot keep a {type(value).__name__}")
+
+
+@functools.cache
+def _kept_fields(cls: type) -> tuple[str, ...]:
+    """The names of the fields of `cls` the cache keeps, in order."""
+    skipped = _SKIPPED_FIELDS.get(cls, ())
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in skipped)
 
 
 def _checked_shard_name(name: object) -> str:
@@ -472,7 +478,7 @@ def _dataclass(cls: type) -> Decoder:
     """
     hints = typing.get_type_hints(cls)
     skipped = _SKIPPED_FIELDS.get(cls, ())
-    kept = [f.name for f in dataclasses.fields(cls) if f.name not in skipped]
+    kept = _kept_fields(cls)
     scope = {"cls": cls, "new": object.__new__, "Untrusted": _Untrusted, "fromiso": datetime.date.fromisoformat,
              "starmap": itertools.starmap, "SiteError": SiteError,
              "defaults": {f.name: f.default for f in dataclasses.fields(cls) if f.name in skipped}}
