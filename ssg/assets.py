@@ -1,12 +1,17 @@
-"""Static files, copied with content-hashed names so hosts can cache them for ever."""
+"""Static files, copied with content-hashed names so hosts can cache them for ever.
+
+Only visible regular files inside static/ are published (see safe_files): never a dotfile,
+a version-control folder or a link leading out of static/. SVG files are checked first,
+because a browser runs the script an SVG holds when it is opened (see svg_check).
+"""
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import refuse_outside_link
+from . import safe_files
+from .svg_check import check_svg
 
 STATIC_DIR = "static"
 ASSET_PREFIX = "assets/"
@@ -21,19 +26,16 @@ class Asset:
 
 
 def collect_assets(root: Path) -> dict[str, Asset]:
-    """Every file under static/, fingerprinted by a hash of its bytes."""
-    folder = root / STATIC_DIR
+    """Every visible file under static/, fingerprinted by a hash of its bytes."""
+    folder = safe_files.source_folder(root, STATIC_DIR)
     assets = {}
-    for directory, subfolders, files in os.walk(folder):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for file_name in sorted(files):
-            if file_name.startswith("."):
-                continue
-            source = Path(directory, file_name)
-            name = source.relative_to(folder).as_posix()
-            refuse_outside_link(root, source, f"{STATIC_DIR}/{name}")
-            digest = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
-            stem, dot, extension = name.rpartition(".")
-            hashed = f"{stem}.{digest[:8]}.{extension}" if dot else f"{name}.{digest[:8]}"
-            assets[name] = Asset(name, source, ASSET_PREFIX + hashed, digest)
+    for entry in safe_files.walk_files(folder):
+        name = entry.shown.split("/", 1)[1]
+        data = safe_files.read_bytes(entry.path, entry.shown)
+        if name.lower().endswith(".svg"):
+            check_svg(data, entry.shown)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        stem, dot, extension = name.rpartition(".")
+        hashed = f"{stem}.{digest[:8]}.{extension}" if dot else f"{name}.{digest[:8]}"
+        assets[name] = Asset(name, Path(entry.path), ASSET_PREFIX + hashed, digest)
     return assets

@@ -3,20 +3,30 @@
 It lives in <root>/.cache/ssg/ (ignored by git, safe to delete at any time) and is never
 trusted blindly: it is keyed by content hashes, stamped with a fingerprint of the
 generator's own code and library versions, and anything unreadable is thrown away and
-rebuilt. The output folder is trusted only if every file the cache says it wrote is still
+rebuilt. It is untrusted input (someone may commit or plant a .cache/): the state is JSON,
+read back only into the types its dataclasses declare (see _decoder), so reading it can
+never run code, and anything unexpected in it means the whole state is ignored. The output folder is trusted only if every file the cache says it wrote is still
 there with the same size and modification time.
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
+import functools
 import hashlib
+import hmac
 import importlib.util
+import itertools
+import json
 import os
-import pickle
+import re
 import shutil
+import stat
 import sys
 import time
+import types
+import typing
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +34,18 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 import yaml
+from jinja2.bccache import Bucket
 
 from .content import Document
+from .errors import SiteError
 
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
-HEAD_FILE = "head.pickle"
+HEAD_FILE = "head.json"
+SHARD_NAME = re.compile(r"\d\d-[0-9a-f]{24}\.json")
 BODIES_FILE = "bodies.sqlite"
+TEMPLATES_DIR = "jinja"   # templates compiled by Jinja
+KEY_FILE = "key"
 # The documents and the outputs are each kept in this many files, named by a hash of their bytes,
 # so that a build that changed a few of them writes a few small files, not the whole state.
 SHARDS = 16
@@ -54,7 +69,7 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
     shards: dict[str, list[str]] = field(default_factory=dict)    # "documents"/"outputs": the files they are in
-    template_references: dict[str, frozenset] = field(default_factory=dict)  # see render.TemplateDigests
+    template_references: dict[str, frozenset[str | None]] = field(default_factory=dict)  # see render.TemplateDigests
 
 
 def code_fingerprint() -> str:
@@ -86,6 +101,8 @@ class BuildCache:
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
         self.fingerprint = code_fingerprint()
+        own_folders(root)
+        self.key = cache_key(root)
 
     def load(self, out: Path) -> BuildState:
         """The last build's state, or an empty one if there is none we can trust."""
@@ -97,7 +114,7 @@ class BuildCache:
                 state = remembered[1]
             else:
                 state = self._read(head)
-        except Exception:  # none yet, or a truncated or corrupt one: rebuild it rather than trust it
+        except Exception:  # none yet, or damaged, or not ours (_Untrusted): rebuild rather than trust it
             return empty
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
             return empty
@@ -106,14 +123,20 @@ class BuildCache:
         return state
 
     def _read(self, head: Path) -> BuildState:
-        with open(head, "rb") as file:
-            state = pickle.load(file)  # a BuildState whose documents and outputs are in the shard files
-        if isinstance(state, BuildState) and state.fingerprint == self.fingerprint:
+        """The state in the head file and the shard files it lists; _Untrusted if anything is unexpected."""
+        state = _decoder(BuildState)(json.loads(_signed_content(self.key, HEAD_FILE, _read_cache_file(head))))
+        if state.fingerprint == self.fingerprint:
             for part, names in state.shards.items():
-                merged = getattr(state, part)
+                if part not in ("documents", "outputs"):
+                    raise _Untrusted(part)
+                merged, decode = getattr(state, part), _decoder(_value_type(BuildState, part))
                 for name in names:
-                    with open(head.parent / name, "rb") as file:
-                        merged.update(pickle.load(file))
+                    data = _read_cache_file(head.parent / _checked_shard_name(name))
+                    if _content_name(int(name[:2]), data) != name:
+                        raise _Untrusted(name)
+                    merged.update(decode(json.loads(data)))
+            if not _are_output_paths(state.outputs):
+                raise _Untrusted("outputs")
         return state
 
     def save(self, state: BuildState, previous: BuildState) -> None:
@@ -121,7 +144,7 @@ class BuildCache:
 
         Shard files are never overwritten (a new content gets a new name), and the head file that
         lists them is replaced last, in one step: a build stopped at any point leaves the old state
-        or the new one. Documents are pickled without their bodies (see Document.__getstate__).
+        or the new one. Documents are kept without their bodies, which their files hold.
         """
         folder = self.folder / STATE_DIR
         folder.mkdir(parents=True, exist_ok=True)
@@ -129,14 +152,125 @@ class BuildCache:
                                      previous.shards.get(part, []), same)
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
-        _write_new_file(folder / HEAD_FILE, pickle.dumps(dataclasses.replace(state, documents={}, outputs={}),
-                                                         protocol=pickle.HIGHEST_PROTOCOL))
+        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(dataclasses.replace(state, documents={}, outputs={}))))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
 
     def bodies(self) -> BodyStore:
-        return BodyStore(self.folder / BODIES_FILE)
+        return BodyStore(self.folder / BODIES_FILE, self.key)
+
+
+# --- what makes the cache trustworthy -----------------------------------------------------
+# Someone may commit or plant a .cache/ folder, or put links in it. So: its folders must be
+# real folders (a link or file in their place is removed, never followed), files are read
+# without following links, and what could change the site (the state, stored bodies, compiled
+# templates) is signed with a key that only this copy of the cache can know (cache_key).
+
+def own_folders(root: Path) -> None:
+    """Make .cache, .cache/ssg and the folders in it real folders of this site: a link or file in the
+    place of one is removed (the link itself, never what it points to)."""
+    cache = root / CACHE_DIR
+    for folder in (cache.parent, cache, cache / STATE_DIR, cache / TEMPLATES_DIR):
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                os.unlink(folder)
+        folder.mkdir(exist_ok=True)
+
+
+def _remove(path: Path | str) -> None:
+    """Remove whatever is at `path` (a folder with what it holds; a link, not what it points to)."""
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
+def cache_key(root: Path) -> bytes:
+    """The key that signs this cache: random bytes kept in .cache/ssg/key, mixed with where and when that
+    file was made (device, inode and change time to the nanosecond).
+
+    A key file copied or planted from elsewhere is a new file here, with a change time nobody could
+    have known: what was signed elsewhere does not check, and is rebuilt, never used. (Copying the
+    site folder therefore starts a new cache: the first build after it is a full one.)
+    """
+    file = root / CACHE_DIR / KEY_FILE
+    for _ in range(2):
+        try:
+            descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            _make_key_file(file)
+            continue
+        except OSError:  # a link (ELOOP) or something else planted there: start a new key
+            _remove(file)
+            continue
+        with os.fdopen(descriptor, "rb") as opened:
+            made = os.fstat(descriptor)
+            secret = opened.read(64) if stat.S_ISREG(made.st_mode) else b""
+        if len(secret) == 32:
+            return hashlib.blake2b(secret + f"{made.st_dev}:{made.st_ino}:{made.st_ctime_ns}".encode()).digest()
+        if stat.S_ISREG(made.st_mode) and len(secret) < 32 and time.time() - made.st_ctime < 10:
+            break  # being written by another build this instant: sign nothing it could trust
+        _remove(file)
+    return os.urandom(32)  # a key no later build knows: this build's cache is written, and not used again
+
+
+def _make_key_file(file: Path) -> None:
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as opened:
+            opened.write(os.urandom(32))
+
+
+def _signature(key: bytes, name: str, data: bytes) -> bytes:
+    return hashlib.blake2b(name.encode() + b"\0" + data, key=key[:64], digest_size=32).hexdigest().encode()
+
+
+def _signed(key: bytes, name: str, data: bytes) -> bytes:
+    """`data` with a first line signing it (and the name it is kept under, so files cannot be swapped)."""
+    return _signature(key, name, data) + b"\n" + data
+
+
+def _signed_content(key: bytes, name: str, signed: bytes) -> bytes:
+    signature, _, data = signed.partition(b"\n")
+    if not hmac.compare_digest(signature, _signature(key, name, data)):
+        raise _Untrusted(name)
+    return data
+
+
+def _read_cache_file(path: Path) -> bytes:
+    """A regular file of the cache, never a link (OSError otherwise)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as opened:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _Untrusted(path.name)
+        return opened.read()
+
+
+class TemplateCodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in .cache/ssg/jinja/ and signed: Jinja reads them back with
+    pickle and marshal, which would run whatever code a planted file held, so an unsigned one is
+    never given to Jinja (the template is compiled again)."""
+
+    def __init__(self, root: Path) -> None:
+        own_folders(root)
+        self.folder = root / CACHE_DIR / TEMPLATES_DIR
+        self.key = cache_key(root)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            code = _signed_content(self.key, bucket.key, _read_cache_file(self._file(bucket)))
+        except (OSError, _Untrusted):
+            return
+        bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):  # a cache: a full disk means compiling again next time
+            _write_new_file(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
+
+    def _file(self, bucket: Bucket) -> Path:
+        return self.folder / f"__jinja2_{bucket.key}.cache"
 
 
 # The state this process last saved, by file, with the file's stamp: a long-running process
@@ -172,17 +306,27 @@ def _save_shards(folder: Path, items: dict, before: dict, names: list[str], same
         if len(names) == SHARDS and shard.keys() == old.keys() and all(same(v, old[k]) for k, v in shard.items()):
             saved.append(names[index])
             continue
-        data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
-        name = f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.pickle"
+        data = _json(shard)
+        name = _content_name(index, data)
         if not (folder / name).exists():
             _write_new_file(folder / name, data)
         saved.append(name)
     return saved
 
 
+def _content_name(index: int, data: bytes) -> str:
+    """A shard file's name: its place and a hash of its bytes (checked when it is read back)."""
+    return f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.json"
+
+
 def _write_new_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache whole, in one step; never through a link planted in its place."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as opened:
+        opened.write(data)
     os.replace(temporary, path)
 
 
@@ -190,17 +334,190 @@ def _delete_unlisted(folder: Path, listed: set[str]) -> None:
     """Remove the shard files no longer listed, and temporary files that a stopped build left."""
     stale = time.time() - 600
     for entry in os.scandir(folder):
-        if entry.name not in listed and (entry.name.endswith(".pickle") or entry.stat().st_mtime < stale):
+        if entry.name not in listed and (entry.name.endswith((".json", ".pickle"))
+                                         or entry.stat(follow_symlinks=False).st_mtime < stale):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
 
 
 def _delete_obsolete(folder: Path) -> None:
     """Remove what earlier versions of the generator kept here: a file per stored body, one state file."""
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # gone already, or a link (which rmtree does not follow)
         shutil.rmtree(folder / "bodies")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(folder / "state.pickle")
+
+
+# --- the state as JSON ----------------------------------------------------------------
+# Values are written as plain JSON (a dataclass as a list: its class name, then its fields;
+# a date as {"date": "2024-01-02"}) and read back by decoders made from the types the
+# dataclasses declare, which build only those types: reading the state never runs code.
+# What is read was written by this cache's own builds (the head is signed, see cache_key,
+# and the shard files it lists are named by their hashes), so the decoders check only the
+# shape, cheaply: anything unexpected raises, and the whole state is ignored.
+
+class _Untrusted(Exception):
+    """The cache holds something this generator did not write: it is ignored, and everything rebuilt."""
+
+
+_SKIPPED_FIELDS = {Document: ("file",)}  # where the file is now: set when it is found again (Document.found_at)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, default=_plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _plain(value: Any) -> Any:
+    """What json cannot write by itself: dataclasses, dates, sets, errors."""
+    if dataclasses.is_dataclass(value):
+        return [type(value).__name__, *map(value.__dict__.__getitem__, _kept_fields(type(value)))]
+    if type(value) is datetime.date:
+        return {"date": value.isoformat()}
+    if isinstance(value, frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, SiteError):
+        return [value.path, value.line, value.message, value.hint]
+    raise TypeError(f"the build cache cannot keep a {type(value).__name__}")
+
+
+@functools.cache
+def _kept_fields(cls: type) -> tuple[str, ...]:
+    """The names of the fields of `cls` the cache keeps, in order."""
+    skipped = _SKIPPED_FIELDS.get(cls, ())
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in skipped)
+
+
+def _checked_shard_name(name: object) -> str:
+    if not isinstance(name, str) or not SHARD_NAME.fullmatch(name):
+        raise _Untrusted(name)
+    return name
+
+
+# What no path inside the output folder holds, with a newline around each path: a leading '/',
+# an empty, '.' or '..' part, a backslash. (Substring tests: a regular expression took 10 ms at 1,000 pages.)
+_NOT_IN_AN_OUTPUT_PATH = ("\n/", "//", "/\n", "\n\n", "\\", "/./", "/../", "\n./", "\n../", "/.\n", "/..\n",
+                          "\n.\n", "\n..\n")
+
+
+def _are_output_paths(paths: Iterable[str]) -> bool:
+    """Files inside the output folder: relative, with no '..', '.' or empty part, no backslash."""
+    paths = list(paths)
+    joined = "\n" + "\n".join(paths) + "\n"
+    return not paths or not any(bad in joined for bad in _NOT_IN_AN_OUTPUT_PATH)
+
+
+def _value_type(cls: type, name: str) -> Any:
+    """The type of the values of the dict field `name` of `cls`: dict[str, X] gives a decoder of dict[str, X]."""
+    return typing.get_type_hints(cls)[name]
+
+
+Decoder = Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder | None:
+    """How to turn the JSON written for a value of type `kind` back into one; None if the JSON value is it."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind in (str, int, bool, float, type(None)):
+        return None
+    if kind is datetime.date:
+        return _date
+    if kind is SiteError:
+        return lambda value: SiteError(*value)
+    if origin in (typing.Union, types.UnionType):
+        return _union(args)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+        return tuple if item is None else lambda value: tuple(map(item, value))
+    if origin is tuple:  # a fixed length, like a file's stamp
+        items = [_decoder(arg) for arg in args]
+        if not any(items):
+            return tuple
+        return lambda value: tuple(item(part) if item else part for item, part in zip(items, value, strict=True))
+    if origin in (frozenset, list) and _decoder(args[0]) is None:
+        return origin
+    if origin is dict and args[0] is str:
+        item = _decoder(args[1])
+        return dict if item is None else lambda value: {key: item(part) for key, part in value.items()}
+    if dataclasses.is_dataclass(kind):
+        return _dataclass(kind)
+    raise TypeError(f"the build cache cannot read back a {kind}")
+
+
+def _date(value: dict) -> datetime.date:
+    return datetime.date.fromisoformat(value["date"])
+
+
+def _union(members: tuple) -> Decoder | None:
+    """A value of one of `members`: dataclasses told apart by their class name, a date by being a dict."""
+    by_name = {member.__name__: _decoder(member) for member in members if dataclasses.is_dataclass(member)}
+    lists = [_decoder(member) for member in members
+             if typing.get_origin(member) in (tuple, list, frozenset) and _decoder(member) is not None]
+    dates = datetime.date in members
+    if not (by_name or lists or dates):
+        return None
+
+    def decode(value: Any) -> Any:
+        if type(value) is list:
+            return by_name[value[0]](value) if by_name else lists[0](value)
+        if type(value) is dict:
+            if not dates:
+                raise _Untrusted(value)
+            return _date(value)
+        return value
+    return decode
+
+
+def _dataclass(cls: type) -> Decoder:
+    """Builds the instance without calling __init__ (as pickle did), from [class name, *fields].
+
+    The function is written out for each class, as the dataclasses module writes __init__,
+    with each field's conversion written in line (_inline): loading the state of a large site
+    makes tens of thousands of these, and a function call per field took three times as long.
+    Only the class's own field names and fixed helper names go into the code.
+    """
+    hints = typing.get_type_hints(cls)
+    skipped = _SKIPPED_FIELDS.get(cls, ())
+    kept = _kept_fields(cls)
+    scope = {"cls": cls, "new": object.__new__, "Untrusted": _Untrusted, "fromiso": datetime.date.fromisoformat,
+             "starmap": itertools.starmap, "SiteError": SiteError,
+             "defaults": {f.name: f.default for f in dataclasses.fields(cls) if f.name in skipped}}
+    values = [f"{name}={_inline(hints[name], f'value[{index}]', name, scope)}" for index, name in enumerate(kept, start=1)]
+    source = (f"def decode(value):\n"
+              f"    if value[0] != {cls.__name__!r} or len(value) != {len(kept) + 1}:\n"
+              f"        raise Untrusted(value[0])\n"
+              f"    made = new(cls)\n"
+              f"    made.__dict__.update(defaults, {', '.join(values)})\n"
+              f"    return made\n")
+    exec(source, scope)  # noqa: S102 (our own field names only)
+    return scope["decode"]
+
+
+def _inline(kind: Any, item: str, name: str, scope: dict) -> str:
+    """Python code turning the JSON `item` into a value of type `kind` (helpers it needs are put in `scope`)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    optional = origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args
+    if optional:
+        inner = _inline(next(arg for arg in args if arg is not type(None)), "v", name, scope)
+        return item if inner == "v" else f"(None if (v := {item}) is None else {inner})"
+    if _decoder(kind) is None:
+        return item
+    if kind is datetime.date:
+        return f"fromiso({item}['date'])"
+    if origin is tuple and (len(args) != 2 or args[1] is not Ellipsis) and not any(map(_decoder, args)):
+        return f"tuple({item})"
+    if origin is tuple and args[1] is Ellipsis:
+        member = args[0]
+        if _decoder(member) is None:
+            return f"tuple({item})"
+        if typing.get_origin(member) is tuple and not any(map(_decoder, typing.get_args(member))):
+            return f"tuple(map(tuple, {item}))"
+        if member is SiteError:
+            return f"tuple(starmap(SiteError, {item}))"
+        scope[f"decode_{name}_item"] = _decoder(member)
+        return f"tuple(map(decode_{name}_item, {item}))"
+    scope[f"decode_{name}"] = _decoder(kind)
+    return f"decode_{name}({item})"
 
 
 class BodyStore:
@@ -212,8 +529,9 @@ class BodyStore:
     transaction. A damaged entry or file is a miss, never a page: the file is then made anew.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
+        self.key = key  # signs each body (see cache_key): a planted row is a miss, never a page
         self._connection: Any = None
         self._opened_by = 0  # a connection must not cross a fork: each process opens its own
         self._pending: list[tuple[str, str]] = []
@@ -225,6 +543,9 @@ class BodyStore:
             import sqlite3  # here: a build that needs no stored body does not load it
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):  # SQLite would write through a link planted here
+                if os.path.islink(f"{self.path}{suffix}"):
+                    os.unlink(f"{self.path}{suffix}")
             connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")  # readers go on while the build writes
             connection.execute("PRAGMA synchronous=OFF")   # a cache: losing the last writes is harmless
@@ -242,7 +563,7 @@ class BodyStore:
         except Exception:  # noqa: BLE001 (sqlite3.Error, or not a database at all: every body is a miss)
             self._unreadable = True
             return None
-        return row[1] if row is not None and row[0] == _checksum(key, row[1]) else None
+        return row[1] if row is not None and row[0] == _checksum(self.key, key, row[1]) else None
 
     def add(self, items: Iterable[tuple[str, str]]) -> None:
         """Store (key, html) pairs, a few hundred to a transaction; flush() writes the last ones."""
@@ -252,7 +573,7 @@ class BodyStore:
 
     def flush(self) -> None:
         """Write what add() was given."""
-        rows = [(key, _checksum(key, html), html) for key, html in self._pending]
+        rows = [(key, _checksum(self.key, key, html), html) for key, html in self._pending]
         self._pending.clear()
         if not rows:
             return
@@ -298,6 +619,7 @@ class BodyStore:
         self._connection = None
 
 
-def _checksum(key: str, html: str) -> str:
-    """Of the key too: a damaged file that gave one key's row for another would be caught."""
-    return hashlib.blake2b(f"{key}\0{html}".encode(), digest_size=8).hexdigest()
+def _checksum(secret: bytes, key: str, html: str) -> str:
+    """Of the key too: a damaged file that gave one key's row for another would be caught; signed with
+    the cache's key: a row this cache did not write never checks."""
+    return hashlib.blake2b(f"{key}\0{html}".encode(), key=secret[:64], digest_size=16).hexdigest()

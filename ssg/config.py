@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import safe_files
 from .errors import SiteError, UsageError
 from .schema import build_dataclass, load_yaml
 
@@ -130,7 +131,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     """Read site.yaml under `root`; `base_url` overrides the one in the file (for preview deploys)."""
     path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = safe_files.read_bytes(safe_files.checked_site_file(root, CONFIG_FILE), CONFIG_FILE).decode("utf-8-sig")
     except FileNotFoundError:
         raise SiteError(CONFIG_FILE, None, "this file is missing",
                         f"create {CONFIG_FILE} in {root} with at least title, description and base_url") from None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import safe_files
 from .errors import SiteError
 from .frontmatter import Source  # noqa: F401 (where callers have always found it)
 from .kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
@@ -143,33 +144,30 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
     """Every file of each kind, sorted, as (kind name, file path).
 
     Anything else in content/ is refused, so that no file an editor adds is silently left
-    out. Hidden files (.DS_Store, editors' swap files) are ignored. Links are checked here,
-    where listing the folder tells which names are links without asking the disk again.
+    out. Hidden files (.DS_Store, editors' swap files) are ignored. Links, named pipes and
+    the like are checked here (safe_files.list_folder), where listing the folder tells which
+    names are links without asking the disk again.
     """
     folders = [kind.folder for kind in KINDS.values()]
     listing = ", ".join(f"{folder}/" for folder in sorted(folders))
-    for name in visible_names(root / CONTENT_DIR):
-        if name not in folders:
-            raise SiteError(f"{CONTENT_DIR}/{name}", None,
-                            f"content/ has no folder called '{name}'" if (root / CONTENT_DIR / name).is_dir()
+    content = safe_files.source_folder(root, CONTENT_DIR)
+    for entry in safe_files.list_folder(content):
+        if entry.name not in folders:
+            raise SiteError(entry.shown, None,
+                            f"content/ has no folder called '{entry.name}'" if entry.is_folder
                             else "files in content/ belong in one of its folders",
                             f"content/ holds {listing}; move what is in here into one of them")
-    for folder in folders:
-        _refuse_linked_folder(root, root / CONTENT_DIR / folder)
     found = []
     for kind in KINDS.values():
         folder = kind.folder
-        for entry in visible_entries(root / CONTENT_DIR / folder):
-            path = f"{CONTENT_DIR}/{folder}/{entry.name}"
-            if entry.is_symlink():
-                refuse_outside_link(root, Path(entry.path), path)
+        for entry in safe_files.list_folder(content, folder):
             if entry.name.lower().endswith(EXTENSIONS[kind.format]):
                 found.append((kind.name, entry.path))
-            elif entry.is_dir():
-                raise SiteError(path, None, f"content/{folder}/ cannot have folders inside it",
+            elif entry.is_folder:
+                raise SiteError(entry.shown, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(path, None, f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
+                raise SiteError(entry.shown, None, f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
 
@@ -179,33 +177,6 @@ PICTURE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png"
 EXTENSIONS = {MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
 FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)", PICTURE: "picture (" + ", ".join(PICTURE_TYPES) + ")"}
 MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carry
-
-
-def _refuse_linked_folder(root: Path, folder: Path) -> None:
-    """A content folder may be a link only to a folder inside the site (checked once, not per file)."""
-    if os.path.islink(folder):
-        try:
-            target = folder.resolve(strict=True)
-        except (OSError, RuntimeError):
-            target = None
-        if target is None or not target.is_relative_to(root.resolve()):
-            shown = folder.relative_to(root).as_posix()
-            raise SiteError(shown, None, "this folder is a link that points outside the site folder, or nowhere",
-                            "replace the link with a real folder holding the files")
-
-
-def visible_entries(folder: Path) -> list[os.DirEntry]:
-    """The entries of `folder` whose names do not start with '.', sorted by name; none if it does not exist."""
-    try:
-        with os.scandir(folder) as entries:
-            visible = [entry for entry in entries if not entry.name.startswith(".")]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(visible, key=lambda entry: entry.name)
-
-
-def visible_names(folder: Path) -> list[str]:
-    return [entry.name for entry in visible_entries(folder)]
 
 
 # A file changed less than this long ago could change again within the same tick of the
@@ -337,8 +308,7 @@ def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> D
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
                         f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} (lower-case letters, digits and hyphens)")
     try:
-        with open(file, "rb") as opened:
-            raw = opened.read(MAX_PICTURE_BYTES + 1)
+        raw = safe_files.read_bytes(file, path, limit=MAX_PICTURE_BYTES)
     except FileNotFoundError:
         raise _disappeared(path) from None
     if len(raw) > MAX_PICTURE_BYTES:
@@ -372,31 +342,22 @@ def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, 
 
 
 def refuse_outside_link(root: Path, file: Path, path: str) -> None:
-    """Refuse a file that is a link leading out of the site folder, or nowhere (content/ and static/)."""
+    """Refuse a file that is a link leading out of its source folder (the first folder of `path`), or nowhere."""
     if os.path.islink(file):  # only links need the (slow) full resolve; find_sources checks the folders
-        try:
-            target = file.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise SiteError(path, None, "this link points to a file that does not exist, or to itself",
-                            "replace the link with the real file") from None
-        if not target.is_relative_to(root.resolve()):
-            folder = path.split("/", 1)[0]
-            raise SiteError(path, None, "this link points outside the site folder",
-                            f"copy the file into {folder}/ instead of linking to it")
+        safe_files.check_file(safe_files.source_folder(root, path.split("/", 1)[0]), os.fspath(file), path)
 
 
 def read_source(file: str | Path, path: str) -> bytes:
     """The bytes of a file in content/ (whose links find_sources or the caller has checked)."""
     try:
-        with open(file, "rb") as opened:
-            raw = opened.read()
+        raw = safe_files.read_bytes(file, path, limit=MAX_SOURCE_BYTES)
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None
-    except FileNotFoundError:  # deleted since it was listed (bodies are read when a page needs them)
+    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (bodies are read when a page needs them)
         raise _disappeared(path) from None
     if len(raw) > MAX_SOURCE_BYTES:
-        raise SiteError(path, None, f"this file is {len(raw):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
+        raise SiteError(path, None, f"this file is {os.path.getsize(file):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
                         "split it into several articles")
     return raw
 

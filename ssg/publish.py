@@ -29,9 +29,13 @@ def check_output_folder(root: Path, out: Path) -> None:
     if out == root or root.is_relative_to(out) or out in (home, Path(out.anchor)):
         raise UsageError(f"refusing to use {out} as the output folder: it holds the project (or is /, or your home folder)."
                          "\nhint: use a folder of its own, like _site")
-    for inside in ("content", "templates", "static"):
+    for inside in ("content", "templates", "static", ".git"):
         if out.is_relative_to(root / inside):
             raise UsageError(f"refusing to write the site inside {root / inside}.\nhint: use a folder of its own, like _site")
+    cache = root / ".cache" / "ssg"  # ssg.cache.CACHE_DIR (serve --drafts writes beside it, in .cache/preview)
+    if out.is_relative_to(cache) or cache.is_relative_to(out):
+        raise UsageError(f"refusing to use {out} as the output folder: it is or holds the build cache {cache}."
+                         "\nhint: use a folder of its own, like _site")
     if out.is_dir():
         held = [name for name in PROJECT_FILES if (out / name).exists()]
         if held:

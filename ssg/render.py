@@ -17,10 +17,11 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from . import safe_files
 from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
-from .cache import CACHE_DIR, BodyStore, markup_version
+from .cache import BodyStore, TemplateCodeCache, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
@@ -84,16 +85,11 @@ class Renderer:
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
     # --- the Jinja environment -------------------------------------------------------
-    def bytecode_folder(self) -> str:
-        folder = self.site.root / CACHE_DIR / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
-        return str(folder)
-
     def _environment(self) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.site.root / TEMPLATES_DIR),
+            loader=safe_files.TemplateLoader(safe_files.source_folder(self.site.root, TEMPLATES_DIR)),
             # Compiled templates are kept in the build cache: compiling is most of a small rebuild.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(self.bytecode_folder()),
+            bytecode_cache=TemplateCodeCache(self.site.root),  # signed: see cache.py
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use

@@ -21,6 +21,7 @@ import yaml
 from .errors import SiteError
 
 MAX_TEXT_LENGTH = 10_000  # a front matter value longer than this is a mistake (pasted body?)
+MAX_NUMBER_LENGTH = 100   # characters of a whole number written in YAML
 
 
 class LineDict(dict):
@@ -76,7 +77,17 @@ class _Loader(yaml.CSafeLoader):
                            "write dates as YYYY-MM-DD, for example 2018-12-04") from None
 
 
+    def construct_checked_int(self, node: yaml.ScalarNode) -> Any:
+        """A whole number; one too long to be a real setting is refused before Python is asked to
+        read it (past 4,300 digits Python refuses to turn it into text, which was a traceback)."""
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            raise _Problem(self.line_of_node(node), f"this number is {len(node.value):,} characters long; "
+                           f"the limit is {MAX_NUMBER_LENGTH}", "if it is meant as text, put it in quotes")
+        return self.construct_yaml_int(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_checked_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
 
 # (words in libyaml's message, hint). The first that matches gives the hint.

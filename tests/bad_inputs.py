@@ -445,3 +445,30 @@ UNSAFE_QUOTE = Case("unsafe-quote-text", {"content/quotes/q.md": md(QUOTE_FRONT,
 
 CATALOGUE = (FRONT_MATTER + FILES + SITE_YAML + TEMPLATES + DIRECTIVES + PATHOLOGICAL
              + [unsafe.case() for unsafe in UNSAFE_MARKUP] + [UNSAFE_QUOTE])
+
+# Files and numbers that got through before issue 12 (classes 5 and 10); more in tests/test_security_files.py.
+SVG_HINT = "an SVG in static/ may hold drawing only"
+FILES_AND_NUMBERS = [
+    Case("link-to-dotfile-in-site", {".env": body("Secret.")}, f"{BAD}: this link points outside content/",
+         "copy the file into content/", links={BAD: "../../.env"}),
+    Case("static-link-to-git-config", {".git/config": "[remote]\n"}, "static/config.txt: this link points outside static/",
+         "copy the file into static/", links={"static/config.txt": "../.git/config"}),
+    Case("static-link-to-hidden-file", {"static/.secret": "x"}, "static/s.txt: this link points to a hidden file or folder",
+         "copy the file into static/", links={"static/s.txt": ".secret"}),
+    Case("site-yaml-link-to-dotfile", {".env": CONFIG}, "site.yaml: this link points to a hidden file or folder",
+         "copy the file into the site folder", links={"site.yaml": ".env"}),
+    Case("static-hidden-files-ignored", {"static/.env": "SECRET=1", "static/.git/config": "x", "static/img/.DS_Store": b"\0"}),
+    Case("svg-with-script", {"static/x.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'},
+         "static/x.svg:1: this SVG holds a <script> element, which is not allowed", SVG_HINT),
+    Case("svg-with-event-handler", {"static/x.svg": '<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)"/>'},
+         "static/x.svg:1: this SVG holds an event handler (onload=), which is not allowed", SVG_HINT),
+    Case("svg-not-xml", {"static/x.svg": "<svg><g></svg>"}, "static/x.svg:1: this SVG is not well-formed XML (mismatched tag)",
+         "save it again as plain SVG"),
+    Case("huge-integer", {BAD: md(VALID_FRONT + "tags: [" + "9" * 5_000 + "]\n")},
+         f"{BAD}:5: this number is 5,000 characters long; the limit is 100", "put it in quotes"),
+    Case("huge-hex-integer-unknown-key", {BAD: md(VALID_FRONT + "colour: 0x" + "f" * 20_000 + "\n")},
+         f"{BAD}:5: this number is 20,002 characters long; the limit is 100", "put it in quotes"),
+    Case("chart-huge-integer", {"content/charts/c.yaml": CHART.replace("value: 1", "value: " + "1" * 4_400)},
+         "content/charts/c.yaml:9: this number is 4,400 characters long; the limit is 100", "put it in quotes"),
+]
+CATALOGUE += FILES_AND_NUMBERS

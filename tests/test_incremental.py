@@ -152,10 +152,10 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_si
     assert build_site(site).status == 0
     cache = site / ".cache" / "ssg"
     if damage == "truncated":
-        for shard in (cache / "state").glob("*-*.pickle"):
+        for shard in (cache / "state").glob("*-*.json"):
             shard.write_bytes(shard.read_bytes()[:40])
     elif damage == "garbage":
-        (cache / "state/head.pickle").write_bytes(b"not a pickle at all")
+        (cache / "state/head.json").write_bytes(b"not json at all")
     else:
         damage_stored_bodies(cache, damage)
     CHANGES["article edited"](site)
@@ -276,7 +276,9 @@ def stamps_that_never_change(monkeypatch, now: float) -> None:
         result = real_stat(file, *args, **kwargs)
         if "/content/" not in os.fspath(file):
             return result
-        return os.stat_result((result.st_mode, 1, 0, 1, 0, 0, 100, int(now), int(now), int(now)))
+        seconds, nanoseconds = int(now), int(now) * 10**9
+        return os.stat_result((result.st_mode, 1, 0, 1, 0, 0, 100, seconds, seconds, seconds,
+                               float(seconds), float(seconds), float(seconds), nanoseconds, nanoseconds, nanoseconds))
     monkeypatch.setattr(content.os, "stat", stat)
 
 
@@ -323,7 +325,7 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
     after = {file.name for file in state.iterdir()}
     # The article's shard, and the shards of the outputs that show it: its page, the article list,
     # its two tags' pages, the list of tags and the feed. Every other shard file is kept as it was.
-    assert 1 <= len(after - before - {"head.pickle"}) <= 7
+    assert 1 <= len(after - before - {"head.json"}) <= 7
     assert len(after) <= 2 * SHARDS + 1  # what the new head does not list is gone
 
 
@@ -392,7 +394,7 @@ def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
     (site / ".cache/ssg/state.pickle").write_bytes(b"old state")
     assert build_site(site).status == 0
     kept = {p.name for p in (site / ".cache/ssg").iterdir()} - {"bodies.sqlite-wal", "bodies.sqlite-shm"}
-    assert sorted(kept) == ["bodies.sqlite", "jinja", "state"]
+    assert sorted(kept) == ["bodies.sqlite", "jinja", "key", "state"]
 
 
 def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
