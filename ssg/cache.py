@@ -37,6 +37,7 @@ import yaml
 from jinja2.bccache import Bucket
 
 from .content import Document
+from .kinds import KINDS
 from .errors import SiteError
 
 CACHE_DIR = Path(".cache") / "ssg"
@@ -441,7 +442,20 @@ def _decoder(kind: Any) -> Decoder | None:
         return dict if item is None else lambda value: {key: item(part) for key, part in value.items()}
     if dataclasses.is_dataclass(kind):
         return _dataclass(kind)
+    if kind is typing.Any:  # Document.meta
+        return _front_matter
     raise TypeError(f"the build cache cannot read back a {kind}")
+
+
+def _front_matter(value: Any) -> Any:
+    """A document's front matter: the dataclass of one of the declared kinds, told apart by its class name.
+
+    Looked up at each call, not once: a kind may be declared after the first state was read (tests do)."""
+    if type(value) is list:
+        for kind in KINDS.values():
+            if kind.meta.__name__ == value[0]:
+                return _decoder(kind.meta)(value)
+    raise _Untrusted(value[:1])
 
 
 def _date(value: dict) -> datetime.date:
