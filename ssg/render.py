@@ -24,6 +24,7 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
+from .policy import PAGE_POLICY
 from .site import Site
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body)
+                           body=self.body, content_security_policy=PAGE_POLICY)
         env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
