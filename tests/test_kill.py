@@ -148,7 +148,9 @@ def test_ctrl_c_while_pages_render_in_worker_processes_prints_one_plain_line(sit
 # the rest are linked into the new folder) and looks at _site/ straight after, with no recovery.
 
 LARGE = 1500
-KILL_POINTS = [("staging", 0), ("linking", 0), ("swap", 0)] + [("random", f / 10) for f in range(1, 11)]
+KILL_POINTS = [("first change", 0), ("staging", 0), ("linking", 0), ("swap", 0)] + \
+    [("random", f / 10) for f in range(1, 11)]
+WATCHED = ("index.html", "articles/index.html", "tags/index.html", MARKER)  # files the template edit changes
 
 
 def _load_generator():
@@ -197,12 +199,24 @@ def large_site(tmp_path_factory):
     return template, root, old, new, seconds
 
 
+def _inodes(site: Path) -> list[int | None]:
+    def inode(path: Path) -> int | None:
+        try:
+            return path.stat().st_ino
+        except OSError:
+            return None
+    return [inode(site / name) for name in WATCHED]
+
+
 def kill_large_when(process: subprocess.Popen, root: Path, moment: str, delay: float) -> None:
-    """SIGKILL at `moment`: after `delay` s; when staging shows; once unchanged files are being linked; at the swap."""
+    """SIGKILL at `moment`: after `delay` s; as soon as any watched file of _site/ is replaced; when staging
+    shows; once unchanged files are being linked; at the swap (_site/'s marker changed)."""
     started = time.monotonic()
-    marker = (root / "_site" / MARKER).read_bytes()
+    marker, inodes = (root / "_site" / MARKER).read_bytes(), _inodes(root / "_site")
     while process.poll() is None and time.monotonic() - started < 300:
         if moment == "random" and time.monotonic() - started >= delay:
+            break
+        if moment == "first change" and _inodes(root / "_site") != inodes:
             break
         staging = [root / name for name in os.listdir(root) if name.startswith("_site.staging-")]
         if moment == "staging" and staging:
