@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import CONFIG_FILE, Config, Deploy
 from .errors import SiteError, UsageError
@@ -29,6 +30,13 @@ from .publish import MARKER, PROJECT_FILES
 MANIFEST = ".ssg-deploy-manifest"
 MANIFEST_HEADER = "# Files the last `build.py deploy` put in this folder; the next deploy may delete only these.\n"
 NO_JEKYLL = ".nojekyll"  # tells GitHub Pages to publish the files as they are (it would hide _headers)
+# The remotes deploy accepts: an allow-list, since git can run commands through other
+# transports (ext::, fd::) and through options (a remote or host that starts with `-`).
+URL_SCHEMES = ("https", "http", "ssh", "git")
+HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+SCP_LIKE = re.compile(rf"(?:[A-Za-z0-9._][A-Za-z0-9._-]*@)?{HOST}:(?!:)[^-].*")   # git@github.com:org/site.git
+REMOTE_HINT = ("use an address like https://github.com/org/site.git or git@github.com:org/site.git, "
+               "or the path of a folder holding a git repository")
 # Git settings from the environment that would point git at another repository.
 GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
                           "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX")
@@ -74,12 +82,36 @@ def deploy_settings(config: Config, root: Path) -> Deploy:
         example = {"remote": "git@github.com:org/site.git", "path": "/mnt/share/site"}[needed]
         raise SiteError(CONFIG_FILE, line, f"deploy has method: {settings.method} but no {needed}",
                         f"add `{needed}:` under deploy:, like {needed}: {example}")
+    if settings.method == "git":
+        git_remote(settings.remote, root)
+        _check_branch(settings.branch, root)
     return settings
 
 
-def _line_of_deploy(root: Path) -> int | None:
+def _line_of_deploy(root: Path, key: str | None = None) -> int | None:
+    """The line of `deploy:` in site.yaml, or of the `key:` in it."""
     lines = (root / CONFIG_FILE).read_text(encoding="utf-8-sig").split("\n")
-    return next((n for n, line in enumerate(lines, start=1) if re.match(r"deploy\s*:", line)), None)
+    start = next((n for n, line in enumerate(lines) if re.match(r"deploy\s*:", line)), None)
+    if start is None or key is None:
+        return None if start is None else start + 1
+    inside = [(n, line) for n, line in enumerate(lines[start + 1:], start=start + 2)]
+    return next((n for n, line in inside if re.match(rf"\s+{key}\s*:", line)), start + 1)
+
+
+def _check_branch(branch: str, root: Path) -> None:
+    """Git's own rules for branch names (no `..`, no `.lock`...), on top of the characters site.yaml allows."""
+    if not branch.startswith("-") and _git_accepts_branch(branch):
+        return
+    raise SiteError(CONFIG_FILE, _line_of_deploy(root, "branch"), f"'branch' should be a branch name like gh-pages, "
+                    f"not the text {branch!r}", "git does not accept it: a branch name may not start with '-' or '.', "
+                    "hold '..', or end with '.lock' or '/'")
+
+
+def _git_accepts_branch(branch: str) -> bool:
+    try:  # refs/heads/ first: the name never stands where git reads an option
+        return subprocess.run(["git", "check-ref-format", f"refs/heads/{branch}"], capture_output=True).returncode == 0
+    except FileNotFoundError:
+        raise _NO_GIT from None
 
 
 def open_target(settings: Deploy, root: Path, site: Path) -> GitTarget | DirectoryTarget:
@@ -90,11 +122,42 @@ def open_target(settings: Deploy, root: Path, site: Path) -> GitTarget | Directo
 
 
 def git_remote(remote: str, root: Path) -> str:
-    """A URL or host:path as it is; a folder path relative to the site folder made absolute."""
+    """A URL or user@host:path as it is; a folder path relative to the site folder made absolute.
+
+    Anything else is refused: see docs/security.md ("Deploy").
+    """
+    if remote.startswith("-") or "::" in remote or any(ord(c) < 32 or ord(c) == 127 for c in remote):
+        raise _bad_remote(remote, root)
+    if "://" in remote:
+        return _checked_url(remote, root)
     before_colon = remote.split(":", 1)[0]
-    if "://" in remote or (":" in remote and "/" not in before_colon and len(before_colon) > 1):
+    if ":" in remote and "/" not in before_colon and len(before_colon) > 1:
+        if not SCP_LIKE.fullmatch(remote):
+            raise _bad_remote(remote, root)
         return remote
-    return str((root / Path(remote).expanduser()).resolve())
+    folder = (root / Path(remote).expanduser()).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise SiteError(CONFIG_FILE, _line_of_deploy(root, "remote"),
+                        f"could not reach {folder}: it is not a folder", REMOTE_HINT)
+    return str(folder)
+
+
+def _checked_url(remote: str, root: Path) -> str:
+    try:
+        parts = urlsplit(remote)
+        host_ok = parts.hostname is not None and re.fullmatch(HOST, parts.hostname) is not None
+        parts.port  # reading a port that is not a number raises ValueError
+    except ValueError:
+        host_ok = False
+    if parts.scheme not in URL_SCHEMES or not host_ok or " " in remote or not parts.path.startswith("/"):
+        raise _bad_remote(remote, root)
+    return remote
+
+
+def _bad_remote(remote: str, root: Path) -> SiteError:
+    return SiteError(CONFIG_FILE, _line_of_deploy(root, "remote"),
+                     f"deploy: remote: should be an https://, ssh:// or git:// address, user@host:path, or the path of "
+                     f"a folder, not {remote!r}", REMOTE_HINT)
 
 
 def _folder(path: str, root: Path) -> Path:
@@ -122,13 +185,15 @@ class DirectoryTarget:
 
     def _refuse_unsafe(self, root: Path, site: Path) -> None:
         folder, hint = self.folder, "\nhint: set deploy: path: in site.yaml to a folder of its own"
-        if folder == root or root.is_relative_to(folder) or folder.is_relative_to(root / "content") \
-                or folder in (Path.home().resolve(), Path(folder.anchor)):
+        if root.is_relative_to(folder) or folder in (Path.home().resolve(), Path(folder.anchor)):
             raise UsageError(f"refusing to deploy into {folder}: it holds the project (or is /, or your home folder)."
                              + hint)
         if folder.is_relative_to(site) or site.is_relative_to(folder):
             raise UsageError(f"refusing to deploy into {folder}: it is the built site's own folder, or holds it."
                              + hint)
+        if folder.is_relative_to(root):
+            raise UsageError(f"refusing to deploy into {folder}: it is inside the project {root}, whose files the "
+                             "next build could publish." + hint)
         if not folder.parent.is_dir():
             raise UsageError(f"refusing to deploy into {folder}: the folder {folder.parent} does not exist."
                              "\nhint: if it is a network share, check that it is mounted")
@@ -140,14 +205,32 @@ class DirectoryTarget:
                              "project." + hint)
 
     def manifest(self) -> set[str]:
+        """The names the last deploy wrote: data read from disk, so each must lie inside the folder."""
         try:
             text = (self.folder / MANIFEST).read_text(encoding="utf-8")
         except FileNotFoundError:
             return set()
-        return {line for line in text.split("\n") if line and not line.startswith("#")}
+        names = {line for line in text.split("\n") if line and not line.startswith("#")}
+        for name in sorted(names):
+            if not self._inside(name):
+                raise UsageError(f"refusing to deploy into {self.folder}: its manifest {MANIFEST} names {name!r}, "
+                                 "which is outside the folder.\nhint: someone edited the manifest or put a link "
+                                 "in the folder: check both, remove that line, and deploy again")
+        return names
+
+    def _inside(self, name: str) -> bool:
+        """True if `name` is a plain relative path that, following any links, stays inside the folder."""
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+            return False
+        return (self.folder / name).resolve().is_relative_to(self.folder.resolve())
 
     def plan(self, site: Path) -> Plan:
         ours, files = self.manifest(), site_files(site)
+        outside = [name for name in files if not self._inside(name)]
+        if outside:
+            raise UsageError(f"refusing to deploy into {self.folder}: {outside[0]} would be written through a link "
+                             "that leaves the folder.\nhint: remove the link from the deploy folder and deploy again")
         added, changed, strangers = [], [], []
         for name in files:
             target = self.folder / name
@@ -246,8 +329,7 @@ class GitTarget:
             done = subprocess.run(["git", *args], cwd=work_tree or self.git_dir.parent, env=env, input=stdin,
                                   capture_output=True, text=True)
         except FileNotFoundError:
-            raise UsageError("deploy with method: git needs the git program, which is not installed."
-                             "\nhint: install git (https://git-scm.com/) and try again") from None
+            raise _NO_GIT from None
         if done.returncode != 0:
             said = " ".join(done.stderr.split()) or f"git {args[0]} failed"
             raise SiteError(CONFIG_FILE, _line_of_deploy(self.root), f"could not {what}: {said}",
@@ -255,11 +337,12 @@ class GitTarget:
         return done.stdout.strip()
 
     def plan(self, site: Path) -> Plan:
-        heads = self._git("ls-remote", self.remote, f"refs/heads/{self.branch}", what=f"reach {self.remote}")
+        heads = self._git("ls-remote", "--", self.remote, f"refs/heads/{self.branch}", what=f"reach {self.remote}")
         if heads:
-            self._git("fetch", "--quiet", "--depth=1", self.remote, f"refs/heads/{self.branch}",
+            self._git("fetch", "--quiet", "--depth=1", "--", self.remote, f"refs/heads/{self.branch}",
                       what=f"fetch {self.description}")
-            self.previous = self._git("rev-parse", "FETCH_HEAD^{commit}", what="read the fetched branch")
+            self.previous = self._git("rev-parse", "--verify", "--end-of-options", "FETCH_HEAD^{commit}",
+                                      what="read the fetched branch")
         self._git("add", "--all", "--force", "--", ".", f":(exclude){MARKER}", work_tree=site,
                   what="collect the site's files")
         empty = self._git("hash-object", "-w", "--stdin", stdin="", what="write .nojekyll")
@@ -271,8 +354,8 @@ class GitTarget:
         if self.previous is None:
             added = self._git("ls-files", what="list the site's files").split("\n")
             return Plan(self.description, tuple(a for a in added if a), (), ())
-        status = self._git("diff-tree", "-r", "--no-renames", "--name-status", self.previous, self.tree,
-                           what="compare with the published site")
+        status = self._git("diff-tree", "-r", "--no-renames", "--name-status", "--end-of-options",
+                           self.previous, self.tree, what="compare with the published site")
         found: dict[str, list[str]] = {"A": [], "M": [], "D": []}
         for line in filter(None, status.split("\n")):
             kind, name = line.split("\t", 1)
@@ -281,12 +364,16 @@ class GitTarget:
 
     def apply(self, site: Path, plan: Plan) -> str:
         parents = ["-p", self.previous] if self.previous else []
-        commit = self._git("commit-tree", self.tree, *parents, "-m", f"Publish the site {source_commit(self.root)}",
-                           what="make the commit")
-        self._git("push", "--quiet", self.remote, f"{commit}:refs/heads/{self.branch}",
+        commit = self._git("commit-tree", *parents, "-m", f"Publish the site {source_commit(self.root)}",
+                           "--end-of-options", self.tree, what="make the commit")
+        self._git("push", "--quiet", "--", self.remote, f"{commit}:refs/heads/{self.branch}",
                   what=f"push to {self.description}")
         return (f"Published to {self.description}: commit {commit[:12]} ({len(plan.added)} added, "
                 f"{len(plan.changed)} updated, {len(plan.deleted)} deleted).")
+
+
+_NO_GIT = UsageError("deploy with method: git needs the git program, which is not installed."
+                     "\nhint: install git (https://git-scm.com/) and try again")
 
 
 def _git_hint(said: str) -> str:

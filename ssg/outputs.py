@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from .kinds import KINDS
+from .policy import CONTENT_SECURITY_POLICY
 from .render import Output, Renderer, SiteFile, documents_digest, digest_of
 from .site import feed_entries, page_urls
 
-# A strict policy the pages are built to work under: no inline script or style, nothing
-# from another host (issue: secure by default). JSON-LD blocks are data, not script.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                           "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
-                           "form-action 'none'; frame-ancestors 'none'; upgrade-insecure-requests")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

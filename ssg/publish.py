@@ -2,14 +2,14 @@
 
 The output folder is the only thing the generator owns. It refuses folders that could
 hold anything else (a project, a home folder), replaces an existing folder only when it
-carries the marker file it writes, and swaps atomically, so `_site/` is always either
-the last good site or the new one, never a mix (issue 6; MkDocs #346 is the cautionary tale).
+carries the marker file it writes, and swaps whole folders atomically, so `_site/` is at
+every instant either the last good site or the new one, never a mix, even if the build is
+killed (issues 6 and 12; MkDocs #346 is the cautionary tale).
 """
 from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import shutil
 from pathlib import Path
@@ -19,7 +19,6 @@ from .errors import SiteError, UsageError
 MARKER = ".ssg-output"
 MARKER_TEXT = "This folder is written by build.py. Everything in it is replaced at each build.\n"
 PROJECT_FILES = ("content", "templates", "site.yaml", ".git")
-JOURNAL = ".ssg-journal.json"
 
 
 def check_output_folder(root: Path, out: Path) -> None:
@@ -49,18 +48,12 @@ def check_output_folder(root: Path, out: Path) -> None:
 
 
 def recover(out: Path) -> None:
-    """Finish or undo what a killed build left, so the output folder is the old site or the new one.
+    """Tidy what a killed build left next to the output folder (which is the old site or the new one).
 
-    A committed change set (`_site.commit-*`) is applied again (applying is idempotent); a
-    swap cut short is undone; staging folders that never reached their commit are dropped.
-    What a build still running in another process is doing (its number ends the folder's
-    name) is left to it.
+    A swap cut short where folders cannot be exchanged atomically is undone; staging folders
+    are dropped (after an exchange, one holds the old site). What a build still running in
+    another process is doing (its number ends the folder's name) is left to it.
     """
-    for commit in sorted(out.parent.glob(f"{out.name}.commit-*")):
-        if _ours(commit) and not _still_running(commit):
-            if (commit / JOURNAL).is_file() and out.is_dir():
-                _apply(commit, out)
-            _remove_ours(commit)
     for leftover in sorted(out.parent.glob(f"{out.name}.old-*")):
         if _still_running(leftover):
             continue
@@ -111,11 +104,10 @@ def marker_build_id(out: Path) -> str | None:
 class Publisher:
     """Writes one build's outputs, then makes them the output folder in one step.
 
-    Whole mode: every output goes into a new staging folder, swapped in for the old one.
-    Changes mode (the output folder is known to hold the last build): only changed files
-    go into the staging folder, with a journal of what to replace and delete; renaming the
-    staging folder to `*.commit-*` is the moment of commit, after which the change set is
-    applied, and re-applied by recover() if the process dies half-way.
+    Every output written goes into a new staging folder. In changes mode (the output folder
+    is known to hold the last build) only changed files are written; at commit the staging
+    folder gets a hard link to each unchanged file of the output folder (no bytes copied),
+    so it holds the whole new site. Then the two folders are swapped atomically.
     """
 
     def __init__(self, out: Path, changes_only: bool) -> None:
@@ -147,17 +139,10 @@ class Publisher:
         return stat
 
     def commit(self, deleted: list[str], build_id: str) -> None:
-        marker = MARKER_TEXT + f"build {build_id}\n"
-        if not self.changes_only:
-            (self.staging / MARKER).write_text(marker)
-            swap_in(self.staging, self.out)
-            return
-        journal = {"write": self.written, "delete": deleted, "marker": marker}
-        (self.staging / JOURNAL).write_text(json.dumps(journal))
-        commit = self.out.parent / f"{self.out.name}.commit-{os.getpid()}"
-        os.rename(self.staging, commit)   # the moment of commit
-        _apply(commit, self.out)
-        _remove_ours(commit)
+        if self.changes_only:
+            link_unchanged(self.out, self.staging, skip={MARKER, *self.written, *deleted})
+        (self.staging / MARKER).write_text(MARKER_TEXT + f"build {build_id}\n")
+        swap_in(self.staging, self.out)
 
     def abandon(self) -> None:
         if self.staging.exists():
@@ -175,31 +160,36 @@ def _make_folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
 
 
-def _apply(commit: Path, out: Path) -> None:
-    """Move a committed change set into the output folder. Safe to run twice."""
-    journal = json.loads((commit / JOURNAL).read_text())
-    for path in journal["write"]:
-        source, target = commit / path, out / path
-        if source.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-    for path in journal["delete"]:
-        target = out / path
-        if target.resolve().is_relative_to(out.resolve()):
-            target.unlink(missing_ok=True)
-            _remove_empty_folders(target.parent, out)
-    temporary = out / f"{MARKER}.tmp"
-    temporary.write_text(journal["marker"])
-    os.replace(temporary, out / MARKER)
+def link_unchanged(out: Path, staging: Path, skip: set[str]) -> None:
+    """Give `staging` a hard link to every file of `out` whose path is not in `skip`.
+
+    The files are shared, not copied, and `out` is not changed: until the swap, readers see
+    the old site whole. Folders are made only for files linked into them, so a folder whose
+    files were all deleted is gone from the new site. Where a file system has no hard links,
+    files are copied (with their times, which the next build compares).
+    """
+    def walk(source: str, target: str, prefix: str) -> None:
+        made = os.path.isdir(target)
+        with os.scandir(source) as entries:
+            for entry in entries:
+                path = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, os.path.join(target, entry.name), path + "/")
+                elif path not in skip:
+                    if not made:
+                        _make_folder(target)
+                        made = True
+                    _link_or_copy(entry.path, os.path.join(target, entry.name))
+    walk(str(out), str(staging), "")
 
 
-def _remove_empty_folders(folder: Path, out: Path) -> None:
-    while folder != out and folder.is_relative_to(out):
-        try:
-            folder.rmdir()
-        except OSError:  # not empty, or already gone
-            return
-        folder = folder.parent
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def swap_in(staging: Path, out: Path) -> None:

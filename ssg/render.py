@@ -27,6 +27,7 @@ from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
 from .kinds import KINDS
 from .site import TEMPLATES_DIR, Site, page_urls
+from .policy import PAGE_POLICY
 
 if TYPE_CHECKING:
     from . import markup
@@ -94,7 +95,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
+                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
+                           content_security_policy=PAGE_POLICY)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env

@@ -358,3 +358,114 @@ def test_the_hosting_guide_describes_every_deploy_setting():
     guide = (PROJECT / "docs/hosting.md").read_text()
     for setting in dataclasses.fields(Deploy):
         assert f"| `{setting.name}` |" in guide
+
+
+# --- attacks: deploy settings and the manifest are data, never commands ------------------------
+# Each of these got through before deploy checked its inputs (see docs/security.md, "Deploy").
+
+def test_a_remote_that_is_an_option_never_runs_a_command(make_site, tmp_path):
+    pwned = tmp_path / "pwned"
+    # Read as git's --upload-pack option, this ran `touch` even with --dry-run.
+    root = make_site({"site.yaml": deploy_config(method="git", remote=f"'--upload-pack=touch {pwned};://'")})
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert not pwned.exists()
+    assert result.status == 1
+    assert result.err.startswith("error: site.yaml:12: deploy: remote: should be an https://, ssh:// or git:// "
+                                 "address, user@host:path, or the path of a folder, not '--upload-pack=touch ")
+
+
+@pytest.mark.parametrize("remote", [
+    "-oProxyCommand=touch PWNED",
+    "ext::sh -c touch% PWNED",                       # git's command transport
+    "fd::17",                                         # a transport over open file descriptors
+    "file::PWNED",
+    "ssh://-oProxyCommand=touch%20PWNED/x",          # an ssh host that is an option
+    "git@-oProxyCommand=true:x",
+    "https://example.org/site.git\ttouch PWNED",     # control characters
+    "ftp://example.org/site.git",                    # not an allowed transport
+])
+def test_remotes_are_checked_against_an_allow_list(make_site, tmp_path, remote):
+    pwned = tmp_path / "PWNED"
+    remote = remote.replace("PWNED", str(pwned))
+    root = make_site({"site.yaml": deploy_config(method="git", remote=yaml.safe_dump(remote).strip()
+                                                 .removesuffix("\n...").replace("\n", " "))})
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert result.status == 1, result.err
+    assert "deploy: remote: should be an https://, ssh:// or git:// address" in result.err
+    assert not pwned.exists()
+    assert not (root / "_site").exists()  # refused before anything was built
+
+
+@pytest.mark.parametrize("remote", ["https://github.com/org/site.git", "ssh://git@example.org:2222/org/site.git",
+                                    "git@github.com:org/site.git", "example.org:site.git"])
+def test_ordinary_remotes_are_accepted(remote):
+    from ssg.deploy import git_remote
+    assert git_remote(remote, Path("/unused")) == remote
+
+
+def test_a_remote_folder_must_be_a_folder(make_site, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    root = make_site({"site.yaml": deploy_config(method="git", remote=tmp_path / "a-file")})
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert result.status == 1
+    assert f"could not reach {tmp_path / 'a-file'}: it is not a folder" in result.err
+
+
+@pytest.mark.parametrize("branch", ["--force", "-x", "a..b", "x.lock", "a/.b"])
+def test_branch_names_are_checked_by_gits_rules(git_site, branch):
+    """Names site.yaml's character allow-list lets through, but git refuses (or reads as an option)."""
+    root, remote = git_site
+    text = (root / "site.yaml").read_text().replace("branch: gh-pages", f"branch: {branch}")
+    (root / "site.yaml").write_text(text)
+    result = run_cli("deploy", "--dry-run", "--root", root)
+    assert result.status == 1, result.err
+    assert "site.yaml:13: 'branch' should be a branch name like gh-pages, not the text" in result.err
+
+
+def test_git_deploy_still_works_to_a_branch_with_a_slash(git_site):
+    root, remote = git_site
+    (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("branch: gh-pages", "branch: site/live"))
+    assert run_cli("deploy", "--root", root).status == 0
+    assert "index.html" in branch_files(remote, "site/live")
+
+
+def plant_manifest(target: Path, *names: str) -> None:
+    target.mkdir(exist_ok=True)
+    (target / MANIFEST).write_text("# planted\n" + "".join(f"{name}\n" for name in names))
+
+
+@pytest.mark.parametrize("name", ["../victim.txt", "{outside}/victim.txt", "escape/victim.txt",
+                                  "./../share/victim.txt"])
+def test_a_manifest_naming_files_outside_the_folder_is_refused(folder_site, name):
+    root, target = folder_site
+    victim = target.parent / "victim.txt"
+    victim.write_text("not the site's")
+    target.mkdir()
+    (target / "escape").symlink_to(target.parent)
+    plant_manifest(target, name.format(outside=target.parent))
+    result = run_cli("deploy", "--yes", "--root", root)
+    assert victim.read_text() == "not the site's"  # before: deleted, as a file the last deploy put there
+    assert result.status == 2
+    assert f"refusing to deploy into {target}: its manifest {MANIFEST} names " in result.err
+    assert sorted(p.name for p in target.iterdir()) == sorted([MANIFEST, "escape"])  # nothing was copied
+
+
+def test_a_symlinked_folder_in_the_deploy_folder_is_never_written_through(folder_site):
+    root, target = folder_site
+    outside = target.parent / "outside"
+    outside.mkdir()
+    target.mkdir()
+    (target / "articles").symlink_to(outside)
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert list(outside.iterdir()) == []  # before: the articles were written into the outside folder
+    assert "articles" in result.err
+
+
+@pytest.mark.parametrize("path", ["static/published", "public", "content/../deployed"])
+def test_a_deploy_folder_inside_the_project_is_refused(make_site, path):
+    root = make_site({"site.yaml": deploy_config(method="directory", path=path)})
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 2
+    assert "it is inside the project" in result.err
+    assert not (root / path).exists()

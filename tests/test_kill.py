@@ -141,3 +141,107 @@ def test_ctrl_c_while_pages_render_in_worker_processes_prints_one_plain_line(sit
     assert (process.returncode, out, err) == (130, "", "stopped\n")
     assert snapshot(root / "_site") == old
     assert leftovers(root) == []
+
+
+# --- a template edit of a large site, killed at many points (issue 12, class 8) ----------------
+# Kills the incremental build (the cache matches _site/, so only changed files are written and
+# the rest are linked into the new folder) and looks at _site/ straight after, with no recovery.
+
+LARGE = 1500
+KILL_POINTS = [("first change", 0), ("staging", 0), ("linking", 0), ("swap", 0)] + \
+    [("random", f / 10) for f in range(1, 11)]
+WATCHED = ("index.html", "articles/index.html", "tags/index.html", MARKER)  # files the template edit changes
+
+
+def _load_generator():
+    """bench/generate.py, the benchmark's site writer."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_generate", PROJECT / "bench" / "generate.py")
+    module = sys.modules.setdefault("bench_generate", importlib.util.module_from_spec(spec))
+    if not hasattr(module, "write_site"):
+        spec.loader.exec_module(module)
+    return module
+
+
+def edit_template(root: Path) -> None:
+    base = root / "templates" / "base.html"
+    text = base.read_text()
+    base.write_text(text.replace('<meta name="viewport"', '<meta name="generator" content="edited">\n'
+                                                          '<meta name="viewport"', 1))
+
+
+def _copy_in(template: Path, root: Path) -> None:
+    """Put the edited site, its old _site/ and its cache at `root` (the path the cache names), times kept."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(template, root, symlinks=True)
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory):
+    """(edited site with its old _site/ and cache, kept aside; where it is built; old _site/; new _site/; seconds)."""
+    base = tmp_path_factory.mktemp("kill-large")
+    root, template = base / "site", base / "template"
+    _load_generator().write_site(root, LARGE)
+    build(root)
+    old = snapshot(root / "_site")
+    edit_template(root)
+    shutil.copytree(root, template, symlinks=True)
+    _copy_in(template, root)
+    robots = (root / "_site" / "robots.txt").stat().st_ino
+    started = time.monotonic()
+    build(root)
+    seconds = time.monotonic() - started
+    new = snapshot(root / "_site")
+    assert (root / "_site" / "robots.txt").stat().st_ino == robots  # incremental: unchanged files were linked
+    changed = [name for name in new if old.get(name) != new[name]]
+    assert len(old) > LARGE and len(changed) > LARGE
+    return template, root, old, new, seconds
+
+
+def _inodes(site: Path) -> list[int | None]:
+    def inode(path: Path) -> int | None:
+        try:
+            return path.stat().st_ino
+        except OSError:
+            return None
+    return [inode(site / name) for name in WATCHED]
+
+
+def kill_large_when(process: subprocess.Popen, root: Path, moment: str, delay: float) -> None:
+    """SIGKILL at `moment`: after `delay` s; as soon as any watched file of _site/ is replaced; when staging
+    shows; once unchanged files are being linked; at the swap (_site/'s marker changed)."""
+    started = time.monotonic()
+    marker, inodes = (root / "_site" / MARKER).read_bytes(), _inodes(root / "_site")
+    while process.poll() is None and time.monotonic() - started < 300:
+        if moment == "random" and time.monotonic() - started >= delay:
+            break
+        if moment == "first change" and _inodes(root / "_site") != inodes:
+            break
+        staging = [root / name for name in os.listdir(root) if name.startswith("_site.staging-")]
+        if moment == "staging" and staging:
+            break
+        if moment == "linking" and any((folder / "robots.txt").exists() for folder in staging):
+            break
+        if moment == "swap" and _read(root / "_site" / MARKER) != marker:
+            break
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_a_template_edit_killed_at_any_point_leaves_the_old_site_or_the_new_one(large_site):
+    template, root, old, new, seconds = large_site
+    outcomes = []
+    for moment, fraction in KILL_POINTS:
+        _copy_in(template, root)
+        process = subprocess.Popen([sys.executable, PROJECT / "build.py", "build", "--root", root],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kill_large_when(process, root, moment, seconds * fraction * 1.2)
+        after = snapshot(root / "_site")  # before anything else runs: no recovery step
+        assert after in (old, new), f"killed at {moment} {fraction}: _site/ is a mix of the old and new sites"
+        outcomes.append("old" if after == old else "new")
+    assert "old" in outcomes and "new" in outcomes, outcomes  # kills landed before and after the swap
+    build(root)
+    assert snapshot(root / "_site") == new
+    assert leftovers(root) == []
