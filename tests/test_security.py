@@ -296,7 +296,7 @@ ATTACKS = [
            PASSED),
     Attack("markdown-image-slash-backslash", "![x](/\\evil.example/p.png)", 6, "a web address with a backslash",
            PASSED),
-    Attack("srcset-second-candidate", '<img src="/a.png" alt="" srcset="/a.png 1x, https://evil.example/b.png 2x">',
+    Attack("srcset-second-candidate", '<img src="/a.png" alt="" srcset="/a.png 2x, https://evil.example/b.png 1x">',
            6, "the attribute srcset= on <img>", PASSED),
     Attack("srcset-on-source", '<picture><source srcset="/a.png 1x, //evil.example/b.png 2x">'
            '<img src="/a.png" alt=""></picture>', 6, "a <picture> element", PASSED),
@@ -344,7 +344,7 @@ ATTACKS = [
            "<img src onerror=alert(1)>", 6, "a <form> element", REFUSED),
     Attack("math-href", '<math href="javascript:alert(1)">x</math>', 6, "a <math> element", REFUSED),
     # Elements whose content is raw text, and <template>.
-    Attack("noscript", f'<noscript><p title="</noscript><img src=x onerror=\\"{RUN}\\">"></noscript>', 6,
+    Attack("noscript", '<noscript><p title="</noscript><img src=x onerror=window.__pwned=1>"></noscript>', 6,
            "a <noscript> element", REFUSED),
     Attack("template", f'<template><img src=x onerror="{RUN}"></template>', 6, "a <template> element", REFUSED),
     Attack("style-hiding-img", "<style><img src=x onerror=alert(1)></style>", 6, "a <style> element", REFUSED),
