@@ -38,9 +38,14 @@ ALLOWED_ELEMENTS = frozenset({
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "abbr", "cite", "q", "dfn",
     "kbd", "samp", "var", "time", "bdi"})
-# Attributes allowed on every element: ids (heading anchors, footnotes), classes (attribute
-# lists, table alignment, footnotes, code languages: site.css styles them), titles and language.
+# Attributes allowed on every element: ids (heading anchors, footnotes), classes (below), titles and language.
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
+# Classes: those Python-Markdown writes (footnotes, table alignment, a fenced block's language) and
+# the few site.css offers for text. Not the others: the site's script finds its buttons by class,
+# and content must not dress itself as the site's own parts (its emergency contacts, for one).
+CONTENT_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "align-left", "align-center",
+                             "align-right", "lead", "small", "no-print"})
+CODE_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]+")
 ELEMENT_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start", "reversed"}, "li": {"value"},
     "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}, "time": {"datetime"},
@@ -59,6 +64,8 @@ ELEMENT_HINT = ("remove it; Markdown may hold simple markup only (see 'what Mark
 SCRIPT_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
 STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
               "for a class in static/site.css")
+CLASS_HINT = ("content may use the classes " + ", ".join(sorted(CONTENT_CLASSES - {"footnote", "footnote-ref",
+               "footnote-backref"})) + "; ask a developer if the text needs another")
 ID_HINT = "give the id a name after a #, like {: #how-to-help }, or remove it"
 OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
                 "save the file in static/ and link to it there, like /images/x.jpg")
@@ -88,7 +95,15 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
         return None if url_problem(kind, value) else value
     if attribute == "id" and not value.strip():
         return None
+    if attribute == "class" and _unknown_class(value):
+        return None
     return value
+
+
+def _unknown_class(value: str) -> str | None:
+    """The first class in `value` that content may not use, if there is one."""
+    return next((name for name in value.split() if name not in CONTENT_CLASSES and not CODE_LANGUAGE.fullmatch(name)),
+                None)
 
 
 CLEANER = nh3.Cleaner(
@@ -112,19 +127,18 @@ def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
     if problem is not None:
         line = problem.line or body_line + line_containing(body, problem.needle)
         raise SiteError(path, line, f"the text contains {problem.what}, which is not allowed", problem.hint)
-    return MARKER.sub(lambda m: placeholder(m["name"], m["argument"], int(m["line"])), clean) if "\x02" in clean \
-        else clean
+    return MARKER.sub(lambda m: placeholder(m["name"], m["argument"], int(m["line"])), clean)
 
 
 # --- URLs ------------------------------------------------------------------------
+CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 RUNS_CODE = frozenset({"javascript", "data", "vbscript"})
 
 
 def url_problem(kind: str, value: str) -> Problem | None:
     """Why a link ("link") or the address of something the browser fetches ("fetched") is refused, if it is."""
-    url = re.sub(r"[\t\n\r]", "", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12"
-                                                "\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    url = re.sub(r"[\t\n\r]", "", value).strip(CONTROLS_AND_SPACE)  # as browsers read a URL
     if "\\" in url:
         return Problem("a web address with a backslash", "\\", BACKSLASH_HINT)
     scheme = SCHEME.match(url)
@@ -255,6 +269,9 @@ def _attribute_problem(tag: str, attributes: tuple, kept: tuple) -> Problem:
             return Problem("a style= attribute", "style=", STYLE_HINT)
         if name == "id" and not value.strip():
             return Problem("an empty id", " id", ID_HINT)
+        if name == "class" and _unknown_class(value):
+            unknown = _unknown_class(value)
+            return Problem(f"the class '{unknown}'", unknown, CLASS_HINT)
         kind = URL_ATTRIBUTES.get((tag, name))
         problem = url_problem(kind, value) if kind else None
         if problem is not None:

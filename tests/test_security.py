@@ -5,7 +5,8 @@ forbids, and _headers ships that policy.
 ATTACKS below is the catalogue of hostile Markdown for issue 12 (classes 1 to 3: raw HTML, directives
 inside markup, URLs). Each row says what the generator did with it before the allow-list sanitiser
 (ssg/sanitise.py), on commit 5a25a0f: PASSED means it reached the page and would run script, load
-from another website or break out of its place there; TEXT that it reached the page as harmless text;
+from another website, break out of its place or pass for the site's own parts there; TEXT that it reached
+the page as harmless text;
 REFUSED that the old block list refused it too (kept so that it stays refused). Now every row is
 refused at its line, or published as harmless text. tests/browser/test_attacks.py loads what the
 sanitiser makes of each one in Chromium. The older cases of tests/bad_inputs.py (UNSAFE_MARKUP) run
@@ -334,6 +335,9 @@ ATTACKS = [
     Attack("target-blank", f'<a href="{EVIL}/" target="_blank">x</a>', 6, "the attribute target= on <a>", PASSED),
     Attack("dom-clobbering-name", '<img name="getElementById" src="/a.png" alt="">', 6, "the attribute name= on <img>",
            PASSED),
+    Attack("class-the-site-script-uses", "<span class=\"copy-link\">x</span>", 6, "the class 'copy-link'", PASSED),
+    Attack("class-dressed-as-the-sites-contacts", "Intro.\n{: .contact-urgent }", 7, "the class 'contact-urgent'",
+           PASSED),
     # Namespace confusion: math and svg.
     Attack("math-mglyph-style", '<math><mtext><table><mglyph><style><!--</style>'
            '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">', 6, "a <math> element", REFUSED),
@@ -471,14 +475,14 @@ def test_whatever_is_published_is_on_the_allow_list(converter, body):
 
 
 def test_simple_markup_footnotes_tables_and_code_pass_unchanged(converter):
-    body = ("## A heading {: #help .wide }\n\nText with a note[^1], `code` and a [link](/x/ \"T\").\n\n"
+    body = ("## A heading {: #help .lead }\n\nText with a note[^1], `code` and a [link](/x/ \"T\").\n\n"
             "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```python\nx < y & z\n```\n\n<dl><dt>Term</dt><dd>Meaning</dd></dl>\n\n"
             "<p>Mail <a href=\"mailto:a@example.org\">us</a> or call <a href=\"tel:999\">999</a>, "
             "<time datetime=\"2024-01-02\">2 January</time>, H<sub>2</sub>O, <mark>this</mark>.</p>\n\n"
             "<a@example.org> <https://www.gov.uk/>\n\n[^1]: The note.")
     published = converter.convert(body, "content/articles/a.md", 6)
     assert forbidden_in(published) == []
-    for kept in ('<h2 class="wide" id="help">', '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>',
+    for kept in ('<h2 class="lead" id="help">', '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>',
                  '<th class="align-left">a</th>', '<code class="language-python">x &lt; y &amp; z',
                  '<dl><dt>Term</dt><dd>Meaning</dd></dl>', '<a href="mailto:a@example.org">us</a>',
                  '<a href="tel:999">999</a>', '<time datetime="2024-01-02">', '<a href="mailto:a@example.org">',

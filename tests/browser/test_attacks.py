@@ -146,7 +146,7 @@ TRICKY = {
         "[A link elsewhere](https://evil.example/page \"it's \\\"fine\\\"\") and <https://evil.example/auto>, "
         "mail <someone@example.org>, [call 999](tel:999).\n\n"
         "<abbr title='\"&gt;&lt;img src=x onerror=alert(1)&gt;'>PACE</abbr>\n\n"
-        "## A heading's \"id\" {: #heading-with-quotes .wide }\n\n"
+        "## A heading's \"id\" {: #heading-with-quotes .lead }\n\n"
         "[[quote: closes]]\n\nA note[^n].\n\n[^n]: It says <code>&lt;script&gt;</code>.")),
     "content/quotes/closes.md": md(QUOTE_FRONT, "`' onmouseover=window.__pwned=1 x='` and \"double\" quotes."),
 }
