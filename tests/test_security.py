@@ -5,10 +5,9 @@ forbids, and _headers ships that policy.
 ATTACKS below is the catalogue of hostile Markdown for issue 12 (classes 1 to 3: raw HTML, directives
 inside markup, URLs). Each row says what the generator did with it before the allow-list sanitiser
 (ssg/sanitise.py), on commit 5a25a0f: PASSED means it reached the page and would run script, load
-from another website, break out of its place or pass for the site's own parts there; TEXT that it reached
-the page as harmless text;
-REFUSED that the old block list refused it too (kept so that it stays refused). Now every row is
-refused at its line, or published as harmless text. tests/browser/test_attacks.py loads what the
+from another website, break out of its place or pass for the site's own parts there; TEXT that it
+reached the page as harmless text; REFUSED that the old block list refused it too (kept so that it
+stays refused). Now every row is refused at its line, or published as harmless text. tests/browser/test_attacks.py loads what the
 sanitiser makes of each one in Chromium. The older cases of tests/bad_inputs.py (UNSAFE_MARKUP) run
 with the rest of that catalogue in tests/test_bad_input.py.
 """
