@@ -45,7 +45,9 @@ GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
 # and content must not dress itself as the site's own parts (its emergency contacts, for one).
 CONTENT_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "align-left", "align-center",
                              "align-right", "lead", "small", "no-print"})
-CODE_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]+")
+CODE_LANGUAGES = frozenset(f"language-{name}" for name in (
+    "text", "markdown", "md", "yaml", "yml", "json", "html", "xml", "css", "javascript", "js", "python", "py",
+    "shell", "sh", "bash", "console", "toml", "ini", "diff", "sql"))  # ```yaml and the like
 ELEMENT_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start", "reversed"}, "li": {"value"},
     "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}, "time": {"datetime"},
@@ -64,8 +66,8 @@ ELEMENT_HINT = ("remove it; Markdown may hold simple markup only (see 'what Mark
 SCRIPT_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
 STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
               "for a class in static/site.css")
-CLASS_HINT = ("content may use the classes " + ", ".join(sorted(CONTENT_CLASSES - {"footnote", "footnote-ref",
-               "footnote-backref"})) + "; ask a developer if the text needs another")
+CLASS_HINT = ("text may use the classes lead, small and no-print, and code blocks a language like ```yaml "
+              "(the README lists them); ask a developer if the text needs another")
 ID_HINT = "give the id a name after a #, like {: #how-to-help }, or remove it"
 OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
                 "save the file in static/ and link to it there, like /images/x.jpg")
@@ -88,28 +90,30 @@ class Problem:
     line: int | None = None  # the line in the file, when known (directives carry theirs)
 
 
-def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    """nh3's last word on each allowed attribute: None removes it (and so refuses the body)."""
+def value_problem(element: str, attribute: str, value: str) -> Problem | None:
+    """Why an allowed attribute's value is refused, if it is: a URL against the URL rules, an empty
+    id, a class content may not use."""
     kind = URL_ATTRIBUTES.get((element, attribute))
     if kind is not None:
-        return None if url_problem(kind, value) else value
+        return url_problem(kind, value)
     if attribute == "id" and not value.strip():
-        return None
-    if attribute == "class" and _unknown_class(value):
-        return None
-    return value
+        return Problem("an empty id", " id", ID_HINT)
+    if attribute == "class":
+        unknown = next((name for name in value.split() if name not in CLASSES.get(element, CONTENT_CLASSES)), None)
+        if unknown is not None:
+            return Problem(f"the class '{unknown}'", unknown, CLASS_HINT)
+    return None
 
 
-def _unknown_class(value: str) -> str | None:
-    """The first class in `value` that content may not use, if there is one."""
-    return next((name for name in value.split() if name not in CONTENT_CLASSES and not CODE_LANGUAGE.fullmatch(name)),
-                None)
-
-
+# nh3 keeps the allowed elements, attributes and classes, and links with the allowed schemes (or
+# none). What it cannot check (a picture's address, a backslash, an empty id) is then checked in
+# what it wrote: see _value_problems.
+CLASSES = {tag: CONTENT_CLASSES | (CODE_LANGUAGES if tag == "code" else set()) for tag in ALLOWED_ELEMENTS}
 CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_ELEMENTS), clean_content_tags=set(REMOVED_WITH_CONTENT),
-    attributes={"*": set(GLOBAL_ATTRIBUTES), **{tag: set(names) for tag, names in ELEMENT_ATTRIBUTES.items()}},
-    attribute_filter=_keep_attribute, strip_comments=True, link_rel=None, url_schemes=set(LINK_SCHEMES))
+    attributes={"*": set(GLOBAL_ATTRIBUTES - {"class"}), **{tag: set(names) for tag, names in ELEMENT_ATTRIBUTES.items()}},
+    allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
+    strip_comments=True, link_rel=None, url_schemes=set(LINK_SCHEMES))
 
 
 def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
@@ -119,6 +123,8 @@ def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
     problem = None
     if clean != _as_html5_writes(fragment):
         problem = first_difference(fragment, clean)
+    if problem is None and ("<img" in clean or "\\" in clean or ' id=""' in clean):
+        problem = _value_problems(clean)
     if problem is None and "\x02" in clean:
         clean = WRAPPED_MARKER.sub(r"\1", clean)  # Python-Markdown puts a paragraph around a block it stashed
         problem = _misplaced_marker(fragment, clean)
@@ -151,6 +157,22 @@ def url_problem(kind: str, value: str) -> Problem | None:
         return None
     if scheme or url.startswith("//"):
         return Problem("a picture or media file from another website", url[:40], OFFSITE_HINT)
+    return None
+
+
+START_TAG_WITH_ATTRIBUTES = re.compile(r"<([a-z][a-z0-9]*)\s([^>]*)>")
+ATTRIBUTE = re.compile(r'([^\s="]+)(?:="([^"]*)")?')
+
+
+def _value_problems(clean: str) -> Problem | None:
+    """The first attribute value in nh3's output that value_problem() refuses, if there is one. Read
+    exactly: nh3 writes every value in double quotes, with '"', '<' and '>' in it as references."""
+    for tag in START_TAG_WITH_ATTRIBUTES.finditer(clean):
+        for attribute in ATTRIBUTE.finditer(tag[2]):
+            value = attribute[2] or ""
+            problem = value_problem(tag[1], attribute[1], html.unescape(value) if "&" in value else value)
+            if problem is not None:
+                return problem
     return None
 
 
@@ -267,13 +289,7 @@ def _attribute_problem(tag: str, attributes: tuple, kept: tuple) -> Problem:
             return Problem(f"an event handler ({name}=)", name, SCRIPT_HINT)
         if name == "style":
             return Problem("a style= attribute", "style=", STYLE_HINT)
-        if name == "id" and not value.strip():
-            return Problem("an empty id", " id", ID_HINT)
-        if name == "class" and _unknown_class(value):
-            unknown = _unknown_class(value)
-            return Problem(f"the class '{unknown}'", unknown, CLASS_HINT)
-        kind = URL_ATTRIBUTES.get((tag, name))
-        problem = url_problem(kind, value) if kind else None
+        problem = value_problem(tag, name, value)
         if problem is not None:
             return problem
         allowed = sorted(GLOBAL_ATTRIBUTES | ELEMENT_ATTRIBUTES.get(tag, set()))

@@ -416,8 +416,7 @@ class AllowList(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self.problems.append(f"<{tag} {name}=>")
-            kind = sanitise.URL_ATTRIBUTES.get((tag, name))
-            if kind and sanitise.url_problem(kind, value or ""):
+            if sanitise.value_problem(tag, name, value or ""):
                 self.problems.append(f"<{tag} {name}={value}>")
 
     def handle_comment(self, data):
