@@ -100,8 +100,9 @@ def value_problem(element: str, attribute: str, value: str) -> Problem | None:
         return Problem("an empty id", " id", ID_HINT)
     if attribute == "class":
         unknown = next((name for name in value.split() if name not in CLASSES.get(element, CONTENT_CLASSES)), None)
-        if unknown is not None:
-            return Problem(f"the class '{unknown}'", unknown, CLASS_HINT)
+        if unknown is not None:  # a fenced block's language is written ```yaml
+            needle = f"```{unknown[9:]}" if unknown.startswith("language-") else unknown
+            return Problem(f"the class '{unknown}'", needle, CLASS_HINT)
     return None
 
 

@@ -337,6 +337,7 @@ ATTACKS = [
     Attack("class-the-site-script-uses", "<span class=\"copy-link\">x</span>", 6, "the class 'copy-link'", PASSED),
     Attack("class-dressed-as-the-sites-contacts", "Intro.\n{: .contact-urgent }", 7, "the class 'contact-urgent'",
            PASSED),
+    Attack("class-for-an-unknown-code-language", "Intro.\n\n```evil\nx\n```", 8, "the class 'language-evil'", TEXT),
     # Namespace confusion: math and svg.
     Attack("math-mglyph-style", '<math><mtext><table><mglyph><style><!--</style>'
            '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">', 6, "a <math> element", REFUSED),
