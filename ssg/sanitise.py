@@ -48,6 +48,7 @@ CONTENT_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "al
 CODE_LANGUAGES = frozenset(f"language-{name}" for name in (
     "text", "markdown", "md", "yaml", "yml", "json", "html", "xml", "css", "javascript", "js", "python", "py",
     "shell", "sh", "bash", "console", "toml", "ini", "diff", "sql"))  # ```yaml and the like
+CLASSES = {tag: CONTENT_CLASSES | (CODE_LANGUAGES if tag == "code" else set()) for tag in ALLOWED_ELEMENTS}
 ELEMENT_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start", "reversed"}, "li": {"value"},
     "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}, "time": {"datetime"},
@@ -109,10 +110,10 @@ def value_problem(element: str, attribute: str, value: str) -> Problem | None:
 # nh3 keeps the allowed elements, attributes and classes, and links with the allowed schemes (or
 # none). What it cannot check (a picture's address, a backslash, an empty id) is then checked in
 # what it wrote: see _value_problems.
-CLASSES = {tag: CONTENT_CLASSES | (CODE_LANGUAGES if tag == "code" else set()) for tag in ALLOWED_ELEMENTS}
 CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_ELEMENTS), clean_content_tags=set(REMOVED_WITH_CONTENT),
-    attributes={"*": set(GLOBAL_ATTRIBUTES - {"class"}), **{tag: set(names) for tag, names in ELEMENT_ATTRIBUTES.items()}},
+    attributes={"*": set(GLOBAL_ATTRIBUTES - {"class"}),  # nh3 takes classes from allowed_classes
+                **{tag: set(names) for tag, names in ELEMENT_ATTRIBUTES.items()}},
     allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
     strip_comments=True, link_rel=None, url_schemes=set(LINK_SCHEMES))
 
@@ -124,7 +125,7 @@ def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
     problem = None
     if clean != _as_html5_writes(fragment):
         problem = first_difference(fragment, clean)
-    if problem is None and ("<img" in clean or "\\" in clean or ' id=""' in clean):
+    if problem is None and ("<img" in clean or "\\" in clean or BLANK_ID.search(clean)):
         problem = _value_problems(clean)
     if problem is None and "\x02" in clean:
         clean = WRAPPED_MARKER.sub(r"\1", clean)  # Python-Markdown puts a paragraph around a block it stashed
@@ -161,6 +162,7 @@ def url_problem(kind: str, value: str) -> Problem | None:
     return None
 
 
+BLANK_ID = re.compile(r' id="\s*"')
 START_TAG_WITH_ATTRIBUTES = re.compile(r"<([a-z][a-z0-9]*)\s([^>]*)>")
 ATTRIBUTE = re.compile(r'([^\s="]+)(?:="([^"]*)")?')
 

@@ -7,8 +7,8 @@ inside markup, URLs). Each row says what the generator did with it before the al
 (ssg/sanitise.py), on commit 5a25a0f: PASSED means it reached the page and would run script, load
 from another website, break out of its place or pass for the site's own parts there; TEXT that it
 reached the page as harmless text; REFUSED that the old block list refused it too (kept so that it
-stays refused). Now every row is refused at its line, or published as harmless text. tests/browser/test_attacks.py loads what the
-sanitiser makes of each one in Chromium. The older cases of tests/bad_inputs.py (UNSAFE_MARKUP) run
+stays refused). Now every row is refused at its line, or published as harmless text.
+tests/browser/test_attacks.py loads what the sanitiser makes of each one in Chromium. The older cases of tests/bad_inputs.py (UNSAFE_MARKUP) run
 with the rest of that catalogue in tests/test_bad_input.py.
 """
 from __future__ import annotations
@@ -505,12 +505,13 @@ def quote_file(text: str) -> str:
 
 def test_a_placeholder_in_an_attribute_cannot_carry_a_quote_into_the_tag(make_site, build_site):
     """The review's case: a quote filled in inside title='...' closed the attribute with a ' from a code span."""
-    root = make_site({"content/articles/a.md": md(ARTICLE_FRONT, "Intro.\n\n<a href=\"/x/\" title='<!--ssg:quote:q:1-->'>x</a>"),
+    attribute = "<a href=\"/x/\" title='<!--ssg:quote:q:1-->'>x</a>"
+    root = make_site({"content/articles/a.md": md(ARTICLE_FRONT, f"Intro.\n\n{attribute}"),
                       "content/quotes/q.md": quote_file("`' onmouseover=alert(1) x='`")})
     result = build_site(root)
     assert result.status == 1
-    assert result.err.splitlines()[0] == ("error: content/articles/a.md:8: the text contains a directive (ssg:quote:...) "
-                                          "that is not on a line of its own, which is not allowed")
+    assert result.err.splitlines()[0] == ("error: content/articles/a.md:8: the text contains a directive "
+                                          "(ssg:quote:...) that is not on a line of its own, which is not allowed")
 
 
 def test_a_quote_body_is_sanitised_like_any_body(make_site, build_site):

@@ -38,8 +38,9 @@ ACTIVE_CONTENT = """(elements) => {
     for (const attribute of element.attributes) {
       if (attribute.name.startsWith('on')) found.push(`<${element.localName} ${attribute.name}>`);
     }
-    if (elements && ['script', 'iframe', 'frame', 'object', 'embed', 'base', 'meta', 'form', 'link', 'style', 'svg', 'math',
-         'template', 'noscript', 'video', 'audio', 'source', 'input', 'button', 'portal'].includes(element.localName))
+    if (elements && ['script', 'iframe', 'frame', 'object', 'embed', 'base', 'meta', 'form', 'link', 'style', 'svg',
+                     'math', 'template', 'noscript', 'video', 'audio', 'source', 'input', 'button', 'portal']
+                    .includes(element.localName))
       found.push(`<${element.localName}>`);
   }
   for (const link of document.querySelectorAll('a[href], area[href]')) {
