@@ -44,7 +44,7 @@ GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
 # the few site.css offers for text. Not the others: the site's script finds its buttons by class,
 # and content must not dress itself as the site's own parts (its emergency contacts, for one).
 CONTENT_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "align-left", "align-center",
-                             "align-right", "lead", "small", "no-print"})
+                             "align-right", "lead", "small", "no-print", "note"})
 CODE_LANGUAGES = frozenset(f"language-{name}" for name in (
     "text", "markdown", "md", "yaml", "yml", "json", "html", "xml", "css", "javascript", "js", "python", "py",
     "shell", "sh", "bash", "console", "toml", "ini", "diff", "sql"))  # ```yaml and the like
@@ -67,7 +67,7 @@ ELEMENT_HINT = ("remove it; Markdown may hold simple markup only (see 'what Mark
 SCRIPT_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
 STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
               "for a class in static/site.css")
-CLASS_HINT = ("text may use the classes lead, small and no-print, and code blocks a language like ```yaml "
+CLASS_HINT = ("text may use the classes lead, note, small and no-print, and code blocks a language like ```yaml "
               "(the README lists them); ask a developer if the text needs another")
 ID_HINT = "give the id a name after a #, like {: #how-to-help }, or remove it"
 OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
@@ -107,10 +107,17 @@ def value_problem(element: str, attribute: str, value: str) -> Problem | None:
     return None
 
 
-# nh3 keeps the allowed elements, attributes and classes, and links with the allowed schemes (or
-# none). What it cannot check (a picture's address, a backslash, an empty id) is then checked in
+def _picture_from_this_site(element: str, attribute: str, value: str) -> str | None:
+    """nh3's last word on each attribute it keeps: a picture's address from elsewhere is removed."""
+    if element == "img" and attribute == "src" and url_problem("fetched", value):
+        return None
+    return value
+
+
+# nh3 keeps the allowed elements, attributes and classes, links with the allowed schemes (or none)
+# and pictures from this site. What is left (a backslash in a link, an empty id) is refused from
 # what it wrote: see _value_problems.
-CLEANER = nh3.Cleaner(
+CLEANER = nh3.Cleaner(attribute_filter=_picture_from_this_site,
     tags=set(ALLOWED_ELEMENTS), clean_content_tags=set(REMOVED_WITH_CONTENT),
     attributes={"*": set(GLOBAL_ATTRIBUTES - {"class"}),  # nh3 takes classes from allowed_classes
                 **{tag: set(names) for tag, names in ELEMENT_ATTRIBUTES.items()}},
@@ -123,19 +130,29 @@ def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
     SiteError at the body's line if the allow-list would remove or change anything in it."""
     clean = CLEANER.clean(fragment)
     problem = None
-    if clean != _as_html5_writes(fragment):
+    same = clean == as_html5_writes(fragment)
+    if not same:
         problem = first_difference(fragment, clean)
-    if problem is None and ("<img" in clean or "\\" in clean or BLANK_ID.search(clean)):
+    if problem is None and ("\\" in clean or BLANK_ID.search(clean)):
         problem = _value_problems(clean)
     if problem is None and "\x02" in clean:
-        clean = WRAPPED_MARKER.sub(r"\1", clean)  # Python-Markdown puts a paragraph around a block it stashed
-        problem = _misplaced_marker(fragment, clean)
+        problem = _misplaced_marker(fragment, WRAPPED_MARKER.sub(r"\1", clean))
     if problem is None and ("[[" in clean or "ssg:" in clean):
         problem = _stray_directive(clean)
     if problem is not None:
         line = problem.line or body_line + line_containing(body, problem.needle)
         raise SiteError(path, line, f"the text contains {problem.what}, which is not allowed", problem.hint)
-    return MARKER.sub(lambda m: placeholder(m["name"], m["argument"], int(m["line"])), clean)
+    # Where nh3's HTML and Python-Markdown's differ only in how characters are written (’ or
+    # &rsquo;), they are the same document to a browser (a reference is read as text, never as
+    # markup); Python-Markdown's is kept then, so the pages stay byte for byte as they were.
+    published = fragment if same else clean
+    if "\x02" in published:
+        published = MARKER.sub(_placeholder, WRAPPED_MARKER.sub(r"\1", published))
+    return published
+
+
+def _placeholder(marker: re.Match) -> str:
+    return placeholder(marker["name"], marker["argument"], int(marker["line"]))
 
 
 # --- URLs ------------------------------------------------------------------------
@@ -184,7 +201,7 @@ CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z
 HTML5_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\xa0": "&nbsp;"}
 
 
-def _as_html5_writes(fragment: str) -> str:
+def as_html5_writes(fragment: str) -> str:
     """`fragment` with its character references written as an HTML5 serialiser (nh3's) writes them.
 
     Python-Markdown writes smart quotes, dashes and obfuscated e-mail addresses as references

@@ -469,8 +469,8 @@ def test_whatever_is_published_is_on_the_allow_list(converter, body):
         assert error.path == "content/articles/a.md" and 6 <= error.line <= 6 + body.count("\n")
         return
     assert forbidden_in(published) == []
-    assert sanitise.CLEANER.clean(published.replace("<!--ssg:", "\x02").replace("-->", "\x03")) \
-        == published.replace("<!--ssg:", "\x02").replace("-->", "\x03")  # nh3 would change nothing more
+    markers = published.replace("<!--ssg:", "\x02").replace("-->", "\x03")
+    assert sanitise.CLEANER.clean(markers) == sanitise.as_html5_writes(markers)  # nh3 would change nothing more
 
 
 def test_simple_markup_footnotes_tables_and_code_pass_unchanged(converter):

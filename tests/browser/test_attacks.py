@@ -72,18 +72,25 @@ class Watch:
         if request.is_navigation_request() and request.frame == self.page.main_frame and request.url != self.loading:
             self.navigations.append(request.url)
 
-    def visit(self, url: str) -> dict[str, list[str]]:
-        """Load `url`, give timers and refreshes a moment, and say what happened."""
+    def visit(self, url: str, until: str | None = None) -> dict[str, list[str]]:
+        """Load `url`, give timers and refreshes a moment (or up to 5 s for the effect `until`, if
+        given: "ran", "navigated" or "offsite"), and say what happened."""
         self.offsite.clear(), self.console.clear(), self.navigations.clear()
         self.loading = url
         self.page.goto(url)
-        self.page.wait_for_timeout(400)  # a refresh of 0 seconds, an image's error event
+        for _ in range(50 if until else 1):
+            self.page.wait_for_timeout(100 if until else 400)  # a refresh of 0 seconds, an image's error event
+            if until and self._seen()[until]:
+                break
+        return self._seen()
+
+    def _seen(self) -> dict[str, list[str]]:
         ran = [text for text in self.console if "PWNED" in text or text.startswith("dialog")]
         try:
             if self.page.evaluate("window.__pwned === 1"):
                 ran.append("window.__pwned was set")
         except PlaywrightError:  # the page is going elsewhere: a navigation, recorded as one
-            self.navigations.append(f"away from {url}")
+            self.navigations.append(f"away from {self.loading}")
         return {"ran": ran, "navigated": list(self.navigations), "offsite": list(self.offsite)}
 
 
@@ -121,7 +128,7 @@ def test_the_harness_sees_each_attack_get_through_when_nothing_sanitises_it(page
     watch = Watch(page, base)
     missed = {}
     for name, effect in CONTROL.items():
-        seen = watch.visit(f"{base}/{name}.html")
+        seen = watch.visit(f"{base}/{name}.html", until=effect)
         if not seen[effect]:
             missed[name] = (effect, seen)
     assert missed == {}
