@@ -1,4 +1,5 @@
-"""Markdown body -> HTML fragment, with the campaign's directives and link rewriting.
+"""Markdown body -> HTML fragment, with the campaign's directives and link rewriting,
+sanitised by an allow-list (ssg/sanitise.py).
 
 Directives (ssg/directives.py) become placeholder comments here that the render stage
 replaces, so a body's HTML depends only on the body, the site's base path and the file's
@@ -13,7 +14,6 @@ import time
 from collections.abc import Callable  # (the speed-ups' types)
 from typing import Any
 import xml.etree.ElementTree as etree
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import HTML_EMPTY
 
@@ -36,8 +36,10 @@ from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, P
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor, UnescapeTreeprocessor
 
 from .content import url_for_content_file
-from .directives import DIRECTIVE_LINE, DIRECTIVES, placeholder
+from .directives import DIRECTIVE_LINE, DIRECTIVES, marker
 from .errors import SiteError
+from .sanitise import line_containing as _line_containing
+from .sanitise import sanitise
 
 
 def extensions() -> list[markdown.Extension]:
@@ -99,8 +101,7 @@ class MarkdownConverter:
             raise SiteError(path, body_line + _line_containing(body, _plain_start(slow.text)),
                             "this text takes too long to convert: a paragraph has a great many [ ] * _ ` < or | "
                             "characters", "look for stray brackets or symbols here, or split the paragraph") from None
-        check_safety(fragment, body, path, body_line)
-        return fragment
+        return sanitise(fragment, body, path, body_line)
 
     def _within_deadline(self, handle_match):
         """Wrap an inline pattern's handleMatch (called for every match it tries) to stop at the deadline."""
@@ -134,7 +135,7 @@ class _DirectivePreprocessor(Preprocessor):
             if name not in DIRECTIVES:
                 raise SiteError(path, body_line + number, f"unknown directive '[[{name}]]'",
                                 "the directives are [[quote: id]], [[chart: id]] and [[contacts]]")
-            result += ["", self.md.htmlStash.store(placeholder(name, argument, body_line + number)), ""]
+            result += ["", self.md.htmlStash.store(marker(name, argument, body_line + number)), ""]
         return result
 
 
@@ -157,17 +158,11 @@ class _LinkRewriter(Treeprocessor):
         self.converter = converter
 
     def run(self, root):
-        path, body_line = self.converter.document
-        folder = posixpath.dirname(path.removeprefix("content/"))
+        folder = posixpath.dirname(self.converter.document[0].removeprefix("content/"))
         for element in root.iter():
             attribute = LINK_ATTRIBUTES.get(element.tag)
             link = element.get(attribute) if attribute else None
             if link:
-                problem = _unsafe_link(element.tag, attribute, link)
-                if problem:
-                    what, needle, hint = problem
-                    raise SiteError(path, body_line + _line_containing(self.converter.body, needle),
-                                    f"the text contains {what}, which is not allowed", hint)
                 element.set(attribute, site_link(link, folder, self.converter.base_path))
 
 
@@ -202,92 +197,6 @@ def link_parts(link: str) -> tuple[bool, str, str]:
 
 
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}
-SAFETY_HINT = "remove it; the site allows no scripts, event handlers or javascript:/data: links in content"
-STYLE_HINT = ("the site's security policy blocks inline styles; remove the style, or ask a developer "
-              "for a class in static/site.css")
-ID_HINT = "give the id a name after a #, like {: #how-to-help }, or remove it"
-OFFSITE_HINT = ("the site loads nothing from other websites (for readers' privacy and its security policy): "
-                "save the file in static/ and link to it there")
-# Elements content may not hold: they run or load code, change where links and forms go, or
-# hold raw text that browsers and Python's parser read differently (so markup could hide in it).
-FORBIDDEN_ELEMENTS = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta",
-    "link", "svg", "math", "noscript", "noembed", "noframes", "xmp", "plaintext", "template", "textarea",
-    "title", "portal"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcset", "data", "poster",
-                           "background", "ping"})
-MEDIA_ELEMENTS = frozenset({"img", "video", "audio", "source", "track", "input"})
-
-
-def unsafe_scheme(link: str) -> str | None:
-    """'javascript', 'data' or 'vbscript' if a link would run or embed code, else None."""
-    if ":" not in link and "&" not in link:  # no scheme, and no character reference could make one
-        return None
-    cleaned = re.sub(r"[\s\x00-\x1f]", "", html.unescape(link)).lower()
-    scheme = cleaned.split(":", 1)[0] if ":" in cleaned else ""
-    return scheme if scheme in ("javascript", "data", "vbscript") else None
-
-
-def _unsafe_link(tag: str, attribute: str, value: str) -> tuple[str, str, str] | None:
-    """(what, text to find in the source, hint) if this URL attribute is not allowed, else None."""
-    scheme = unsafe_scheme(value)
-    if scheme:
-        return f"a {scheme}: link", f"{scheme}:", SAFETY_HINT
-    if tag in MEDIA_ELEMENTS and attribute in ("src", "srcset", "poster"):
-        if link_parts(value.strip())[0]:
-            return "a picture or media file from another website", value.strip()[:40], OFFSITE_HINT
-    return None
-
-
-class _UnsafeMarkup(HTMLParser):
-    """Finds what could run script in a reader's browser, break under the site's security policy,
-    or make the page invalid HTML (an empty id: stock Python-Markdown even fails on one)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[tuple[str, str, str]] = []  # (what, text to look for in the source, hint)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in FORBIDDEN_ELEMENTS:
-            self.problems.append((f"{'an' if tag[0] in 'aeiou' else 'a'} <{tag}> element", f"<{tag}", SAFETY_HINT))
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append((f"an event handler ({name}=)", name, SAFETY_HINT))
-            elif name == "style":
-                self.problems.append(("a style= attribute", "style=", STYLE_HINT))
-            elif name == "id" and not value:
-                self.problems.append(("an empty id", " id", ID_HINT))
-            elif name in URL_ATTRIBUTES and value:
-                problem = _unsafe_link(tag, name, value)
-                if problem:
-                    self.problems.append(problem)
-
-
-def check_safety(html_text: str, body: str, path: str, body_line: int) -> None:
-    """Refuse HTML that would put script on the public site (Markdown links are checked as they are built).
-
-    Raw HTML needs '<' in the body; attributes added with attr_list ({: ...}) need '{'.
-    """
-    if "<" not in body and "{" not in body:
-        return
-    finder = _UnsafeMarkup()
-    # Comments and <![CDATA[ are read as text, so nothing hides in them: Python's parser and
-    # browsers disagree on where some end (`<!-->`, `--!>`), and that would let markup through.
-    finder.feed(html_text.replace("<!", "< !"))
-    if finder.problems:
-        what, needle, hint = finder.problems[0]
-        raise SiteError(path, body_line + _line_containing(body, needle), f"the text contains {what}, which is not allowed",
-                        hint)
-
-
-def _line_containing(body: str, needle: str) -> int:
-    """The 0-based line of `body` holding `needle`, ignoring case, spaces and character references."""
-    lowered = needle.lower()
-    for number, line in enumerate(body.split("\n")):
-        line = line.lower()
-        if lowered in line or lowered in re.sub(r"\s", "", html.unescape(line)):
-            return number
-    return 0
 
 
 # Speed-ups. Python-Markdown is most of a cold build's time, and much of its work cannot

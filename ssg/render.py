@@ -172,14 +172,13 @@ class Renderer:
             self.memory[key] = html
         return html
 
-    def body(self, document: Document, html: str | None = None) -> Markup:
-        """The body as HTML with its directives filled in."""
+    def body(self, document: Document, html: str | None = None, within: tuple[str, ...] = ()) -> Markup:
+        """The body as HTML with its directives filled in (in the places ssg/sanitise.py let them stand).
+        `within`: the ids of the quotes whose bodies are being filled in around this one."""
         html = self.body_html(document) if html is None else html
-        return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups()), html))
+        return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups(), within), html))
 
-
-
-    def _directive(self, document: Document, name: str, argument: str, line: str) -> str:
+    def _directive(self, document: Document, name: str, argument: str, line: str, within: tuple[str, ...]) -> str:
         place = (document.path, int(line))
         self.used.add(f"{name}:{argument}")
         if name == "quote":
@@ -188,7 +187,12 @@ class Renderer:
                 known = ", ".join(q.slug for q in self.site.quotes) or "none yet"
                 raise SiteError(*place, f"there is no quote with the id '{argument}'",
                                 f"the id is a file name in content/quotes/ without .md; quotes are: {known}")
-            return self._template("partials/quote.html", quote=quote, quote_body=self.body(quote))
+            within = (*within, document.slug) if document.kind == "quote" else within
+            if argument in within:
+                loop = " -> ".join((*within[within.index(argument):], argument))
+                raise SiteError(*place, f"the quote '{argument}' would show inside itself ({loop})",
+                                "a quote cannot show itself, directly or through another quote: remove this [[quote]]")
+            return self._template("partials/quote.html", quote=quote, quote_body=self.body(quote, within=within))
         if name == "chart":
             chart = self.site.charts.get(argument)
             if chart is None:

@@ -378,6 +378,8 @@ PATHOLOGICAL = [
 ]
 
 SCRIPT_HINT = "the site allows no scripts, event handlers or javascript:/data: links"
+ELEMENT_HINT = "Markdown may hold simple markup only"
+COMMENT_HINT = "the site publishes no HTML comments"
 STYLE_HINT = "the site's security policy blocks inline styles"
 OFFSITE_HINT = "the site loads nothing from other websites"
 
@@ -399,20 +401,22 @@ class Unsafe:
 UNSAFE_MARKUP = [
     Unsafe("script-element", "Intro.\n\n<script>alert(1)</script>", 8, "a <script> element"),
     Unsafe("script-upper-case", "<SCRIPT SRC=//evil.example/x.js></SCRIPT>", 6, "a <script> element"),
-    Unsafe("iframe-other-host", "Intro.\n\n<iframe src=\"https://evil.example/\"></iframe>", 8, "an <iframe> element"),
-    Unsafe("iframe-same-host", "<iframe src=\"/about/\"></iframe>", 6, "an <iframe> element"),
-    Unsafe("object-element", "<object data=\"x.swf\"></object>", 6, "an <object> element"),
-    Unsafe("embed-element", "<embed src=\"x.swf\">", 6, "an <embed> element"),
+    Unsafe("iframe-other-host", "Intro.\n\n<iframe src=\"https://evil.example/\"></iframe>", 8, "an <iframe> element",
+           ELEMENT_HINT),
+    Unsafe("iframe-same-host", "<iframe src=\"/about/\"></iframe>", 6, "an <iframe> element", ELEMENT_HINT),
+    Unsafe("object-element", "<object data=\"x.swf\"></object>", 6, "an <object> element", ELEMENT_HINT),
+    Unsafe("embed-element", "<embed src=\"x.swf\">", 6, "an <embed> element", ELEMENT_HINT),
     Unsafe("svg-element", "<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></svg>", 6,
-           "a <svg> element"),
-    Unsafe("math-element", "<math><mi>x</mi></math>", 6, "a <math> element"),
-    Unsafe("style-element", "<style>body{display:none}</style>", 6, "a <style> element"),
-    Unsafe("base-element", "<base href=\"https://evil.example/\">", 6, "a <base> element"),
+           "a <svg> element", ELEMENT_HINT),
+    Unsafe("math-element", "<math><mi>x</mi></math>", 6, "a <math> element", ELEMENT_HINT),
+    Unsafe("style-element", "<style>body{display:none}</style>", 6, "a <style> element", ELEMENT_HINT),
+    Unsafe("base-element", "<base href=\"https://evil.example/\">", 6, "a <base> element", ELEMENT_HINT),
     Unsafe("meta-refresh", "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">", 6,
-           "a <meta> element"),
-    Unsafe("form-element", "<form action=\"https://evil.example/\"><input name=q></form>", 6, "a <form> element"),
+           "a <meta> element", ELEMENT_HINT),
+    Unsafe("form-element", "<form action=\"https://evil.example/\"><input name=q></form>", 6, "a <form> element",
+           ELEMENT_HINT),
     Unsafe("noscript-trick", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", 6,
-           "a <noscript> element"),
+           "a <noscript> element", ELEMENT_HINT),
     Unsafe("onclick", "Intro.\n\n<a href=\"#\" onclick=\"alert(1)\">x</a>", 8, "an event handler (onclick=)"),
     Unsafe("onerror", "<img src=\"x.png\" alt=\"x\" onerror=\"alert(1)\">", 6, "an event handler (onerror=)"),
     Unsafe("event-handler-upper-case", "<p ONMOUSEOVER=\"alert(1)\">x</p>", 6, "an event handler (onmouseover=)"),
@@ -424,21 +428,24 @@ UNSAFE_MARKUP = [
     Unsafe("javascript-link-upper-case", "[click](JavaScript:alert(1))", 6, "a javascript: link"),
     Unsafe("javascript-link-entity", "Intro.\n[click](java&#115;cript:alert(1))", 7, "a javascript: link"),
     Unsafe("javascript-link-named-entity", "<a href=\"javascript&colon;alert(1)\">x</a>", 6, "a javascript: link"),
-    Unsafe("javascript-link-tab", "<a href=\"java\tscript:alert(1)\">x</a>", 6, "a javascript: link"),
+    # A tab typed in the body becomes spaces (Markdown expands tabs); written as a reference it stays a tab.
+    Unsafe("javascript-link-tab", "<a href=\"java&#9;script:alert(1)\">x</a>", 6, "a javascript: link"),
+    Unsafe("javascript-link-newline", "<a href=\"java&#10;script:alert(1)\">x</a>", 6, "a javascript: link"),
     Unsafe("javascript-link-spaces", "<a href=\"  javascript:alert(1)\">x</a>", 6, "a javascript: link"),
     Unsafe("javascript-reference-link", "See [this][1].\n\nMore.\n\n[1]: javascript:alert(1)", 10, "a javascript: link"),
     Unsafe("vbscript-link", "<a href=\"vbscript:msgbox(1)\">x</a>", 6, "a vbscript: link"),
     Unsafe("data-image", "Intro.\n\n![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)", 8, "a data: link"),
     Unsafe("data-link", "[x](data:text/html,<script>alert(1)</script>)", 6, "a data: link"),
-    Unsafe("comment-abrupt-close", "<!--><script>alert(1)</script>-->", 6, "a <script> element"),
-    Unsafe("comment-bang-close", "<!-- x --!><img src=x onerror=alert(1)> -->", 6, "an event handler (onerror=)"),
-    Unsafe("cdata-trick", "<![CDATA[><img src=x onerror=alert(1)>]]>", 6, "an event handler (onerror=)"),
+    Unsafe("comment-abrupt-close", "<!--><script>alert(1)</script>-->", 6, "an HTML comment", COMMENT_HINT),
+    Unsafe("comment-bang-close", "<!-- x --!><img src=x onerror=alert(1)> -->", 6, "an HTML comment", COMMENT_HINT),
+    Unsafe("cdata-trick", "<![CDATA[><img src=x onerror=alert(1)>]]>", 6, "a <![CDATA[ section",
+           "HTML comments, CDATA sections and declarations are never published"),
     Unsafe("off-site-image", "Intro.\n\n![tracker](https://evil.example/pixel.png)", 8,
            "a picture or media file from another website", OFFSITE_HINT),
     Unsafe("off-site-image-protocol-relative", "<img src=\"//evil.example/p.png\" alt=\"\">", 6,
            "a picture or media file from another website", OFFSITE_HINT),
-    Unsafe("off-site-video", "<video src=\"https://evil.example/v.mp4\"></video>", 6,
-           "a picture or media file from another website", OFFSITE_HINT),
+    Unsafe("off-site-video", "<video src=\"https://evil.example/v.mp4\"></video>", 6, "a <video> element",
+           ELEMENT_HINT),
 ]
 UNSAFE_QUOTE = Case("unsafe-quote-text", {"content/quotes/q.md": md(QUOTE_FRONT, "Words <script>alert(1)</script>")},
                     "content/quotes/q.md:10: the text contains a <script> element, which is not allowed", SCRIPT_HINT)
