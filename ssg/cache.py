@@ -89,10 +89,18 @@ def _markdown_version() -> str:
     return Path(spec.origin).with_name("__meta__.py").read_text(encoding="utf-8")
 
 
+# What converting a body runs: a change to any of them, or to Python-Markdown or nh3, gives other HTML.
+BODY_MODULES = ("ssg.markup", "ssg.sanitise", "ssg.directives")
+
+
 def markup_version() -> str:
-    """Changes whenever converting Markdown could give other HTML: ssg/markup.py or Python-Markdown changed."""
-    digest = hashlib.blake2b(Path(__file__).with_name("markup.py").read_bytes(), digest_size=12)
+    """Changes whenever converting Markdown could give other HTML (found without importing Python-Markdown)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for module in BODY_MODULES:
+        digest.update(Path(importlib.util.find_spec(module).origin).read_bytes())
     digest.update(_markdown_version().encode())
+    nh3 = os.stat(importlib.util.find_spec("nh3").origin)  # installing another nh3 changes its binary's size and time
+    digest.update(f"{nh3.st_size}:{nh3.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
