@@ -23,7 +23,7 @@ from .cache import BuildCache, BuildState, Written
 from .config import load_config
 from .content import Document
 from .errors import SiteError, UsageError
-from .outputs import site_files
+from .outputs import site_wide_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
 from .render import Job, Renderer, convert_ahead, plan, produce
 from .site import Site, load_site
@@ -91,7 +91,7 @@ def build(options: BuildOptions) -> BuildReport:
         bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
         try:
             previous = state.outputs if outputs_match() else {}
-            jobs = plan(renderer, site_files(renderer), previous)
+            jobs = plan(renderer, site_wide_files(renderer), previous)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()

@@ -511,7 +511,7 @@ class Job:
         return renderer.key(self.template, self.inputs, output.deps)
 
 
-def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
+def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
     """Every output of the site as a Job. `previous` maps output paths to what the last build wrote."""
     def deps(path: str) -> tuple[str, ...]:
         return previous[path].deps if path in previous else ()
@@ -533,7 +533,7 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
-    for file in site_files:
+    for file in site_wide:
         key = renderer.key(file.template, file.inputs, deps(file.path)) if file.template else digest_of(file.inputs)
         jobs.append(Job(file.path, "other file", key, make=file.make, template=file.template, inputs=file.inputs))
     return jobs
