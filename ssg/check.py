@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import CONFIG_FILE, Config, load_config
-from .content import CONTENT_DIR, Document
+from .content import CONTENT_DIR, Document, read_body
 from .directives import DIRECTIVE_LINE
 from .errors import SiteError
 from .kinds import KINDS, source_for_url
@@ -251,7 +251,7 @@ class SourceLocator:
         if document is None:
             return [CONFIG_FILE] + self.templates + [d.path for d in self.documents]
         included = []
-        for line in document.body.split("\n"):
+        for line in read_body(document).split("\n"):
             match = DIRECTIVE_LINE.match(line)
             kind = KINDS.get(match.group(1)) if match and match.group(2) else None
             if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]

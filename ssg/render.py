@@ -168,7 +168,7 @@ class Renderer:
         if html is None and self.bodies is not None:
             html = self.bodies.get(key)
         if html is None:
-            html = self.converter.convert(document.body, document.path, document.body_line)
+            html = self.converter.convert(self.site.bodies.of(document), document.path, document.body_line)
             self.converted.append((key, html))
         if document.kind == "quote":
             self.memory[key] = html
@@ -210,8 +210,10 @@ class Renderer:
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
-        view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
-                        description=getattr(meta, "summary", None) or quote_excerpt(document.body, 30),
+        markdown = self.site.bodies.of(document)
+        title = document.title or f"{meta.speaker}: {quote_excerpt(markdown)}"  # a quote: who said what
+        view = PageView(url=document.url, title=title, kind=document.kind, document=document,
+                        description=getattr(meta, "summary", None) or quote_excerpt(markdown, 30),
                         body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
         data = self._page(template_for(document), view, document)
@@ -325,7 +327,7 @@ class Renderer:
         if document.kind == "quote":
             source = meta.source
             return {"@context": "https://schema.org", "@type": "Quotation",
-                    "text": " ".join(document.body.split()), "dateCreated": meta.date.isoformat(),
+                    "text": " ".join(self.site.bodies.of(document).split()), "dateCreated": meta.date.isoformat(),
                     "spokenByCharacter": {"@type": "Person", "name": meta.speaker, "jobTitle": meta.role},
                     "isBasedOn": {"@type": "CreativeWork", "name": source.title, "url": source.url,
                                   "publisher": {"@type": "Organization", "name": source.publisher}},

@@ -11,6 +11,7 @@ import datetime
 import os
 import re
 import struct
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -64,7 +65,16 @@ def facts() -> str:
 @pytest.fixture(scope="module")
 def documents():
     site = load_site(PROJECT, CONFIG, today=datetime.date.today())
-    return site.documents
+    return [Read(d.path, d.kind, d.meta, site.bodies.of(d)) for d in site.documents]
+
+
+@dataclass(frozen=True)
+class Read:
+    """A published document with its Markdown body."""
+    path: str
+    kind: str
+    meta: object
+    body: str
 
 
 @pytest.fixture(scope="module")
