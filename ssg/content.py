@@ -33,21 +33,6 @@ MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is 
 FileStamp = tuple[int, int, int, int]
 
 
-class cached_value:  # noqa: N801 (used like functools.cached_property)
-    """functools.cached_property without its lock (which Python 3.12 removed too): worked out on first
-    use and kept in the instance. A build asks each of 10,000 documents for its URL once, and the lock
-    was most of that."""
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.function(instance)
-        return value
-
-
 @dataclass(frozen=True)
 class Document:
     """One source file as checked: its front matter (or a record's data), without the Markdown body,
@@ -73,19 +58,18 @@ class Document:
         return document
 
     def __getstate__(self) -> dict:
-        """Pickled (for the build cache) with its fields only: not the values worked out from the
-        fields, nor where the file is (found_at sets that)."""
+        """Pickled (for the build cache) without where the file is (found_at sets that)."""
         return {name: self.__dict__[name] for name in _PICKLED_FIELDS}
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    @cached_value
+    @property
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug, self.lang)
 
-    @cached_value
+    @property
     def identity(self) -> str:
         """Its path and content hash, as the keys of the list pages that show it use them."""
         return f"{self.path}\0{self.digest}\n"
@@ -300,8 +284,9 @@ def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, prev
 
 def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
                    stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> tuple[Document, str]:
-    """Check one file's text into a Document and its body. `shared`: key lines seen in this reading, so that the many files
-    laid out alike hold one copy (a dict of the caller's, not this module's: it ends with the build)."""
+    """Check one file's text into a Document and its Markdown body. `shared`: key lines seen in this reading,
+    so that the many files laid out alike hold one copy (a dict of the caller's, not this module's: it ends
+    with the build)."""
     if KINDS[kind].format == YAML:
         return _parse_record(kind, path, text, digest, file, stamp)
     slug, lang = _checked_slug(path)

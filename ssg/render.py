@@ -210,10 +210,10 @@ class Renderer:
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
-        markdown = self.site.bodies.of(document)
-        title = document.title or f"{meta.speaker}: {quote_excerpt(markdown)}"  # a quote: who said what
+        markdown = functools.partial(self.site.bodies.of, document)  # read if needed: the HTML is often cached
+        title = document.title or f"{meta.speaker}: {quote_excerpt(markdown())}"  # a quote: who said what
         view = PageView(url=document.url, title=title, kind=document.kind, document=document,
-                        description=getattr(meta, "summary", None) or quote_excerpt(markdown, 30),
+                        description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
                         body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
         data = self._page(template_for(document), view, document)
