@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import CONFIG_FILE, Config, load_config
-from .content import CONTENT_DIR, Document
+from .content import CONTENT_DIR, Document, read_body
 from .directives import DIRECTIVE_LINE
 from . import factcheck
 from .errors import SiteError
@@ -32,11 +32,11 @@ from .pipeline import BuildOptions, BuildReport, build, today_from_environment
 from .readability import MIN_WORDS, ProseParser, Score, count_words
 from .interface import Interface, load_interface
 from .render import TEMPLATES_DIR
-from .scaffold import PLACEHOLDER
+from .scaffold import FILL_IN
 from .site import why_left_out
 
 LEVELS = ("error", "warning", "info")
-PLACEHOLDER_FOUND = re.compile(r"FILL[ -]IN")  # PLACEHOLDER, or "FILL-IN" in a placeholder web address
+FILL_IN_FOUND = re.compile(r"FILL[ -]IN")  # FILL_IN, or "FILL-IN" in a placeholder web address
 NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:")
 
 
@@ -118,7 +118,8 @@ def _sorted_unique(problems: list[Problem]) -> tuple[Problem, ...]:
 # --- the built pages -------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Link:
+class PageLink:
+    """A link or picture found in a built page (not config.Link, a menu entry of site.yaml)."""
     tag: str
     href: str
     text: str           # the words of the link (for pictures: the alt text)
@@ -138,7 +139,7 @@ class BuiltPage:
     title: str
     description: str | None
     ids: frozenset[str]
-    links: tuple[Link, ...]
+    links: tuple[PageLink, ...]
     images: tuple[tuple[str, str | None], ...]   # (src, alt text or None)
     headings: tuple[Heading, ...]
     score: Score | None
@@ -182,7 +183,7 @@ class _PageParser(ProseParser):
         self.title = ""
         self.description: str | None = None
         self.ids: set[str] = set()
-        self.links: list[Link] = []
+        self.links: list[PageLink] = []
         self.images: list[tuple[str, str | None]] = []
         self.headings: list[Heading] = []
         self._text_for: list[tuple[str, dict, list[str]]] = []  # open <a>, <title>, <h1>..: (tag, attrs, text)
@@ -200,9 +201,9 @@ class _PageParser(ProseParser):
             for _, _, text in self._text_for:  # a linked picture's alt text is the link's words
                 text.append(attributes.get("alt") or "")
         if attributes.get("src"):
-            self.links.append(Link(tag, attributes["src"], attributes.get("alt") or ""))
+            self.links.append(PageLink(tag, attributes["src"], attributes.get("alt") or ""))
         if tag == "link" and attributes.get("href"):
-            self.links.append(Link(tag, attributes["href"], ""))
+            self.links.append(PageLink(tag, attributes["href"], ""))
         if tag in ("a", "title", "h1", "h2", "h3", "h4", "h5", "h6"):
             self._text_for.append((tag, attributes, []))
 
@@ -213,7 +214,7 @@ class _PageParser(ProseParser):
         _, attributes, parts = self._text_for.pop()
         text = " ".join("".join(parts).split())
         if tag == "a" and attributes.get("href") is not None:
-            self.links.append(Link("a", attributes["href"], text))
+            self.links.append(PageLink("a", attributes["href"], text))
         elif tag == "title":
             self.title = text
         elif tag != "a":
@@ -252,7 +253,7 @@ class SourceLocator:
         if document is None:
             return [CONFIG_FILE] + self.templates + [d.path for d in self.documents]
         included = []
-        for line in document.body.split("\n"):
+        for line in read_body(document).split("\n"):
             match = DIRECTIVE_LINE.match(line)
             kind = KINDS.get(match.group(1)) if match and match.group(2) else None
             if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
@@ -324,7 +325,7 @@ def _link_problems(checked: _Checked) -> Iterator[Problem]:
                 yield from _check_link(checked, page, link, href)
 
 
-def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> Iterator[Problem]:
+def _check_link(checked: _Checked, page: BuiltPage, link: PageLink, href: str) -> Iterator[Problem]:
     config, site, locator = checked.config, checked.site, checked.locator
     absolute = urljoin(config.base_url + page.url, href)
     parts, home = urlsplit(absolute), urlsplit(config.base_url)
@@ -357,7 +358,7 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
             exact=needles, words=link.text))
 
 
-def _describe(link: Link) -> str:
+def _describe(link: PageLink) -> str:
     if link.tag == "img":
         return f"the picture '{link.href}'"
     if link.tag != "a":
@@ -467,9 +468,9 @@ def _placeholder_problems(checked: _Checked) -> Iterator[Problem]:
     """Text that `build.py new` left for the editor to replace."""
     for document in checked.published:
         for number, line in enumerate(checked.locator.lines(document.path), start=1):
-            if PLACEHOLDER_FOUND.search(line):
+            if FILL_IN_FOUND.search(line):
                 yield Problem("error", SiteError(document.path, number,
-                                                 f"this line still says '{PLACEHOLDER}'",
+                                                 f"this line still says '{FILL_IN}'",
                                                  "replace it with the real text (or delete the line)"))
 
 

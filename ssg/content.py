@@ -34,24 +34,10 @@ MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is 
 FileStamp = tuple[int, int, int, int]
 
 
-class cached_value:  # noqa: N801 (used like functools.cached_property)
-    """functools.cached_property without its lock (which Python 3.12 removed too): worked out on first
-    use and kept in the instance. A build asks each of 10,000 documents for its URL once, and the lock
-    was most of that."""
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.function(instance)
-        return value
-
-
 @dataclass(frozen=True)
 class Document:
-    """One Markdown file: its checked front matter, and its Markdown body (read when first needed)."""
+    """One source file as checked: its front matter (or a record's data), without the Markdown body,
+    which Bodies holds (a build reuses unchanged Documents without reading their files again)."""
     kind: str                    # the name of its Kind: "article", "page", "quote"...
     path: str                    # as shown in messages: content/articles/x.md
     slug: str
@@ -65,22 +51,6 @@ class Document:
     refers: tuple[tuple[str, str, int | None], ...] = ()  # (kind, id, line) of the records it names: facts...
     lang: str = ""               # its language: "" for the site's main one, else a code from site.yaml (about.cy.md)
 
-    @cached_value
-    def body(self) -> str:
-        """The Markdown after the front matter.
-
-        A build reuses the Documents of unchanged files without reading them (see read_documents),
-        so the body is read here, when a page that shows it is rendered: the bytes must be the
-        ones the digest was taken of, or the file changed during the build.
-        """
-        if KINDS[self.kind].format != MARKDOWN:
-            return ""  # a YAML record is all data
-        raw = read_source(self.file, self.path)
-        if hashlib.blake2b(raw, digest_size=16).hexdigest() != self.digest:
-            raise SiteError(self.path, None, "this file changed while the site was being built",
-                            "build the site again")
-        return split_front_matter(decode_text(raw, self.path), self.path)[2]
-
     def found_at(self, file: str) -> Document:
         """This document as remembered, at the place its file is now (the site folder may have moved)."""
         # A plain copy of the fields: dataclasses.replace costs ten times more, and this runs for every file.
@@ -89,20 +59,18 @@ class Document:
         return document
 
     def __getstate__(self) -> dict:
-        """Pickled (for the build cache) with its fields only: not the body, which is most of the size
-        and which the file has, nor the other values worked out from the fields, nor where the file
-        is (found_at sets that)."""
+        """Pickled (for the build cache) without where the file is (found_at sets that)."""
         return {name: self.__dict__[name] for name in _PICKLED_FIELDS}
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    @cached_value
+    @property
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug, self.lang)
 
-    @cached_value
+    @property
     def identity(self) -> str:
         """Its path and content hash, as the keys of the list pages that show it use them."""
         return f"{self.path}\0{self.digest}\n"
@@ -112,9 +80,39 @@ class Document:
         return self.url + "index.html"
 
     @property
-    def title(self) -> str:
-        title = getattr(self.meta, "title", None)  # a kind without a title (quotes) is named by who said what
-        return title if title is not None else f"{self.meta.speaker}: {quote_excerpt(self.body)}"
+    def title(self) -> str | None:
+        """Its front matter's title; None for a kind without one (a page names a quote by its words)."""
+        return getattr(self.meta, "title", None)
+
+
+class Bodies:
+    """The Markdown bodies of one build's documents, by path.
+
+    Those parsed in this build were read with their front matter and are kept from then; the
+    others (Documents reused from the last build without reading their files) are read the
+    first time a page shows them, which makes a no-op or one-edit build read almost nothing.
+    """
+
+    def __init__(self, read: dict[str, str] | None = None) -> None:
+        self.read = read or {}
+
+    def of(self, document: Document) -> str:
+        body = self.read.get(document.path)
+        if body is None:
+            body = self.read[document.path] = read_body(document)
+        return body
+
+
+def read_body(document: Document) -> str:
+    """The Markdown after the front matter, read from the file: its bytes must be the ones the
+    digest was taken of, or the file changed during the build."""
+    if KINDS[document.kind].format != MARKDOWN:
+        return ""  # a YAML record is all data
+    raw = read_source(document.file, document.path)
+    if hashlib.blake2b(raw, digest_size=16).hexdigest() != document.digest:
+        raise SiteError(document.path, None, "this file changed while the site was being built",
+                        "build the site again")
+    return split_front_matter(decode_text(raw, document.path), document.path)[2]
 
 
 _PICKLED_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "file")
@@ -204,9 +202,9 @@ PARALLEL_READING = 200  # fewer files to parse than this are parsed faster here 
 
 
 def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | None = None,
-                   processes: int = 1) -> list[Document]:
+                   processes: int = 1) -> tuple[list[Document], Bodies]:
     """Read and check the (kind, file) sources find_sources lists; unknown front matter keys become
-    each Document's warnings.
+    each Document's warnings. Returns the Documents and their Bodies.
 
     `known` maps paths to Documents read by an earlier build. One whose file has the same stamp
     is reused without reading the file; one whose bytes are unchanged (same content hash) is
@@ -215,6 +213,7 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
     """
     now, known = time.time(), known or {}
     documents: list[Document | None] = []
+    bodies: dict[str, str] = {}
     unread = []  # (place in documents, kind, path, file, stamp, the document remembered for that path)
     for kind, file in sources:
         path = f"{CONTENT_DIR}/{KINDS[kind].folder}/{os.path.basename(file)}"
@@ -224,27 +223,25 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
         else:
             unread.append((len(documents), kind, path, file, stamp, previous))
             documents.append(None)
+    shared: dict[tuple, tuple] = {}  # one copy of the key lines of the many files laid out alike
     if processes > 1 and len(unread) >= PARALLEL_READING:
-        # Documents travel between processes without their body or file (see __getstate__): send the body too.
-        shared: dict[tuple, tuple] = {}  # one copy of the key lines of the many files laid out alike
-        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:], shared)), len(unread),
-                          processes)
-        for (place, *_, file, _, _), (document, body) in zip(unread, sent):
-            documents[place] = _with_body(document.found_at(file), body)
+        # Documents travel between processes without their file (see __getstate__): found_at sets it again.
+        parsed = forked_map(lambda index: _read_changed(*unread[index][1:], shared), len(unread), processes)
+        for (place, *_, file, _, _), (document, body) in zip(unread, parsed):
+            documents[place], bodies[document.path] = document.found_at(file), body
     else:
-        shared = {}
         for place, *changed in unread:
-            documents[place] = _read_changed(*changed, shared)
-    return documents
+            documents[place], bodies[changed[1]] = _read_changed(*changed, shared)
+    return documents, Bodies(bodies)
 
 
 def read_document(kind: str, file: str | Path) -> Document:
     """Read and check one Markdown file (see read_documents)."""
-    return read_documents([(kind, os.fspath(file))])[0]
+    return read_documents([(kind, os.fspath(file))])[0][0]
 
 
 def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None,
-                  shared: dict[tuple, tuple]) -> Document:
+                  shared: dict[tuple, tuple]) -> tuple[Document, str]:
     if KINDS[kind].format == PICTURE:
         return _read_picture(kind, path, file, stamp)
     raw = read_source(file, path)
@@ -252,26 +249,15 @@ def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, prev
     text = decode_text(raw, path)
     if previous is not None and previous.digest == digest and previous.kind == kind:
         body = split_front_matter(text, path)[2] if KINDS[kind].format == MARKDOWN else ""
-        return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), body)
+        return dataclasses.replace(previous, file=file, stamp=stamp), body
     return parse_document(kind, path, text, digest, file, stamp, shared)
 
 
-def _with_sent_body(document: Document) -> tuple[Document, str]:
-    return document, document.body
-
-
-
-
-def _with_body(document: Document, body: str) -> Document:
-    """The document with its body filled in (read already: Document.body need not read the file again)."""
-    document.__dict__["body"] = body
-    return document
-
-
 def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
-                   stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> Document:
-    """Check one file's text into a Document. `shared`: key lines seen in this reading, so that the many files
-    laid out alike hold one copy (a dict of the caller's, not this module's: it ends with the build)."""
+                   stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> tuple[Document, str]:
+    """Check one file's text into a Document and its Markdown body. `shared`: key lines seen in this reading,
+    so that the many files laid out alike hold one copy (a dict of the caller's, not this module's: it ends
+    with the build)."""
     if KINDS[kind].format == YAML:
         return _parse_record(kind, path, text, digest, file, stamp)
     slug, lang = _checked_slug(path)
@@ -296,11 +282,11 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
     pictured = published_record(image) if image else None
     if pictured is not None:  # `image: images/x.jpg` must name a picture in content/images/
         refers += ((*pictured, line_of("image")),)
-    return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp,
-                               refers, lang), body)
+    return Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp,
+                    refers, lang), body
 
 
-def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> Document:
+def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> tuple[Document, str]:
     """A picture: checked to be what its name says (by its first bytes), its bytes hashed for the build."""
     name = path.rsplit("/", 1)[-1]
     stem, _, extension = name.rpartition(".")
@@ -321,10 +307,11 @@ def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> D
                         "export it again from your photo editor, or give it the right extension")
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     record = KINDS[kind].meta(id=name, digest=digest, path=path)
-    return _with_body(Document(kind, path, name, record, 1, digest, (), (), file, stamp), "")
+    return Document(kind, path, name, record, 1, digest, (), (), file, stamp), ""
 
 
-def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, stamp: FileStamp | None) -> Document:
+def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str,
+                  stamp: FileStamp | None) -> tuple[Document, str]:
     """A YAML file of a kind with no page (a chart, a fact): its meta is the whole file, with id, digest and path."""
     kind, name = KINDS[kind_name], path.rsplit("/", 1)[-1]
     record_id = name.rpartition(".")[0]
@@ -337,8 +324,8 @@ def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, 
         kind.check(record, data, path)
     record = dataclasses.replace(record, id=record_id, digest=digest, path=path)
     key_lines = tuple(data.key_lines.items())
-    return _with_body(Document(kind_name, path, record_id, record, 1, digest, (), key_lines, file, stamp,
-                               tuple(references(record, data.line_of, data))), "")
+    return Document(kind_name, path, record_id, record, 1, digest, (), key_lines, file, stamp,
+                    tuple(references(record, data.line_of, data))), ""
 
 
 def refuse_outside_link(root: Path, file: Path, path: str) -> None:

@@ -16,7 +16,7 @@ SECURITY_HEADERS = {
 }
 
 
-def site_files(renderer: Renderer) -> list[SiteFile]:
+def site_wide_files(renderer: Renderer) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it."""
     site = renderer.site
     entries_in_feed = feed_entries(site)

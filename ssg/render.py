@@ -166,7 +166,7 @@ class Renderer:
         if html is None and self.bodies is not None:
             html = self.bodies.get(key)
         if html is None:
-            html = self.converter.convert(document.body, document.path, document.body_line)
+            html = self.converter.convert(self.site.bodies.of(document), document.path, document.body_line)
             self.converted.append((key, html))
         if document.kind == "quote":
             self.memory[key] = html
@@ -212,8 +212,10 @@ class Renderer:
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
-        view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
-                        description=getattr(meta, "summary", None) or quote_excerpt(document.body, 30),
+        markdown = functools.partial(self.site.bodies.of, document)  # read if needed: the HTML is often cached
+        title = document.title or f"{meta.speaker}: {quote_excerpt(markdown())}"  # a quote: who said what
+        view = PageView(url=document.url, title=title, kind=document.kind, document=document,
+                        description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
                         body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
         data = self._page(template_for(document), view, document)
@@ -327,7 +329,7 @@ class Renderer:
         if document.kind == "quote":
             source = meta.source
             return {"@context": "https://schema.org", "@type": "Quotation",
-                    "text": " ".join(document.body.split()), "dateCreated": meta.date.isoformat(),
+                    "text": " ".join(self.site.bodies.of(document).split()), "dateCreated": meta.date.isoformat(),
                     "spokenByCharacter": {"@type": "Person", "name": meta.speaker, "jobTitle": meta.role},
                     "isBasedOn": {"@type": "CreativeWork", "name": source.title, "url": source.url,
                                   "publisher": {"@type": "Organization", "name": source.publisher}},
@@ -513,7 +515,7 @@ class Job:
         return renderer.key(self.template, self.inputs, output.deps)
 
 
-def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
+def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
     """Every output of the site as a Job. `previous` maps output paths to what the last build wrote."""
     def deps(path: str) -> tuple[str, ...]:
         return previous[path].deps if path in previous else ()
@@ -535,7 +537,7 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
-    for file in site_files:
+    for file in site_wide:
         key = renderer.key(file.template, file.inputs, deps(file.path)) if file.template else digest_of(file.inputs)
         jobs.append(Job(file.path, "other file", key, make=file.make, template=file.template, inputs=file.inputs))
     return jobs

@@ -22,7 +22,7 @@ from .kinds import KINDS, MARKDOWN, Kind
 from .schema import field_doc
 from .site import generated_paths
 
-PLACEHOLDER = "FILL IN"  # written where the editor must write something; `build.py check` reports it
+FILL_IN = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.
 FILLED = {"title": "{title}", "date": "{today}", "draft": "true", "checked": "{today}", "confidence": "low"}
 # Filled in with a value that may be wrong: the note asks the editor to set it (`check` reports FILL IN).
@@ -32,8 +32,8 @@ EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footag
             "image_alt": "a police officer talking to a crowd", "template": "page.html", "facts": "[an-id-from-content-facts]",
             "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31", "note": "a caveat", "fact": "an-id-from-content-facts"}
 # A required source must be filled in; optional sources are an example.
-SOURCE_PLACEHOLDERS = {"title": f'"{PLACEHOLDER}"', "publisher": f'"{PLACEHOLDER}"',
-                       "url": f"https://example.org/{PLACEHOLDER.replace(' ', '-')}", "date": "{today}"}
+SOURCE_PLACEHOLDERS = {"title": f'"{FILL_IN}"', "publisher": f'"{FILL_IN}"',
+                       "url": f"https://example.org/{FILL_IN.replace(' ', '-')}", "date": "{today}"}
 SOURCE_EXAMPLES = {"title": "The title of the report", "publisher": "Who published it",
                    "url": "https://example.org/the-report", "date": "{today}"}
 COMMENT_COLUMN = 34
@@ -142,13 +142,13 @@ def _placeholder(hint: Any) -> str:
     if hint in (int, float):
         return "0"
     if typing.get_origin(hint) is tuple:
-        return f'["{PLACEHOLDER}"]'
-    return f'"{PLACEHOLDER}"'
+        return f'["{FILL_IN}"]'
+    return f'"{FILL_IN}"'
 
 
 def _to_fill(note: str, hint: Any = None) -> str:
     """The note of a field filled in with a value only the editor can choose (a number, say): it says FILL IN."""
-    return f"{PLACEHOLDER}: {note}" if hint is None or hint in (int, float) else note
+    return f"{FILL_IN}: {note}" if hint is None or hint in (int, float) else note
 
 
 def _with_note(line: str, note: str) -> str:

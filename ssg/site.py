@@ -13,7 +13,7 @@ from typing import Any
 
 from .assets import ASSET_PREFIX
 from .config import Config
-from .content import Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
+from .content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
 from .errors import SiteError
 from .kinds import KINDS, Kind, with_pages
 
@@ -56,6 +56,7 @@ class Site:
     left_out: dict[str, int] = field(default_factory=dict)  # {"draft": 2, "scheduled": 1, "expired": 0}
     warnings: tuple[SiteError, ...] = ()
     read: tuple[Document, ...] = ()         # every document read, published or not (for the cache)
+    bodies: Bodies = field(default_factory=Bodies, compare=False, repr=False)  # their Markdown, read when needed
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -114,7 +115,8 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
     how many processes may share the reading. With `strict`, a warning (like an unknown front
     matter key) is an error.
     """
-    read = _with_languages(read_documents(find_sources(root), known, processes), config)
+    documents_read, bodies = read_documents(find_sources(root), known, processes)
+    read = _with_languages(documents_read, config)
     if strict:
         for document in read:
             if document.warnings:
@@ -138,7 +140,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
                 translations=_translations(in_order),
                 tags=_tags([d for kind in KINDS.values() if kind.tags for d in main[kind.name]]),
                 records=records, left_out=left_out,
-                warnings=tuple(w for d in read for w in d.warnings), read=tuple(read))
+                warnings=tuple(w for d in read for w in d.warnings), read=tuple(read), bodies=bodies)
     _refuse_collisions(site)
     _refuse_missing_templates(site)
     return site

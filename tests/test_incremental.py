@@ -84,17 +84,17 @@ def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, b
 @pytest.fixture(params=["checked here", "checked aside"])
 def outputs_checked(request, monkeypatch, tmp_path):
     """Run a test with the output folder checked in the build's process, then in a forked one (as large sites are)."""
-    from ssg import pipeline
+    from ssg import incremental
     if request.param == "checked aside":
-        monkeypatch.setattr(pipeline, "CHECK_ASIDE", 1)
+        monkeypatch.setattr(incremental, "CHECK_ASIDE", 1)
         log = tmp_path / "checked-by"
-        check = pipeline.output_matches
+        check = incremental.output_matches
 
         def output_matches(out, state):
             with open(log, "a") as file:
                 file.write(f"{os.getpid()}\n")
             return check(out, state)
-        monkeypatch.setattr(pipeline, "output_matches", output_matches)
+        monkeypatch.setattr(incremental, "output_matches", output_matches)
         yield
         checkers = log.read_text().split()
         assert checkers and str(os.getpid()) not in checkers  # checked, and never in this process

@@ -77,8 +77,8 @@ def read(data: bytes, kind: str) -> None:
     """Decode and parse one file; convert its body if it parses."""
     try:
         text = decode_text(data, PATH)
-        document = parse_document(kind, PATH, text, hashlib.blake2b(data).hexdigest())
-        CONVERTER.convert(document.body, PATH, document.body_line)
+        document, body = parse_document(kind, PATH, text, hashlib.blake2b(data).hexdigest())
+        CONVERTER.convert(body, PATH, document.body_line)
         event("read and converted")
     except SiteError as error:
         event("refused")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 import struct
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -77,7 +78,16 @@ def register_words(register) -> str:
 @pytest.fixture(scope="module")
 def documents():
     site = load_site(PROJECT, CONFIG, today=datetime.date.today())
-    return site.documents
+    return [Read(d.path, d.kind, d.meta, site.bodies.of(d)) for d in site.documents]
+
+
+@dataclass(frozen=True)
+class Read:
+    """A published document with its Markdown body."""
+    path: str
+    kind: str
+    meta: object
+    body: str
 
 
 @pytest.fixture(scope="module")

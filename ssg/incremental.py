@@ -1,0 +1,184 @@
+"""What makes a build fast, kept out of the recipe (ssg/pipeline.py): a reader can skip this module.
+
+Every build is incremental when it can be: the cache (ssg/cache.py) remembers what the last
+build read and wrote, each output has a key hashing everything it depends on, and only
+outputs whose key changed are rendered; only files whose bytes changed are written. With no
+cache, or an output folder that does not match it, everything is rendered and a whole new
+folder is swapped in. Both paths give byte-identical results (tests/test_incremental.py).
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from pathlib import Path
+from types import TracebackType
+from collections.abc import Callable
+from typing import Self
+
+from .cache import BodyStore, BuildCache, BuildState, Written
+from .content import Document
+from .outputs import site_wide_files
+from .publish import marker_build_id
+from .render import Job, Renderer, convert_ahead, plan
+from .site import Site
+
+
+class LastBuild:
+    """What the last build left (the cache and the output folder), and this build's bookkeeping.
+
+    Used as `with LastBuild(root, out, processes) as last:` around a build. While the block runs,
+    Python's cycle collector leaves alone what the build reads and keeps until its end (see
+    `_set_aside`), and the output folder is checked against the cache in another process.
+    """
+
+    def __init__(self, root: Path, out: Path, processes: int) -> None:
+        self.out, self.processes = out, processes
+        self.cache = BuildCache(root)
+        self.state = BuildState(self.cache.fingerprint, str(out))
+        self.outputs: dict[str, Written] = {}  # what the output folder holds, if it matches the cache; else nothing
+        self._gc_was_enabled = gc.isenabled()
+
+    def __enter__(self) -> Self:
+        # The collector rescans every live object each time enough new ones have been made. Reading
+        # the cache and the documents of a large site makes millions that all live until the build
+        # ends, and rescanning them was a fifth of a no-op build. So the collector is paused while
+        # they are made, and they are set aside (gc.freeze) once planning is done. Worker processes
+        # inherit the same arrangement when they fork.
+        gc.disable()
+        self.state = self.cache.load(self.out)
+        self._outputs_match = check_outputs_aside(self.out, self.state)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        gc.unfreeze()
+        if self._gc_was_enabled:
+            gc.enable()
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        """The documents the last build read, by path (reused where a file is unchanged)."""
+        return self.state.documents
+
+    @property
+    def template_references(self) -> dict[str, frozenset]:
+        return self.state.template_references
+
+    def bodies(self) -> BodyStore | None:
+        """The store of bodies converted to HTML by earlier builds."""
+        return self.cache.bodies()
+
+    def plan(self, renderer: Renderer) -> list[Job]:
+        """Every output as a Job, each keyed so that the ones the output folder already has are not rendered.
+
+        The bodies of a few changed documents are converted meanwhile in another process.
+        """
+        bodies_converted = convert_ahead(renderer, changed_documents(renderer.site, self.state), self.processes)
+        try:
+            self.outputs = self.state.outputs if self._outputs_match() else {}
+            jobs = plan(renderer, site_wide_files(renderer), self.outputs)
+        finally:
+            bodies_converted()  # waits for the other process, even if planning failed
+        self._set_aside()
+        return jobs
+
+    def _set_aside(self) -> None:
+        """Everything made so far lives until the build ends: the collector need not scan it again."""
+        gc.freeze()
+        if self._gc_was_enabled:
+            gc.enable()
+
+    def rendered(self, jobs: list[Job]) -> int:
+        """How many of the jobs were rendered (not found up to date in the output folder)."""
+        return sum(1 for job in jobs if stale(job, self.outputs))
+
+    def remember(self, renderer: Renderer, site: Site, written: dict[str, Written], save: bool = True) -> None:
+        """Keep the bodies converted, and save what this build read and wrote for the next one (unless told
+        not to, or it is what the cache holds already)."""
+        remember_bodies(renderer, site)
+        state = self.state
+        documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
+        references = renderer.templates.references
+        unchanged = written == self.outputs and references == state.template_references \
+            and documents.keys() == state.documents.keys() and all(
+                (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
+                for path, document in documents.items())
+        if save and not unchanged:
+            self.cache.save(BuildState(self.cache.fingerprint, str(self.out), build_id(written), documents, written,
+                                       template_references=references), state)
+
+
+def changed_documents(site: Site, state: BuildState) -> list[Document]:
+    """The published documents that are new or changed since the last build."""
+    return [d for d in site.documents if (before := state.documents.get(d.path)) is None or before.digest != d.digest]
+
+
+def remember_bodies(renderer: Renderer, site: Site) -> None:
+    """Store the bodies this build converted, and forget those of documents that have changed since."""
+    if renderer.bodies is None:
+        return
+    renderer.bodies.flush()
+    if renderer.bodies.written:
+        renderer.bodies.keep_only({renderer.body_key(document) for document in site.read})
+
+
+def stale(job: Job, previous: dict[str, Written]) -> bool:
+    """True if the output folder does not hold this job's output as it is now."""
+    before = previous.get(job.path)
+    return before is None or before.key != job.key
+
+
+CHECK_ASIDE = 2000  # fewer outputs than this are checked here: starting a process would cost more
+
+
+def check_outputs_aside(out: Path, state: BuildState) -> Callable[[], bool]:
+    """Start output_matches() in a forked process; returns how to get its answer.
+
+    Its stat of every output file (0.07 s at 10,000 articles) then overlaps with reading the
+    sources here. The other process only stats files and writes one byte to a pipe.
+    """
+    if not state.outputs:
+        return lambda: False  # nothing built yet, or the cache was not trusted
+    if len(state.outputs) < CHECK_ASIDE or not hasattr(os, "fork"):
+        matches = output_matches(out, state)
+        return lambda: matches
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the other process
+        try:
+            os.write(writer, b"1" if output_matches(out, state) else b"0")
+        finally:
+            os._exit(0)
+    os.close(writer)
+
+    def answer() -> bool:
+        try:
+            return os.read(reader, 1) == b"1"  # nothing read (it died) means no: everything is rendered again
+        finally:
+            os.close(reader)
+            os.waitpid(pid, 0)
+    return answer
+
+
+def output_matches(out: Path, state: BuildState) -> bool:
+    """True if the output folder holds exactly what the cache says the last build wrote."""
+    if not state.outputs or marker_build_id(out) != state.build_id:
+        return False
+    folder = str(out)
+    for path, entry in state.outputs.items():
+        try:
+            stat = os.stat(os.path.join(folder, path))
+        except OSError:
+            return False
+        if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:
+            return False
+    return True
+
+
+def build_id(written: dict[str, Written]) -> str:
+    """Names one exact set of output files (so the marker file, like every output, is reproducible)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(written):
+        digest.update(f"{path}\0{written[path].digest}\n".encode())
+    return digest.hexdigest()
