@@ -19,7 +19,7 @@ from . import __version__
 from .errors import SiteError, UsageError
 
 # The modules of requirements.txt's packages, looked for before anything imports them.
-REQUIRED_MODULES = ("jinja2", "markupsafe", "markdown", "yaml", "livereload", "tornado", "watchdog")
+REQUIRED_MODULES = ("jinja2", "markupsafe", "markdown", "yaml", "nh3", "tornado", "watchdog")
 
 # (command, module, one-line help). `build` is also what runs when no command is given.
 COMMANDS = [
