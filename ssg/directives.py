@@ -2,6 +2,7 @@
 
     [[quote: dick-disgusting]]          a quote from content/quotes/
     [[chart: assaults-england-wales]]   a bar chart from content/charts/
+    [[fact: met-assaults-2023-24]]      a fact from the register in content/facts/, with its sources
     [[contacts]]                        the emergency and reporting contacts from site.yaml
 
 The markup stage turns each into a marker, \\x02ssg:quote:id:LINE\\x03, that no editor can type
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-DIRECTIVES = ("quote", "chart", "contacts")
+DIRECTIVES = ("quote", "chart", "fact", "contacts")
 DIRECTIVE_LINE = re.compile(r"^\[\[\s*([A-Za-z_-]+)\s*(?::\s*([^\]]*?))?\s*\]\]\s*$")
 MARKER = re.compile(r"\x02ssg:(?P<name>[a-z]+):(?P<argument>[^:>\x02\x03]*):(?P<line>\d+)\x03")
 PLACEHOLDER = re.compile(r"<!--ssg:([a-z]+):([^:>]*):(\d+)-->")

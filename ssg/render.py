@@ -5,6 +5,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime
+import difflib
 import functools
 import hashlib
 import re
@@ -22,7 +23,7 @@ from .assets import Asset
 from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import BodyStore, TemplateCodeCache, markup_version
-from .directives import PLACEHOLDER
+from .directives import DIRECTIVES, PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
 from .kinds import KINDS
@@ -200,6 +201,14 @@ class Renderer:
                 raise SiteError(*place, f"there is no chart with the id '{argument}'",
                                 f"the id is a file name in content/charts/ without .yaml; charts are: {known}")
             return self._template("partials/chart.html", chart=chart, layout=chart.layout())
+        if name == "fact":
+            facts = self.site.records.get("fact", {})
+            if argument not in facts:
+                close = difflib.get_close_matches(argument, facts, n=3)
+                raise SiteError(*place, f"there is no fact with the id '{argument}'",
+                                "the id is a file name in content/facts/ without .yaml"
+                                + (f"; did you mean {' or '.join(close)}?" if close else ""))
+            return self._template("partials/fact.html", fact=facts[argument])
         wanted = [c for c in self.config.contacts if not argument or c.id == argument]
         if not wanted:
             raise SiteError(*place, f"there is no contact with the id '{argument}' in site.yaml",
@@ -302,9 +311,10 @@ class Renderer:
         if kind == "chart":
             chart = self.site.charts.get(name)
             return (chart.digest if chart else None, self.templates.digest("partials/chart.html"))
-        if kind in self.site.records:  # a record a page cites (a fact)
+        if kind in self.site.records:  # a record a page cites or shows (a fact)
             record = self.site.records[kind].get(name)
-            return record.digest if record else None
+            shown_by = self.templates.digest(f"partials/{kind}.html") if kind in DIRECTIVES else None
+            return (record.digest if record else None, shown_by)
         return self.templates.digest("partials/contacts.html")
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:

@@ -171,10 +171,21 @@ def edit_template(root: Path) -> None:
 
 
 def _copy_in(template: Path, root: Path) -> None:
-    """Put the edited site, its old _site/ and its cache at `root` (the path the cache names), times kept."""
+    """Put the edited site, its old _site/ and its cache at `root` (the path the cache names), times kept.
+
+    The cache's key file stays where it is: the cache trusts only the key file it made (its inode
+    and change time are part of the key), and a copied key file is a new file.
+    """
+    key = root / ".cache" / "ssg" / "key"
     if root.exists():
-        shutil.rmtree(root)
-    shutil.copytree(template, root, symlinks=True)
+        for folder, folders, files in os.walk(root, topdown=False):
+            for name in files + [f for f in folders if os.path.islink(os.path.join(folder, f))]:
+                if Path(folder, name) != key:
+                    os.unlink(os.path.join(folder, name))
+            if folder != str(root) and not key.is_relative_to(folder) and not os.listdir(folder):
+                os.rmdir(folder)
+    keep_key = (lambda folder, names: ["key"] if Path(folder) == template / ".cache" / "ssg" else [])
+    shutil.copytree(template, root, symlinks=True, dirs_exist_ok=True, ignore=keep_key)
 
 
 @pytest.fixture(scope="module")

@@ -227,3 +227,26 @@ def article_with(front: str) -> str:
 def test_a_bad_picture_or_a_missing_one_is_an_error_naming_the_file(make_site, build_site, files, error):
     result = build_site(make_site(files))
     assert result.status == 1 and result.err.splitlines()[0] == f"error: {error}"
+
+
+def test_a_fact_directive_shows_the_statement_with_its_sources_and_follows_edits(make_site, build_site):
+    article = cites("[met-assaults]").replace("Nearly 18 a day.\n", "Nearly 18 a day.\n\n[[fact: met-assaults]]\n")
+    root = make_site({"content/facts/met-assaults.yaml": FACT, "content/articles/figures.md": article})
+    assert build_site(root).status == 0
+    html = (root / "_site/articles/figures/index.html").read_text()
+    aside = html[html.index('<aside class="fact">'):html.index("</aside>", html.index('<aside class="fact">'))]
+    assert "<p>In 2023/24 the Met recorded 6,556 assaults on its officers.</p>" in aside
+    assert '<a href="https://example.org/met">Metropolitan Police, “Assaults on Met officers”</a>, 25 July 2024;' in aside
+    (root / "content/facts/met-assaults.yaml").write_text(FACT.replace("6,556 assaults", "6,556 recorded assaults"))
+    assert build_site(root).status == 0
+    assert "6,556 recorded assaults" in (root / "_site/articles/figures/index.html").read_text()
+
+
+def test_a_fact_directive_with_an_unknown_id_names_its_line_and_the_closest_ids(make_site, build_site):
+    article = cites("[met-assaults]") + "\n[[fact: met-assault]]\n"
+    root = make_site({"content/facts/met-assaults.yaml": FACT, "content/articles/figures.md": article})
+    result = build_site(root)
+    assert result.status == 1
+    assert result.err.splitlines() == [
+        "error: content/articles/figures.md:13: there is no fact with the id 'met-assault'",
+        "hint: the id is a file name in content/facts/ without .yaml; did you mean met-assaults?"]
