@@ -13,7 +13,7 @@ so start-up and imports count too. Modes:
                    (OUT is deleted first)
   markdown         stock Python-Markdown, extensions extra, toc, smarty, sane_lists, one instance
                    reset between bodies (bodies are read before the timed loop)
-  markdown-ours    this project's ssg.markup.MarkdownConverter over the same bodies (the project
+  markdown-ours    this project's ssg.markdown.markup.MarkdownConverter over the same bodies (the project
                    in --code DIR, by default the one holding this file)
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def stock_markdown(documents: list[tuple[str, str, int]]) -> dict:
 
 def our_markdown(documents: list[tuple[str, str, int]], code: Path) -> dict:
     sys.path.insert(0, str(code))
-    from ssg.markup import MarkdownConverter
+    from ssg.markdown.markup import MarkdownConverter
     converter = MarkdownConverter("/")
     return _timed_conversions(converter.convert, documents)
 

@@ -47,7 +47,7 @@ FLOORS = {
     "read": "read every source (the no-op floor)",
     "io": "read every article, write same-size pages, no rendering",
     "markdown": "stock Python-Markdown (extra, toc, smarty, sane_lists), all bodies",
-    "markdown-ours": "ssg.markup.MarkdownConverter, all bodies",
+    "markdown-ours": "ssg.markdown.markup.MarkdownConverter, all bodies",
 }
 # This sandbox sets PYTHONDONTWRITEBYTECODE; users' machines do not, so every run compiles nothing twice.
 ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
@@ -204,7 +204,7 @@ def measure_floors(code: Path, site: Path, work: Path, results: SizeResults) -> 
                    "--out", str(work / "floor-output"), "--code", str(code)]
         try:
             run = measure(command, env=ENVIRONMENT)
-        except CommandFailed as problem:  # e.g. ssg.markup changed its interface
+        except CommandFailed as problem:  # e.g. ssg.markdown.markup changed its interface
             results.floor_problems[mode] = str(problem).splitlines()[-1]
             continue
         results.floors.setdefault(mode, Series()).runs.append(run)

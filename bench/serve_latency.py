@@ -33,7 +33,7 @@ sys.path[:0] = [str(PROJECT), str(PROJECT / "tests"), str(PROJECT / "bench")]
 from browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from generate import write_site  # noqa: E402
 from preview_process import PreviewProcess  # noqa: E402
-from ssg.content import url_for_content_file  # noqa: E402
+from ssg.model.content import url_for_content_file  # noqa: E402
 
 # Runs in every page before its own scripts: once <main> shows the text the benchmark waits for
 # (sessionStorage.probe, kept across a reload), note when the next frame has been painted (epoch ms).

@@ -15,8 +15,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import SiteError, UsageError
+from ssg import __version__
+from ssg.errors import SiteError, UsageError
 
 # The modules of requirements.txt's packages, looked for before anything imports them.
 REQUIRED_MODULES = ("jinja2", "markupsafe", "markdown", "yaml", "nh3", "tornado", "watchdog")
@@ -97,7 +97,7 @@ def open_in_browser_when_served(host: str, port: int, patience: float = 600.0) -
     import webbrowser
     from urllib.parse import urlsplit
 
-    from .serve import address
+    from ssg.editor.serve import address
 
     url = address(host, port)
 

@@ -18,7 +18,7 @@ from typing import Iterator, NamedTuple
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .errors import SiteError
+from ssg.errors import SiteError
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 

@@ -111,7 +111,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
     `./build.sh` builds it today: tests read it, never change it."""
-    from ssg.pipeline import BuildOptions, build
+    from ssg.build.pipeline import BuildOptions, build
     out = tmp_path_factory.mktemp("campaign") / "_site"
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -24,7 +24,7 @@ import markdown
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.serializers import to_html_string
 
-from ssg.markup import HeadingIdsOnly, use_faster_processors
+from ssg.markdown.markup import HeadingIdsOnly, use_faster_processors
 
 PROJECT = Path(__file__).resolve().parent.parent
 # sha256 of the source distribution, for each version whose suite we run (PyPI lists the same).

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from conftest import PROJECT, run_cli
 
-from ssg.config import load_config
+from ssg.model.config import load_config
 from ssg.errors import SiteError
-from ssg.pipeline import BuildOptions, build
+from ssg.build.pipeline import BuildOptions, build
 
 CONFIG = load_config(PROJECT)
 ONE_MESSAGE = "Don't film it for laughs. Help safely."

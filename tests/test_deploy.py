@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
-from ssg.config import Deploy
-from ssg.deploy import MANIFEST
+from ssg.model.config import Deploy
+from ssg.editor.deploy import MANIFEST
 
 
 @pytest.fixture(autouse=True)
@@ -399,7 +399,7 @@ def test_remotes_are_checked_against_an_allow_list(make_site, tmp_path, remote):
 @pytest.mark.parametrize("remote", ["https://github.com/org/site.git", "ssh://git@example.org:2222/org/site.git",
                                     "git@github.com:org/site.git", "example.org:site.git"])
 def test_ordinary_remotes_are_accepted(remote):
-    from ssg.deploy import git_remote
+    from ssg.editor.deploy import git_remote
     assert git_remote(remote, Path("/unused")) == remote
 
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from ssg.factcheck import (Chart, Fact, Page, cited_by, fact_problems, figures_of, insecure_sources, numbers_in,
+from ssg.editor.factcheck import (Chart, Fact, Page, cited_by, fact_problems, figures_of, insecure_sources, numbers_in,
                            page_unbacked, phone_numbers_of, stale_facts, unbacked_numbers, uncited_facts)
 
 CONTACTS = phone_numbers_of(["999", "112", "18000", "In an emergency. When it is not, dial 18001 101.",

@@ -84,7 +84,7 @@ def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, b
 @pytest.fixture(params=["checked here", "checked aside"])
 def outputs_checked(request, monkeypatch, tmp_path):
     """Run a test with the output folder checked in the build's process, then in a forked one (as large sites are)."""
-    from ssg import incremental
+    from ssg.build import incremental
     if request.param == "checked aside":
         monkeypatch.setattr(incremental, "CHECK_ASIDE", 1)
         log = tmp_path / "checked-by"
@@ -111,7 +111,7 @@ def test_no_op_build_rewrites_no_file(site, build_site, outputs_checked):
 
 
 def test_editing_one_article_renders_only_what_shows_it(site, build_site):
-    from ssg.pipeline import BuildOptions, build
+    from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     build(options)
     CHANGES["article edited"](site)
@@ -122,7 +122,7 @@ def test_editing_one_article_renders_only_what_shows_it(site, build_site):
 
 
 def test_a_quote_edit_renders_only_the_pages_that_embed_it(site, build_site):
-    from ssg.pipeline import BuildOptions, build
+    from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     build(options)
     CHANGES["quote edited"](site)
@@ -167,8 +167,8 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_si
 
 
 def test_a_template_edit_takes_the_bodies_from_the_store(site, build_site, monkeypatch):
-    from ssg import render
-    from ssg.pipeline import BuildOptions, build
+    from ssg.build import render
+    from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     build(options)
     CHANGES["template edited"](site)
@@ -191,7 +191,7 @@ def test_a_hand_edited_output_folder_is_rebuilt(edit, site, tmp_path, build_site
 
 
 def test_parallel_and_serial_builds_are_identical(make_site, build_site, monkeypatch):
-    from ssg import content
+    from ssg.model import content
     monkeypatch.setattr(content, "PARALLEL_READING", 10)  # read in worker processes too
     files = {f"content/articles/a-{n:03d}.md": article(f"A {n}", f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
                                                        f"Para *{n}* with `code` and [a link](a-{(n + 1) % 60:03d}.md).",
@@ -209,7 +209,7 @@ def test_parallel_and_serial_builds_are_identical(make_site, build_site, monkeyp
 
 
 def test_a_mistake_found_by_a_worker_process_is_reported_like_any_other(make_site, build_site, monkeypatch):
-    from ssg import content
+    from ssg.model import content
     monkeypatch.setattr(content, "PARALLEL_READING", 10)
     files = {f"content/articles/a-{n:03d}.md": article(f"A {n}", "2023-01-01") for n in range(60)}
     files["content/articles/a-030.md"] = "---\ntitle: A 30\ndate: someday\n---\nText.\n"
@@ -228,8 +228,8 @@ def test_check_does_not_spoil_the_cache_of_the_real_output(site, build_site):
 
 
 def test_drafts_are_remembered_and_not_parsed_again(site, build_site, monkeypatch):
-    from ssg import content
-    from ssg.pipeline import BuildOptions, build
+    from ssg.model import content
+    from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     CHANGES["article made draft"](site)
     build(options)
@@ -243,12 +243,12 @@ def test_drafts_are_remembered_and_not_parsed_again(site, build_site, monkeypatc
 @pytest.fixture
 def trust_fresh_stamps(monkeypatch):
     """Trust the stamps of files written a moment ago, as a later build would trust them."""
-    from ssg import content
+    from ssg.model import content
     monkeypatch.setattr(content, "RACY_SECONDS", -1.0)
 
 
 def record_reads(monkeypatch) -> list[str]:
-    from ssg import content
+    from ssg.model import content
     reads: list[str] = []
     real_read = content.read_source
     monkeypatch.setattr(content, "read_source", lambda file, path: reads.append(path) or real_read(file, path))
@@ -269,7 +269,7 @@ def test_files_with_unchanged_stamps_are_not_read_again(site, tmp_path, build_si
 def stamps_that_never_change(monkeypatch, now: float) -> None:
     """Make every content file's stamp the same before and after a change, as on a file system whose
     clock ticks too slowly to tell two writes in the same second apart."""
-    from ssg import content
+    from ssg.model import content
     real_stat = os.stat
 
     def stat(file, *args, **kwargs):
@@ -296,7 +296,7 @@ def test_a_file_changed_during_a_build_is_an_error_not_a_wrong_page(site, build_
     before = snapshot(site / "_site")
     edit(site, "content/articles/story-2.md", "Body 2.", "Body X.")  # as if saved while the build ran
     CHANGES["base URL changed"](site)  # so that story-2's body, whose stamp looks unchanged, is converted again
-    from ssg import cache
+    from ssg.build import cache
     monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
     result = build_site(site)
     assert result.status == 1
@@ -307,7 +307,7 @@ def test_a_file_changed_during_a_build_is_an_error_not_a_wrong_page(site, build_
 
 def test_a_stamp_too_fresh_to_trust_is_replaced_by_a_trusted_one(site, build_site, monkeypatch):
     assert build_site(site).status == 0  # every file was written a moment ago: no stamp is trusted yet
-    from ssg import content
+    from ssg.model import content
     monkeypatch.setattr(content, "RACY_SECONDS", -1.0)  # later, the same files are old enough to trust
     assert build_site(site).status == 0
     reads = record_reads(monkeypatch)
@@ -316,7 +316,7 @@ def test_a_stamp_too_fresh_to_trust_is_replaced_by_a_trusted_one(site, build_sit
 
 
 def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build_site):
-    from ssg.cache import SHARDS
+    from ssg.build.cache import SHARDS
     state = site / ".cache/ssg/state"
     assert build_site(site).status == 0
     before = {file.name for file in state.iterdir()}
@@ -330,10 +330,10 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
 
 
 def forget_markdown(monkeypatch) -> None:
-    """Make this process look like a new build process: ssg.markup and Python-Markdown not loaded yet."""
+    """Make this process look like a new build process: ssg.markdown.markup and Python-Markdown not loaded yet."""
     import sys
     import ssg
-    for name in [name for name in sys.modules if name == "ssg.markup" or name.startswith("markdown")]:
+    for name in [name for name in sys.modules if name == "ssg.markdown.markup" or name.startswith("markdown")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(ssg, "markup", raising=False)
 
@@ -350,7 +350,7 @@ def test_after_an_edit_the_bodies_are_converted_ahead_and_the_build_never_loads_
     forget_markdown(monkeypatch)  # the first build converted every body here, in this process
     CHANGES["article edited"](site)
     assert build_site(site, "--jobs", "2").status == 0
-    assert "ssg.markup" not in sys.modules  # another process converted the body
+    assert "ssg.markdown.markup" not in sys.modules  # another process converted the body
     assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
 
 
@@ -368,7 +368,7 @@ def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_s
     stamps_that_never_change(monkeypatch, time.time() - 60)  # an old stamp, trusted: the file is not read
     assert build_site(site).status == 0
     before = snapshot(site / "_site")
-    from ssg import content
+    from ssg.model import content
     real_stamp = content.file_stamp
 
     def stamp_then_delete(file, path, now):  # the file goes after it was listed, before its body is read
@@ -378,7 +378,7 @@ def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_s
         return stamp
     monkeypatch.setattr(content, "file_stamp", stamp_then_delete)
     CHANGES["base URL changed"](site)  # so that story-2's body is needed again
-    from ssg import cache
+    from ssg.build import cache
     monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
     result = build_site(site)
     assert result.status == 1
@@ -399,8 +399,8 @@ def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
 
 def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
     """What each template includes is remembered by a hash of its source; a changed one is parsed again."""
-    from ssg import render
-    from ssg.pipeline import BuildOptions, build
+    from ssg.build import render
+    from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     parsed = []
     parse = render._PARSER.parse

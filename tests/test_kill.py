@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot, write_files
-from ssg.publish import MARKER, recover
+from ssg.build.publish import MARKER, recover
 
 ARTICLES = 120
 LEFTOVERS = ("_site.staging-", "_site.old-", "_site.commit-")

@@ -1,7 +1,7 @@
 """The content model: a new kind of content is one declaration plus its templates (issue 14's proof).
 
 The test declares an "event" (a date and a place) the way a developer adds a kind, through
-`ssg.kinds.register`, and writes its two templates into a tiny site. No other module is
+`ssg.model.kinds.register`, and writes its two templates into a tiny site. No other module is
 touched, and the site gets pages, paginated list pages, `new event`, validation errors at
 file:line, sitemap entries and exact incremental rebuilds.
 """
@@ -14,9 +14,9 @@ import os
 import pytest
 
 from conftest import MINIMAL_CONFIG, run_cli
-from ssg import kinds
-from ssg.config import doc
-from ssg.frontmatter import Written
+from ssg.model import kinds
+from ssg.model.config import doc
+from ssg.model.frontmatter import Written
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

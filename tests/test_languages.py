@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
-from ssg.config import load_config
-from ssg.content import url_for
-from ssg.site import load_site
+from conftest import MINIMAL_CONFIG, PROJECT, article
+from ssg.model.config import load_config
+from ssg.model.content import url_for
+from ssg.model.site import load_site
 
 LANGUAGES = MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n  - code: ar\n    name: Arabic (test)\n    direction: rtl\n"
 # The tests' own stand-ins for translated words: we never invent a translation.
@@ -115,7 +115,7 @@ def test_the_real_sites_interface_text_has_every_key_the_code_and_templates_use(
     used = set()
     for template in (PROJECT / "templates").rglob("*.html"):
         used |= set(re.findall(r"\bt\('([a-z_]+)'", template.read_text()))
-    from ssg.kinds import KINDS
+    from ssg.model.kinds import KINDS
     used |= {key for kind in KINDS.values() if kind.list_page for key in (kind.list_page.title, kind.list_page.description)}
     english = (PROJECT / "templates/i18n/en-GB.yaml").read_text()
     assert used and all(re.search(rf"^{key}:", english, re.M) for key in used)

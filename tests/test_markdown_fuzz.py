@@ -14,7 +14,7 @@ import random
 import pytest
 
 from ssg.errors import SiteError
-from ssg.markup import MarkdownConverter
+from ssg.markdown.markup import MarkdownConverter
 
 DOCUMENTS_PER_SEED = int(os.environ.get("FUZZ_DOCUMENTS", 150))
 SEEDS = range(3)

@@ -19,7 +19,7 @@ import pytest
 from conftest import PROJECT
 
 # Python-Markdown 3.11.3's source of each function, class or module the speed-ups in
-# ssg/markup.py replace, wrap, or copy assumptions from (sha256 of inspect.getsource, cut to 16).
+# ssg/markdown/markup.py replace, wrap, or copy assumptions from (sha256 of inspect.getsource, cut to 16).
 CHECKED_VERSION = "3.11.3"
 REPLACED_INTERNALS = {
     "treeprocessors.InlineProcessor.run": "f6c93631f2871499",
@@ -66,7 +66,7 @@ def source_hash(dotted: str) -> str:
 def test_the_python_markdown_internals_the_speed_ups_replace_are_unchanged():
     changed = sorted(name for name, recorded in REPLACED_INTERNALS.items() if source_hash(name) != recorded)
     assert not changed, (
-        f"Python-Markdown {markdown.__version__} changed what ssg/markup.py's speed-ups replace or rely on "
+        f"Python-Markdown {markdown.__version__} changed what ssg/markdown/markup.py's speed-ups replace or rely on "
         f"(checked against {CHECKED_VERSION}): {', '.join(changed)}. Read the changes, bring the speed-ups in "
         "line (or run with MarkdownConverter(fast=False)), then record the new hashes here.")
 

@@ -14,10 +14,10 @@ from markdown.extensions.toc import TocTreeprocessor
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import InlineProcessor
 
-import ssg.markup
-from ssg.content import split_front_matter
+import ssg.markdown.markup
+from ssg.model.content import split_front_matter
 from ssg.errors import SiteError
-from ssg.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html, site_link
+from ssg.markdown.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html, site_link
 
 from conftest import PROJECT
 from generate import make_articles  # bench/generate.py (pytest's pythonpath)
@@ -144,7 +144,7 @@ def test_a_paragraph_of_many_quotes_converts_in_linear_time(converters, body, mo
     """Each pattern's quick test at most 16 times a text, not after each of its thousands of matches:
     quadratic, these took 8 to 9 times as long as stock (1.3 and 2.3 s against 0.15 and 0.3 s) and
     were refused as too slow. Timed in CPU time, so that a busy machine does not change the ratio."""
-    monkeypatch.setattr(ssg.markup, "BASE_SECONDS", 600.0)  # no refusal by the wall clock of a busy machine
+    monkeypatch.setattr(ssg.markdown.markup, "BASE_SECONDS", 600.0)  # no refusal by the wall clock of a busy machine
     stock, fast = converters
     stock_html, stock_seconds = cpu_timed(convert, stock, body)
     html, seconds = cpu_timed(convert, fast, body)

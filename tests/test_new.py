@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import run_cli
-from ssg.content import Source, read_document
-from ssg.kinds import KINDS, MARKDOWN, PICTURE, YAML
+from ssg.model.content import Source, read_document
+from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML
 
 EPOCH_2024_05_01 = "1714521600"
 

@@ -183,7 +183,7 @@ def test_two_builds_of_the_real_site_are_byte_identical(tmp_path):
 def test_two_outputs_at_one_address_are_refused_with_a_plain_message(tmp_path, first, second):
     """A last defence (the site refuses such sources first): files and folders never overwrite each other."""
     from ssg.errors import SiteError
-    from ssg.publish import Publisher
+    from ssg.build.publish import Publisher
     publisher = Publisher(tmp_path / "_site", changes_only=False)
     publisher.write(first, b"first")
     with pytest.raises(SiteError, match="two sources would publish to the same address"):
@@ -199,7 +199,7 @@ def test_two_outputs_at_one_address_are_refused_with_a_plain_message(tmp_path, f
 def test_what_a_build_running_in_another_process_has_made_is_left_to_it(make_site, left):
     """serve rebuilding while `build.py build` runs: neither removes the other's folders; once
     the other process has ended, what it left is cleaned up as after a kill."""
-    from ssg.publish import MARKER_TEXT
+    from ssg.build.publish import MARKER_TEXT
     root = make_site({"content/articles/a.md": article("A")})
     assert run_cli("build", "--root", root).status == 0
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

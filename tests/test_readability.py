@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
-from ssg.check import check_site
-from ssg.config import load_config
-from ssg.pipeline import BuildOptions
-from ssg.readability import MIN_WORDS, count_syllables, score_page, score_text, sentences_of
+from ssg.editor.check import check_site
+from ssg.model.config import load_config
+from ssg.build.pipeline import BuildOptions
+from ssg.editor.readability import MIN_WORDS, count_syllables, score_page, score_text, sentences_of
 
 
 @pytest.mark.parametrize("word, syllables", [

@@ -9,9 +9,9 @@ README = (PROJECT / "README.md").read_text()
 
 
 def test_reference_tables_match_the_code_that_checks_the_files():
-    from ssg.config import Config
-    from ssg.kinds import KINDS, has_settings, readme_reference
-    from ssg.schema import reference_table
+    from ssg.model.config import Config
+    from ssg.model.kinds import KINDS, has_settings, readme_reference
+    from ssg.model.schema import reference_table
     for kind in filter(has_settings, KINDS.values()):
         assert f"### {kind.heading}\n\n{reference_table(kind.meta)}" in README, f"README's table for {kind.name} is out of date"
     assert readme_reference() in README

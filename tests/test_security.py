@@ -4,7 +4,7 @@ forbids, and _headers ships that policy.
 
 ATTACKS below is the catalogue of hostile Markdown for issue 12 (classes 1 to 3: raw HTML, directives
 inside markup, URLs). Each row says what the generator did with it before the allow-list sanitiser
-(ssg/sanitise.py), on commit 5a25a0f: PASSED means it reached the page and would run script, load
+(ssg/markdown/sanitise.py), on commit 5a25a0f: PASSED means it reached the page and would run script, load
 from another website, break out of its place or pass for the site's own parts there; TEXT that it
 reached the page as harmless text; REFUSED that the old block list refused it too (kept so that it
 stays refused). Now every row is refused at its line, or published as harmless text.
@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from bad_inputs import CHART, QUOTE_FRONT, md
 from conftest import MINIMAL_CONFIG, PROJECT, run_cli, snapshot
-from ssg import sanitise
+from ssg.markdown import sanitise
 from ssg.errors import SiteError
-from ssg.markup import MarkdownConverter
+from ssg.markdown.markup import MarkdownConverter
 
 PAYLOAD = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>"  # runs if not escaped, in text or attributes
 SHORT = "<i onclick=x>"  # for fields with a short length limit
@@ -516,7 +516,7 @@ def test_a_placeholder_in_an_attribute_cannot_carry_a_quote_into_the_tag(make_si
 
 def test_a_quote_body_is_sanitised_like_any_body(make_site, build_site):
     root = make_site({"content/articles/a.md": md(ARTICLE_FRONT, "Intro.\n\n[[quote: q]]"),
-                      "content/quotes/q.md": quote_file(f"Words.\n\n<img src=\"\\\\evil.example/p.png\" alt=\"\">")})
+                      "content/quotes/q.md": quote_file("Words.\n\n<img src=\"\\\\evil.example/p.png\" alt=\"\">")})
     result = build_site(root)
     assert result.err.splitlines()[0] == ("error: content/quotes/q.md:12: the text contains a web address with a "
                                           "backslash, which is not allowed")

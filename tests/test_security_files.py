@@ -351,7 +351,7 @@ def test_a_cache_copied_from_elsewhere_is_not_trusted(site: Path, tmp_path: Path
     copy = tmp_path / "copy"
     shutil.copytree(site, copy, symlinks=True)
     shutil.rmtree(copy / "_site")
-    from ssg.cache import BuildCache
+    from ssg.build.cache import BuildCache
     assert BuildCache(copy).key != BuildCache(site).key
     assert BuildCache(site).key == BuildCache(site).key
 
@@ -374,13 +374,13 @@ def test_an_output_folder_inside_version_control_or_a_source_folder_is_refused(o
 def test_the_real_sites_state_comes_back_from_json_as_it_was(tmp_path: Path) -> None:
     """The decoders follow the dataclasses' declared types: a type they cannot read back would make
     every build a full one without a word, so the real site's documents must come back equal."""
-    from ssg.cache import BuildCache
-    from ssg.content import find_sources, read_documents
+    from ssg.build.cache import BuildCache
+    from ssg.model.content import find_sources, read_documents
     root = tmp_path / "site"
     for name in ("content", "templates", "static"):
         shutil.copytree(PROJECT / name, root / name)
     shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
     assert run_cli("build", "--root", root).status == 0
     state = BuildCache(root).load((root / "_site").resolve())
-    documents = {document.path: document for document in read_documents(find_sources(root))}
+    documents = {document.path: document for document in read_documents(find_sources(root))[0]}
     assert state.documents == documents and state.outputs

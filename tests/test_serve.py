@@ -15,7 +15,7 @@ import pytest
 
 from conftest import article, run_cli, snapshot
 from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
-from ssg.serve import Debouncer, source_path
+from ssg.editor.serve import Debouncer, source_path
 
 QUIET_AFTER_BUILD = 0.4  # how long to watch for an unwanted second rebuild or reload
 
@@ -462,7 +462,7 @@ def test_the_vendored_idiomorph_is_the_pinned_npm_release():
     if not installed.is_dir() and not os.environ.get("CI"):
         pytest.skip("node_modules/idiomorph is not installed: run npm ci")
     assert json.loads((installed / "package.json").read_text())["version"] == pinned
-    assert (project / "ssg/live/idiomorph.min.js").read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
+    assert (project / "ssg/editor/live/idiomorph.min.js").read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
 
 
 def test_the_debouncer_waits_less_after_a_finished_save_but_never_while_a_file_is_being_written():

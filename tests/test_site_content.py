@@ -5,7 +5,7 @@ weak, disputed or wrong stays out; the emergency contacts are links that dial; e
 shared. Nothing here reads outside the project, so a fresh clone tests the same as the campaign team.
 
 Which facts each page cites, and whether they back its figures, is `build.py check`'s job
-(ssg/factcheck.py, tested in test_factcheck.py); here every figure must be backed by some fact.
+(ssg/editor/factcheck.py, tested in test_factcheck.py); here every figure must be backed by some fact.
 The reading-age target is tested in test_readability.py (test_the_campaign_site_meets_its_reading_target);
 the page weight budget, accessibility and valid HTML in tests/browser/test_site.py.
 """
@@ -22,10 +22,10 @@ import pytest
 import yaml
 
 from conftest import PROJECT
-from ssg.config import load_config
-from ssg.factcheck import Number, chart_figures, figures_of, numbers_in, phone_numbers_of
-from ssg.pipeline import BuildOptions, build
-from ssg.site import load_site
+from ssg.model.config import load_config
+from ssg.editor.factcheck import Number, chart_figures, figures_of, numbers_in, phone_numbers_of
+from ssg.build.pipeline import BuildOptions, build
+from ssg.model.site import load_site
 
 REGISTER = PROJECT / "content" / "facts"
 CONFIG = load_config(PROJECT)

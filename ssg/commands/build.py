@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pipeline import build
+from ssg.build.pipeline import build
 from .options import add_site_options, build_options
 
 

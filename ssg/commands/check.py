@@ -11,7 +11,7 @@ import argparse
 import itertools
 from pathlib import Path
 
-from ..check import CheckReport, check_site
+from ssg.editor.check import CheckReport, check_site
 from .options import add_site_options, build_options
 
 

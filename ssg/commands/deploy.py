@@ -10,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..check import check_build
-from ..config import load_config
-from ..deploy import Plan, deploy_settings, open_target
-from ..errors import UsageError
-from ..pipeline import build
+from ssg.editor.check import check_build
+from ssg.model.config import load_config
+from ssg.editor.deploy import Plan, deploy_settings, open_target
+from ssg.errors import UsageError
+from ssg.build.pipeline import build
 from .check import print_report
 from .options import add_site_options, build_options
 

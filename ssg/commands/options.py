@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..pipeline import BuildOptions
+from ssg.build.pipeline import BuildOptions
 
 
 def add_site_options(parser: argparse.ArgumentParser, default_root: Path, *, out: bool = True) -> None:

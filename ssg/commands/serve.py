@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from ..serve import EVERY_INTERFACE, serve
+from ssg.editor.serve import EVERY_INTERFACE, serve
 from .options import add_site_options, build_options
 
 DRAFTS_PREVIEW = Path(".cache", "preview")

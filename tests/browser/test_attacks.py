@@ -16,15 +16,14 @@ attack's HTML (the refusal only tells the editor that something would have been 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-import ssg.markup
+import ssg.markdown.markup
 from bad_inputs import QUOTE_FRONT, md
 from conftest import MINIMAL_CONFIG, PROJECT, run_cli, write_files
-from ssg import sanitise
+from ssg.markdown import sanitise
 from test_security import ATTACKS
 
 from .helpers import collect_offsite_requests
@@ -104,8 +103,8 @@ def markdown_html(body: str) -> str:
     """A body's HTML as Python-Markdown (with our extensions and directives) writes it, before the sanitiser."""
     written = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ssg.markup, "sanitise", lambda fragment, *where: written.append(fragment) or fragment)
-        ssg.markup.MarkdownConverter("/").convert(body, "content/articles/a.md", 6)
+        patch.setattr(ssg.markdown.markup, "sanitise", lambda fragment, *where: written.append(fragment) or fragment)
+        ssg.markdown.markup.MarkdownConverter("/").convert(body, "content/articles/a.md", 6)
     return written[0].replace("\x02", "[directive ").replace("\x03", "]")
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from conftest import article, run_cli
 from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
-from ssg.outputs import CONTENT_SECURITY_POLICY
+from ssg.build.outputs import CONTENT_SECURITY_POLICY
 
 PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
 CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from conftest import PROJECT
-from ssg.config import load_config
+from ssg.model.config import load_config
 
 from .conftest import ARTIFACTS
 from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html

@@ -3,7 +3,7 @@
 Site loading, validation, `build.py new`, list pages, tag pages, the feed, the sitemap,
 `build.py check` and the README reference all loop over KINDS and read these declarations;
 none of them names a kind. To add a kind (say "event"): write its front matter dataclass
-(from the shared bases in ssg/frontmatter.py), add a `Kind(...)` to KINDS below (or call
+(from the shared bases in ssg/model/frontmatter.py), add a `Kind(...)` to KINDS below (or call
 `register()` from a site's own code, as tests/test_kinds.py does), and write its templates.
 """
 from __future__ import annotations
@@ -13,9 +13,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .charts import Chart, check_chart
-from .config import doc
-from .frontmatter import Publishable, Record, Source, Written
+from ssg.model.charts import Chart, check_chart
+from ssg.model.config import doc
+from ssg.model.frontmatter import Publishable, Record, Source, Written
 
 # A kind's file format: Markdown with front matter, plain YAML, or a picture (published as it is).
 MARKDOWN, YAML, PICTURE = "markdown", "yaml", "picture"
@@ -118,7 +118,7 @@ class Picture(Record):
 
 
 def check_fact(fact: Fact, data: Any, path: str) -> None:
-    from .errors import SiteError
+    from ssg.errors import SiteError
     if not fact.sources:
         raise SiteError(path, data.line_of("sources"), "the fact has no sources",
                         "add at least one source under `sources:` (title, publisher, url, date)")
@@ -198,7 +198,7 @@ def source_for_url(url: str) -> str | None:
 
 def readme_reference() -> str:
     """The README's front matter reference: a heading and a table per kind (tests/test_readme.py keeps it in step)."""
-    from .schema import reference_table
+    from ssg.model.schema import reference_table
     return "\n\n".join(f"### {kind.heading}\n\n" + (reference_table(kind.meta) if has_settings(kind) else
                                                      "No settings: the file is all there is.") for kind in KINDS.values())
 

@@ -1,7 +1,7 @@
 """The build as a short recipe: load, plan, render, publish.
 
 What makes it fast (the cache, keys that skip up-to-date outputs, worker processes, the
-garbage collector's arrangement) lives in ssg/incremental.py, which a reader can skip.
+garbage collector's arrangement) lives in ssg/build/incremental.py, which a reader can skip.
 """
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .assets import collect_assets
-from .cache import Written
-from .config import load_config
-from .content import Document
-from .errors import SiteError, UsageError
-from .incremental import LastBuild, build_id, stale
-from .publish import Publisher, check_output_folder, recover
-from .render import Job, Renderer, produce
-from .site import load_site
+from ssg.build.assets import collect_assets
+from ssg.build.cache import Written
+from ssg.model.config import load_config
+from ssg.model.content import Document
+from ssg.errors import SiteError, UsageError
+from ssg.build.incremental import LastBuild, build_id, stale
+from ssg.build.publish import Publisher, check_output_folder, recover
+from ssg.build.render import Job, Renderer, produce
+from ssg.model.site import load_site
 
 
 @dataclass(frozen=True)

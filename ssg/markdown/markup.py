@@ -1,7 +1,7 @@
 """Markdown body -> HTML fragment, with the campaign's directives and link rewriting,
-sanitised by an allow-list (ssg/sanitise.py).
+sanitised by an allow-list (ssg/markdown/sanitise.py).
 
-Directives (ssg/directives.py) become placeholder comments here that the render stage
+Directives (ssg/markdown/directives.py) become placeholder comments here that the render stage
 replaces, so a body's HTML depends only on the body, the site's base path and the file's
 place: that is what makes it safe to cache (cache.markup_version() is part of the key).
 """
@@ -35,11 +35,11 @@ from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcesso
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor, UnescapeTreeprocessor
 
-from .content import url_for_content_file
-from .directives import DIRECTIVE_LINE, DIRECTIVES, marker
-from .errors import SiteError
-from .sanitise import line_containing as _line_containing
-from .sanitise import sanitise
+from ssg.model.content import url_for_content_file
+from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES, marker
+from ssg.errors import SiteError
+from ssg.markdown.sanitise import line_containing as _line_containing
+from ssg.markdown.sanitise import sanitise
 
 
 def extensions() -> list[markdown.Extension]:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import safe_files
-from .errors import SiteError, UsageError
-from .schema import build_dataclass, load_yaml
+from ssg import safe_files
+from ssg.errors import SiteError, UsageError
+from ssg.model.schema import build_dataclass, load_yaml
 
 CONFIG_FILE = "site.yaml"
 SITE_PATH = r"/[^\s]*"

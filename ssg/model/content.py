@@ -1,6 +1,6 @@
 """Stage 2: read content/ into Documents (front matter checked, body kept as Markdown) and Records (YAML data).
 
-Each kind of content has one folder under content/, declared in ssg/kinds.py:
+Each kind of content has one folder under content/, declared in ssg/model/kinds.py:
     content/articles/<slug>.md  ->  /articles/<slug>/
     content/pages/<slug>.md     ->  /<slug>/      (pages/index.md is the home page)
     content/quotes/<id>.md      ->  /quotes/<id>/
@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import safe_files
-from .errors import SiteError
-from .frontmatter import Source  # noqa: F401 (where callers have always found it)
-from .kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
-from .parallel import forked_map
-from .schema import build_dataclass, load_yaml
+from ssg import safe_files
+from ssg.errors import SiteError
+from ssg.model.frontmatter import Source  # noqa: F401 (where callers have always found it)
+from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
+from ssg.parallel import forked_map
+from ssg.model.schema import build_dataclass, load_yaml
 
 CONTENT_DIR = "content"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

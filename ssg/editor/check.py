@@ -21,19 +21,19 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .config import CONFIG_FILE, Config, load_config
-from .content import CONTENT_DIR, Document, read_body
-from .directives import DIRECTIVE_LINE
-from . import factcheck
-from .errors import SiteError
-from .frontmatter import Written
-from .kinds import KINDS, source_for_url
-from .pipeline import BuildOptions, BuildReport, build, today_from_environment
-from .readability import MIN_WORDS, ProseParser, Score, count_words
-from .interface import Interface, load_interface
-from .render import TEMPLATES_DIR
-from .scaffold import FILL_IN
-from .site import why_left_out
+from ssg.model.config import CONFIG_FILE, Config, load_config
+from ssg.model.content import CONTENT_DIR, Document, read_body
+from ssg.markdown.directives import DIRECTIVE_LINE
+from ssg.editor import factcheck
+from ssg.errors import SiteError
+from ssg.model.frontmatter import Written
+from ssg.model.kinds import KINDS, source_for_url
+from ssg.build.pipeline import BuildOptions, BuildReport, build, today_from_environment
+from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
+from ssg.model.interface import Interface, load_interface
+from ssg.build.render import TEMPLATES_DIR
+from ssg.editor.scaffold import FILL_IN
+from ssg.model.site import why_left_out
 
 LEVELS = ("error", "warning", "info")
 FILL_IN_FOUND = re.compile(r"FILL[ -]IN")  # FILL_IN, or "FILL-IN" in a placeholder web address
@@ -517,8 +517,8 @@ def _fact_problems(checked: _Checked) -> Iterator[Problem]:
     charts = {d.slug: factcheck.Chart(d.slug, tuple(b.value for b in d.meta.bars),
                                       tuple(b.fact for b in d.meta.bars if b.fact))
               for d in records if d.kind == "chart"}
-    quotes = {d.slug: d.body for d in checked.published if d.kind == "quote"}
-    pages = [factcheck.Page(d.path, d.body, d.body_line, d.meta.facts,
+    quotes = {d.slug: read_body(d) for d in checked.published if d.kind == "quote"}
+    pages = [factcheck.Page(d.path, read_body(d), d.body_line, d.meta.facts,
                             tuple((getattr(d.meta, key), d.line_of(key)) for key in ("title", "summary")))
              for d in checked.published if isinstance(d.meta, Written)]
     contacts = [text for c in checked.config.contacts for text in (c.number, c.label, c.when)]

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Collection, Iterable, Mapping
 
-from .directives import DIRECTIVE_LINE
-from .errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE
+from ssg.errors import SiteError
 
 # --- what is not a claim: blanked out before numbers are looked for --------------------------
 

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .errors import SiteError, UsageError
+from ssg.errors import SiteError, UsageError
 
 MARKER = ".ssg-output"
 MARKER_TEXT = "This folder is written by build.py. Everything in it is replaced at each build.\n"
@@ -31,7 +31,7 @@ def check_output_folder(root: Path, out: Path) -> None:
     for inside in ("content", "templates", "static", ".git"):
         if out.is_relative_to(root / inside):
             raise UsageError(f"refusing to write the site inside {root / inside}.\nhint: use a folder of its own, like _site")
-    cache = root / ".cache" / "ssg"  # ssg.cache.CACHE_DIR (serve --drafts writes beside it, in .cache/preview)
+    cache = root / ".cache" / "ssg"  # ssg.build.cache.CACHE_DIR (serve --drafts writes beside it, in .cache/preview)
     if out.is_relative_to(cache) or cache.is_relative_to(out):
         raise UsageError(f"refusing to use {out} as the output folder: it is or holds the build cache {cache}."
                          "\nhint: use a folder of its own, like _site")

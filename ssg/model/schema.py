@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SiteError
+from ssg.errors import SiteError
 
 MAX_TEXT_LENGTH = 10_000  # a front matter value longer than this is a mistake (pasted body?)
 MAX_NUMBER_LENGTH = 100   # characters of a whole number written in YAML

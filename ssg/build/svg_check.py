@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 
-from .errors import SiteError
+from ssg.errors import SiteError
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import doc
-from .errors import SiteError
-from .frontmatter import ID_PATTERN, Record, Source
+from ssg.model.config import doc
+from ssg.errors import SiteError
+from ssg.model.frontmatter import ID_PATTERN, Record, Source
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""What makes a build fast, kept out of the recipe (ssg/pipeline.py): a reader can skip this module.
+"""What makes a build fast, kept out of the recipe (ssg/build/pipeline.py): a reader can skip this module.
 
-Every build is incremental when it can be: the cache (ssg/cache.py) remembers what the last
+Every build is incremental when it can be: the cache (ssg/build/cache.py) remembers what the last
 build read and wrote, each output has a key hashing everything it depends on, and only
 outputs whose key changed are rendered; only files whose bytes changed are written. With no
 cache, or an output folder that does not match it, everything is rendered and a whole new
@@ -16,12 +16,12 @@ from types import TracebackType
 from collections.abc import Callable
 from typing import Self
 
-from .cache import BodyStore, BuildCache, BuildState, Written
-from .content import Document
-from .outputs import site_wide_files
-from .publish import marker_build_id
-from .render import Job, Renderer, convert_ahead, plan
-from .site import Site
+from ssg.build.cache import BodyStore, BuildCache, BuildState, Written
+from ssg.model.content import Document
+from ssg.build.outputs import site_wide_files
+from ssg.build.publish import marker_build_id
+from ssg.build.render import Job, Renderer, convert_ahead, plan
+from ssg.model.site import Site
 
 
 class LastBuild:

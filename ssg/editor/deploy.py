@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import CONFIG_FILE, Config, Deploy
-from .errors import SiteError, UsageError
-from .publish import MARKER, PROJECT_FILES
+from ssg.model.config import CONFIG_FILE, Config, Deploy
+from ssg.errors import SiteError, UsageError
+from ssg.build.publish import MARKER, PROJECT_FILES
 
 MANIFEST = ".ssg-deploy-manifest"
 MANIFEST_HEADER = "# Files the last `build.py deploy` put in this folder; the next deploy may delete only these.\n"

@@ -1,4 +1,4 @@
-"""The front matter fields kinds share, declared once (ssg/kinds.py builds each kind's schema from these).
+"""The front matter fields kinds share, declared once (ssg/model/kinds.py builds each kind's schema from these).
 
 A kind's schema is a frozen dataclass: each field's type, default and one-line description
 (metadata `doc`) are what validation, `build.py new`, the README reference and (later) the
@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import doc
+from ssg.model.config import doc
 
 ID_PATTERN = (r"[a-z0-9]+(?:-[a-z0-9]+)*", "should be an id: lower-case letters, digits and hyphens")
 
@@ -42,7 +42,7 @@ class Written:
     """A document written as prose with a title: articles, pages, and kinds like them."""
     title: str = field(metadata=doc("the article's headline, or the page's heading", max_length=150))
     summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
-    updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
+    updated: datetime.date | None = field(default=None, metadata=doc("when the page was last reviewed or changed, like 2026-12-03 (shown as \"Last reviewed\")"))
     draft: bool = draft_field()
     image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))

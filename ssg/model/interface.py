@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SiteError
-from .schema import load_yaml
+from ssg.errors import SiteError
+from ssg.model.schema import load_yaml
 
 I18N_DIR = "templates/i18n"
 

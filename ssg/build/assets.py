@@ -10,11 +10,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import safe_files
-from .svg_check import check_svg
+from ssg import safe_files
+from ssg.build.svg_check import check_svg
+from ssg.model.site import ASSET_PREFIX
 
 STATIC_DIR = "static"
-ASSET_PREFIX = "assets/"
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,9 @@ import jinja2
 import yaml
 from jinja2.bccache import Bucket
 
-from .content import Document
-from .kinds import KINDS
-from .errors import SiteError
+from ssg.model.content import Document
+from ssg.model.kinds import KINDS
+from ssg.errors import SiteError
 
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
@@ -78,7 +78,7 @@ def code_fingerprint() -> str:
     digest = hashlib.blake2b(digest_size=16)
     for version in (sys.version, jinja2.__version__, yaml.__version__, _markdown_version()):
         digest.update(version.encode())
-    for module in sorted(Path(__file__).parent.rglob("*.py")):
+    for module in sorted(Path(__file__).parent.parent.rglob("*.py")):  # the whole ssg package
         digest.update(module.read_bytes())
     return digest.hexdigest()
 
@@ -90,7 +90,7 @@ def _markdown_version() -> str:
 
 
 # What converting a body runs: a change to any of them, or to Python-Markdown or nh3, gives other HTML.
-BODY_MODULES = ("ssg.markup", "ssg.sanitise", "ssg.directives")
+BODY_MODULES = ("ssg.markdown.markup", "ssg.markdown.sanitise", "ssg.markdown.directives")
 
 
 def markup_version() -> str:

@@ -10,7 +10,7 @@ A small tornado application with four parts:
   fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
   gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
   what `build` publishes, never holds it.
-- LiveSocket tells every open page that the site was rebuilt. ssg/live/live.js, in the page,
+- LiveSocket tells every open page that the site was rebuilt. ssg/editor/live/live.js, in the page,
   then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
   see package.json), or reloads when the server or the page says a patch cannot express the change.
 - Access: every endpoint answers only the addresses the preview serves on, and the socket only
@@ -44,9 +44,9 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .assets import ASSET_PREFIX
-from .errors import SiteError, UsageError
-from .pipeline import BuildOptions, build
+from ssg.model.site import ASSET_PREFIX
+from ssg.errors import SiteError, UsageError
+from ssg.build.pipeline import BuildOptions, build
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -77,7 +77,7 @@ LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) use
 LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's files
 LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
 HEAD_END = b"</head>"
-LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/live/, joined into /_serve/live.js
+LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/editor/live/, joined into /_serve/live.js
 
 ERROR_PAGE = """<!doctype html>
 <html lang="en">
@@ -495,7 +495,7 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     """
     # Loaded once, in this long-lived process: each rebuild then converts the saved page here, at
     # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
-    importlib.import_module("ssg.markup")
+    importlib.import_module("ssg.markdown.markup")
     clients = LiveClients()
     preview = Preview(options, clients.tell)
     watcher = SourceWatcher(preview)

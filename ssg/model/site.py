@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import ASSET_PREFIX
-from .config import Config
-from .content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
-from .errors import SiteError
-from .kinds import KINDS, Kind, with_pages
+from ssg.model.config import Config
+from ssg.model.content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
+from ssg.errors import SiteError
+from ssg.model.kinds import KINDS, Kind, with_pages
 
 # Output paths the generator itself writes besides its kinds' pages and lists; a page may not take them.
 # (A page at /assets/ would also get the year-long cache lifetime _headers gives fingerprinted files.)
+ASSET_PREFIX = "assets/"  # where static/ files are published, under fingerprinted names (build/assets.py)
 SITE_FILES = ("tags/", ASSET_PREFIX, "404.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers")
 TEMPLATES_DIR = "templates"
 

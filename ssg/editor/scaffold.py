@@ -1,6 +1,6 @@
 """`build.py new`: start a new document of any kind with every field in place.
 
-The file is written from its kind's declaration (ssg/kinds.py), so a field added to a schema
+The file is written from its kind's declaration (ssg/model/kinds.py), so a field added to a schema
 shows up here by itself: each field is either filled in (title, today's date, `draft: true`)
 or written as a comment with an example, and always with its one-line description.
 Text the editor must replace says FILL IN, which `build.py check` reports until it is
@@ -15,12 +15,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .content import CONTENT_DIR, slugify
-from .errors import UsageError
-from .frontmatter import Source
-from .kinds import KINDS, MARKDOWN, Kind
-from .schema import field_doc
-from .site import generated_paths
+from ssg.model.content import CONTENT_DIR, slugify
+from ssg.errors import UsageError
+from ssg.model.frontmatter import Source
+from ssg.model.kinds import KINDS, MARKDOWN, Kind
+from ssg.model.schema import field_doc
+from ssg.model.site import generated_paths
 
 FILL_IN = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.

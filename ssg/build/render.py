@@ -18,20 +18,20 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import safe_files
-from .assets import Asset
-from .content import Document, quote_excerpt, slugify
-from .errors import SiteError
-from .cache import BodyStore, TemplateCodeCache, markup_version
-from .directives import DIRECTIVES, PLACEHOLDER
-from .parallel import forked_map, ignore_interrupts
-from .interface import Interface, load_interface
-from .kinds import KINDS
-from .site import TEMPLATES_DIR, Site, page_urls
-from .policy import PAGE_POLICY
+from ssg import safe_files
+from ssg.build.assets import Asset
+from ssg.model.content import Document, quote_excerpt, slugify
+from ssg.errors import SiteError
+from ssg.build.cache import BodyStore, TemplateCodeCache, markup_version
+from ssg.markdown.directives import DIRECTIVES, PLACEHOLDER
+from ssg.parallel import forked_map, ignore_interrupts
+from ssg.model.interface import Interface, load_interface
+from ssg.model.kinds import KINDS
+from ssg.model.site import TEMPLATES_DIR, Site, page_urls
+from ssg.build.policy import PAGE_POLICY
 
 if TYPE_CHECKING:
-    from . import markup
+    from ssg.markdown import markup
 
 
 
@@ -150,11 +150,11 @@ class Renderer:
         return tuple(dict.fromkeys(sources))
 
     # --- bodies ---------------------------------------------------------------------
-    # ssg.markup is imported when first needed: Python-Markdown and its extensions take about
+    # ssg.markdown.markup is imported when first needed: Python-Markdown and its extensions take about
     # 0.2 s to import and set up, which a build that converts nothing need not spend.
     @functools.cached_property
     def converter(self) -> markup.MarkdownConverter:
-        from . import markup
+        from ssg.markdown import markup
         return markup.MarkdownConverter(self.site.config.base_path)
 
     def body_key(self, document: Document) -> str:
@@ -174,7 +174,7 @@ class Renderer:
         return html
 
     def body(self, document: Document, html: str | None = None, within: tuple[str, ...] = ()) -> Markup:
-        """The body as HTML with its directives filled in (in the places ssg/sanitise.py let them stand).
+        """The body as HTML with its directives filled in (in the places ssg/markdown/sanitise.py let them stand).
         `within`: the ids of the quotes whose bodies are being filled in around this one."""
         html = self.body_html(document) if html is None else html
         return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups(), within), html))
@@ -577,7 +577,7 @@ def convert_ahead(renderer: Renderer, documents: list[Document], processes: int)
     could not convert is converted again when its page is rendered, which reports any mistake in it.
     """
     if processes < 2 or not documents or len(documents) >= PARALLEL_THRESHOLD or renderer.bodies is None \
-            or "ssg.markup" in sys.modules:
+            or "ssg.markdown.markup" in sys.modules:
         return lambda: None  # nothing to convert, a pool will, or this process has Python-Markdown ready
     import multiprocessing
     context = multiprocessing.get_context("fork")

@@ -1,10 +1,10 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
-from .kinds import KINDS
-from .policy import CONTENT_SECURITY_POLICY
-from .render import Output, Renderer, SiteFile, documents_digest, digest_of
-from .site import feed_entries, page_urls
+from ssg.model.kinds import KINDS
+from ssg.build.policy import CONTENT_SECURITY_POLICY
+from ssg.build.render import Output, Renderer, SiteFile, documents_digest, digest_of
+from ssg.model.site import feed_entries, page_urls
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
