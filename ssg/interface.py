@@ -46,6 +46,10 @@ class Interface:
                             "write them in order, like [January, February, ...]")
         return self.text("date", day=value.day, month=months[value.month - 1], year=value.year)
 
+    def text_of(self, key: str) -> Any:
+        """The value called `key` as the file has it (a list or a mapping for some keys)."""
+        return self._get(key)
+
     def _get(self, key: str) -> Any:
         if key not in self.texts:
             raise SiteError(self.path, None, f"the interface text '{key}' is missing from this language's file",

@@ -25,7 +25,8 @@ from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
 from .kinds import KINDS
-from .site import TEMPLATES_DIR, Site, page_urls
+from .languages import home_of, localized_config, site_languages, unprefixed, versions
+from .site import TEMPLATES_DIR, Site, page_urls, tags_of
 
 if TYPE_CHECKING:
     from . import markup
@@ -53,6 +54,7 @@ class PageView:
     body: Markup = Markup("")
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
+    lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
 
@@ -80,6 +82,7 @@ class Renderer:
         self.config = RecordingConfig(site.config, self.used)
         self.interfaces: dict[str, Interface] = {}  # read when first needed, by language ("": the main one)
         self.language = ""  # the language of the page being rendered
+        self.configs: dict[str, Any] = {"": self.config}  # site.yaml as each language's readers see it
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -98,7 +101,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
+                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
+                           versions_of=self.versions_of, local_url=self.local_url)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -106,6 +110,10 @@ class Renderer:
     def url(self, path: str = "") -> str:
         """A site path ('/about/' or 'about/') as a link that works under any base_url."""
         return self.config.base_path + path.lstrip("/")
+
+    def local_url(self, path: str = "") -> str:
+        """A site path in the language of the page being rendered ('tags/' on a Welsh page: '/cy/tags/')."""
+        return self.url(home_of(self.language) + path.lstrip("/"))
 
     def absolute_url(self, path: str = "") -> str:
         return self.config.base_url + path.lstrip("/")
@@ -141,6 +149,32 @@ class Renderer:
         """The document's other language versions, for a language toggle and hreflang links."""
         self.used.add(f"translations:{document.kind}:{document.slug}")
         return self.site.translations_of(document)
+
+    def versions_of(self, page: PageView) -> tuple:
+        """The page in every language of the site (languages.Version), for the language toggle and hreflang."""
+        if page.document is not None:
+            found = (page.document,) + self.translations_of(page.document)
+            urls = {d.lang: d.url for d in found}
+        else:
+            urls = page.extra.get("versions", {page.lang: page.url})
+        return tuple(dataclasses.replace(version, change_text=self.interface_for(code).text("change_language"),
+                                         locale=self.interface_for(code).text("og_locale"))
+                     for (code, _), version in zip(site_languages(self.site.config),
+                                                   versions(self.site.config, self.language, urls)))
+
+    def site_seen_in(self, language: str) -> Any:
+        """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
+        if language not in self.configs:
+            interface = self.interface_for(language)
+            self.configs[language] = RecordingConfig(
+                localized_config(self.site.config, interface, self.translated_urls(language)), self.used)
+        return self.configs[language]
+
+    def translated_urls(self, language: str) -> dict[str, str]:
+        """Main language address -> its address in `language`, for the pages in the site's menus."""
+        menus = {link.url.lstrip("/") for link in self.site.config.navigation + self.site.config.footer_links}
+        return {found[0].url: d.url for found in self.site.translations.values() if found[0].lang == ""
+                and found[0].url in menus for d in found if d.lang == language}
 
     def sources_of(self, document: Document) -> tuple:
         """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
@@ -218,59 +252,78 @@ class Renderer:
         return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
-        """The generated pages as (output path, template, view, what the view shows, for its key)."""
-        site = self.site
+        """The generated pages as (output path, template, view, what the view shows, for its key), in every
+        language: the main language has them all; another language has the lists of the kinds it has documents
+        of, and its 404 page. Each knows its versions in the other languages (the same list)."""
+        made = [page for code, _ in site_languages(self.site.config) for page in self._list_pages_in(code)]
+        found: dict[str, dict[str, str]] = {}
+        for _, _, view, _ in made:
+            if view.kind != "error":  # a 404 page is no translation of another
+                found.setdefault(unprefixed(view.url, view.lang), {})[view.lang] = view.url
+        for path, template, view, shown in made:
+            urls = found.get(unprefixed(view.url, view.lang), {view.lang: view.url}) if view.kind != "error" else {}
+            urls = urls or {view.lang: view.url}
+            yield (path, template, dataclasses.replace(view, extra={**view.extra, "versions": urls}),
+                   (shown, sorted(urls.items())))
+
+    def _list_pages_in(self, code: str) -> Iterator[tuple[str, str, PageView, tuple]]:
+        site, prefix, text = self.site, home_of(code), self.interface_for(code).text
         for kind in KINDS.values():
             listing = kind.list_page
-            if listing is None:
+            documents = site.of(kind.name, code) if listing else ()
+            if listing is None or (code and not documents):
                 continue
-            documents = site.of(kind.name)
-            title, description = self.interface.text(listing.title), self.interface.text(listing.description)
+            title, description = text(listing.title), text(listing.description)
             if listing.paginated:
-                yield from self._paginated(listing.url, title, description, documents,
+                yield from self._paginated(code, prefix + listing.url, title, description, documents,
                                            listing.items, listing.template, items=listing.items)
             else:
-                yield (listing.url + "index.html", listing.template, PageView(
-                    url=listing.url, title=title, description=description, kind=listing.items,
+                yield (prefix + listing.url + "index.html", listing.template, PageView(
+                    url=prefix + listing.url, title=title, description=description, kind=listing.items, lang=code,
                     extra={listing.items: documents}), documents_digest(documents))
-        text = self.interface.text
-        if any(kind.tags for kind in KINDS.values()):
-            for tag in site.tags:
-                yield from self._paginated(tag.url, text("tag_title", name=tag.name),
+        tags = site.tags if not code else tags_of([d for k in KINDS.values() if k.tags for d in site.of(k.name, code)])
+        if any(kind.tags for kind in KINDS.values()) and (tags or not code):
+            for tag in tags:
+                yield from self._paginated(code, prefix + tag.url, text("tag_title", name=tag.name),
                                            text("tag_description", name=tag.name), tag.articles, "tag",
                                            "tag.html", tag=tag)
-            yield ("tags/index.html", "tags.html", PageView(
-                url="tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
-                extra={"tags": site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in site.tags))
-        yield ("404.html", "404.html", PageView(
-            url="404.html", title=text("not_found_title"), description=text("not_found_description"), kind="error"), ())
+            yield (prefix + "tags/index.html", "tags.html", PageView(
+                url=prefix + "tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
+                lang=code, extra={"tags": tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in tags))
+        yield (prefix + "404.html", "404.html", PageView(
+            url=prefix + "404.html", title=text("not_found_title"), description=text("not_found_description"),
+            kind="error", lang=code), ())
 
-    def _paginated(self, url: str, title: str, description: str, documents: tuple[Document, ...], kind: str,
-                   template: str, items: str = "articles", **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def _paginated(self, code: str, url: str, title: str, description: str, documents: tuple[Document, ...],
+                   kind: str, template: str, items: str = "articles",
+                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
         size = self.site.config.articles_per_page
         urls = page_urls(url, len(documents), size)
         for number, page_url in enumerate(urls, start=1):
             pagination = {"number": number, "total": len(urls),
                           "previous": urls[number - 2] if number > 1 else None,
                           "next": urls[number] if number < len(urls) else None}
-            shown_title = title if number == 1 else self.interface.text("page_of_title", title=title, number=number,
-                                                                        total=len(urls))
+            shown_title = title if number == 1 else self.interface_for(code).text(
+                "page_of_title", title=title, number=number, total=len(urls))
             shown = documents[(number - 1) * size:number * size]
-            view = PageView(url=page_url, title=shown_title, description=description, kind=kind,
+            view = PageView(url=page_url, title=shown_title, description=description, kind=kind, lang=code,
                             extra={items: shown, "pagination": pagination, **extra})
             yield (page_url + "index.html", template, view, (sorted(pagination.items()), documents_digest(shown)))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
-        self.language = ""
+        self.language = view.lang
         return Output(path, self._page(template, view), "list", tuple(sorted(self.used)))
 
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
         self.used.update(("site:language", "site:languages"))
+        if self.language:  # its site.yaml words come from its interface file, its menus link to translations
+            self.used.update((f"interface:{self.language}", f"links:{self.language}"))
         language = self.site.config.language_named(self.language)
         return self._template(template, page=view, document=document, language=language).encode()
 
     def _template(self, name: str, **context: Any) -> str:
+        context.setdefault("site", self.site_seen_in(self.language))
         with template_errors(self.site.root, context.get("document")):
             return self.env.get_template(name).render(**context)
 
@@ -289,6 +342,8 @@ class Renderer:
             return asset.output_path if asset else None
         if kind == "interface":
             return self.interface_for(name).digest
+        if kind == "links":
+            return sorted(self.translated_urls(name).items())
         if kind == "translations":
             kind_name, _, slug = name.partition(":")
             return [(d.lang, d.url) for d in self.site.translations.get((kind_name, slug), ())]
@@ -320,7 +375,8 @@ class Renderer:
 
     # --- structured data ------------------------------------------------------------
     def _jsonld(self, document: Document) -> dict:
-        meta, config = document.meta, self.config
+        meta, config = document.meta, self.site_seen_in(document.lang)
+        language = self.site.config.language_named(document.lang).code
         publisher = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
         if document.kind == "quote":
             source = meta.source
@@ -333,7 +389,7 @@ class Renderer:
         if document.kind == "article":
             data = {"@context": "https://schema.org", "@type": "Article", "headline": meta.title,
                     "description": meta.summary, "datePublished": meta.date.isoformat(),
-                    "dateModified": (meta.updated or meta.date).isoformat(), "inLanguage": config.language,
+                    "dateModified": (meta.updated or meta.date).isoformat(), "inLanguage": language,
                     "mainEntityOfPage": self.absolute_url(document.url), "publisher": publisher,
                     "author": publisher}
             if meta.image:
@@ -341,10 +397,10 @@ class Renderer:
             return data
         if document.url == "":
             return {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
-                    "description": config.description, "url": config.base_url, "inLanguage": config.language,
+                    "description": config.description, "url": config.base_url, "inLanguage": language,
                     "publisher": publisher}
         return {"@context": "https://schema.org", "@type": "WebPage", "name": meta.title,
-                "description": meta.summary, "url": self.absolute_url(document.url), "inLanguage": config.language}
+                "description": meta.summary, "url": self.absolute_url(document.url), "inLanguage": language}
 
 
 @contextlib.contextmanager
