@@ -72,7 +72,7 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
         return str(value)
 
     def links(field: str) -> tuple:
-        return tuple(dataclasses.replace(link, title=wanted(field, link.url), url=_in_language(link.url, translated_urls))
+        return tuple(_in_language(link, wanted(field, link.url), translated_urls, interface)
                      for link in getattr(config, field))
 
     contacts = tuple(dataclasses.replace(contact, label=wanted("contacts", contact.id, "label"),
@@ -82,7 +82,10 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
                                navigation=links("navigation"), footer_links=links("footer_links"), contacts=contacts)
 
 
-def _in_language(path: str, translated_urls: dict[str, str]) -> str:
-    """A menu address ('/how-to-help/') in the reader's language if that page is translated, else as it is."""
-    translated = translated_urls.get(path.lstrip("/"))
-    return "/" + translated if translated is not None else path
+def _in_language(link: Any, title: str, translated_urls: dict[str, str], interface: Interface) -> Any:
+    """A menu link to the page in the reader's language if it is translated, else to the main language's page,
+    its words saying so ("(yn Saesneg)")."""
+    translated = translated_urls.get(link.url.lstrip("/"))
+    if translated is None:
+        return dataclasses.replace(link, title=f"{title} {interface.text('in_main_language')}")
+    return dataclasses.replace(link, title=title, url="/" + translated)
