@@ -41,10 +41,11 @@ def home_of(code: str) -> str:
     return f"{code}/" if code else ""
 
 
-def versions(config: Config, current: str, urls: dict[str, str]) -> tuple[Version, ...]:
+def versions(config: Config, current: str, urls: dict[str, str], homes: dict[str, str]) -> tuple[Version, ...]:
     """The page's version in every language of the site. `urls`: folder code -> the page's address in the
-    languages it exists in (the current one included); the others get their language's home page."""
-    return tuple(Version(language.code, language.name, urls.get(code, home_of(code)), code in urls, code == current)
+    languages it exists in (the current one included); the others get their language's home page (`homes`)."""
+    return tuple(Version(language.code, language.name, urls.get(code, homes.get(code, "")), code in urls,
+                         code == current)
                  for code, language in site_languages(config))
 
 

@@ -113,7 +113,15 @@ class Renderer:
 
     def local_url(self, path: str = "") -> str:
         """A site path in the language of the page being rendered ('tags/' on a Welsh page: '/cy/tags/')."""
-        return self.url(home_of(self.language) + path.lstrip("/"))
+        path = path.lstrip("/")
+        return self.url(self.home_url(self.language) if not path else home_of(self.language) + path)
+
+    def home_url(self, language: str) -> str:
+        """A language's home page ('cy/'), or the main one's ('') while that language has none."""
+        self.used.add(f"home:{language}")
+        home = self.site.find("page", "index") if not language else next(
+            (d for d in self.site.of("page", language) if d.url == home_of(language)), None)
+        return home.url if home is not None else ""
 
     def absolute_url(self, path: str = "") -> str:
         return self.config.base_url + path.lstrip("/")
@@ -157,10 +165,11 @@ class Renderer:
             urls = {d.lang: d.url for d in found}
         else:
             urls = page.extra.get("versions", {page.lang: page.url})
+        homes = {code: self.home_url(code) for code, _ in site_languages(self.site.config)}
         return tuple(dataclasses.replace(version, change_text=self.interface_for(code).text("change_language"),
                                          locale=self.interface_for(code).text("og_locale"))
                      for (code, _), version in zip(site_languages(self.site.config),
-                                                   versions(self.site.config, self.language, urls)))
+                                                   versions(self.site.config, self.language, urls, homes)))
 
     def site_seen_in(self, language: str) -> Any:
         """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
@@ -342,6 +351,8 @@ class Renderer:
             return asset.output_path if asset else None
         if kind == "interface":
             return self.interface_for(name).digest
+        if kind == "home":
+            return self.home_url(name)
         if kind == "links":
             return sorted(self.translated_urls(name).items())
         if kind == "translations":

@@ -137,7 +137,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
     in_order = {name: tuple(_sorted(KINDS[name], found)) for name, found in published.items()}
     main = {name: tuple(d for d in found if not d.lang) for name, found in in_order.items()}  # lists: see Site
     site = Site(root=root, config=config, today=today, published=in_order, listed=main,
-                translations=_translations(in_order),
+                translations=group_translations(in_order),
                 tags=tags_of([d for kind in KINDS.values() if kind.tags for d in main[kind.name]]),
                 records=records, left_out=left_out,
                 warnings=tuple(w for d in read for w in d.warnings), read=tuple(read))
@@ -172,7 +172,7 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     return resolved
 
 
-def _translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
+def group_translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
     """The language versions of each document that has more than one, main language first."""
     versions: dict[tuple[str, str], list[Document]] = {}
     for documents in published.values():
