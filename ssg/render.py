@@ -57,6 +57,11 @@ class PageView:
     lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
+    @property
+    def is_home(self) -> bool:
+        """The home page of its language ('' or 'cy/'): its title is the site's alone."""
+        return self.url == home_of(self.lang)
+
 
 def digest_of(*parts: object) -> str:
     """A short stable hash of some values (their repr, which is deterministic for our dataclasses)."""
@@ -253,7 +258,7 @@ class Renderer:
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
-        view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
+        view = PageView(url=document.url, title=document.title, kind=document.kind, document=document, lang=document.lang,
                         description=getattr(meta, "summary", None) or quote_excerpt(document.body, 30),
                         body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
@@ -406,7 +411,7 @@ class Renderer:
             if meta.image:
                 data["image"] = self.absolute_url(meta.image)
             return data
-        if document.url == "":
+        if document.url == home_of(document.lang):
             return {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
                     "description": config.description, "url": config.base_url, "inLanguage": language,
                     "publisher": publisher}
