@@ -56,6 +56,11 @@ class Interface:
                             f"add a line `{key}: ...` (see {I18N_DIR}/ for the other languages' words)")
         return self.texts[key]
 
+    def require_keys_of(self, main: Interface) -> None:
+        """Every key the main language's file has must be in this one too, used by a page or not yet."""
+        for key in main.texts:
+            self._get(key)
+
     def _line(self, key: str) -> int | None:
         return getattr(self.texts, "line_of", lambda _: None)(key)
 

@@ -147,6 +147,8 @@ class Renderer:
     def interface_for(self, language: str) -> Interface:
         if language not in self.interfaces:
             self.interfaces[language] = load_interface(self.site.root, language or self.site.config.language)
+            if language:  # a translation's interface text is complete: a missing key is an error even if unused
+                self.interfaces[language].require_keys_of(self.interface_for(""))
         return self.interfaces[language]
 
     def t(self, key: str, **values: object) -> str:
