@@ -77,10 +77,17 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
                      for link in getattr(config, field))
 
     contacts = tuple(dataclasses.replace(contact, label=wanted("contacts", contact.id, "label"),
-                                         when=wanted("contacts", contact.id, "when"))
+                                         when=wanted("contacts", contact.id, "when"),
+                                         number=_optional(words, contact.id, "number") or contact.number)
                      for contact in config.contacts)
     return dataclasses.replace(config, title=wanted("title"), description=wanted("description"),
                                navigation=links("navigation"), footer_links=links("footer_links"), contacts=contacts)
+
+
+def _optional(words: dict, contact_id: str, key: str) -> str | None:
+    """A contact's optional word in this language (its `number` where it has words, like 'Text 999')."""
+    value = ((words.get("contacts") or {}).get(contact_id) or {}).get(key)
+    return str(value) if value is not None else None
 
 
 def _in_language(link: Any, title: str, translated_urls: dict[str, str], interface: Interface) -> Any:
