@@ -68,6 +68,9 @@ class Interface:
 def load_interface(root: Path, language: str) -> Interface:
     """Read templates/i18n/<language>.yaml."""
     path = f"{I18N_DIR}/{language}.yaml"
+    if not (root / I18N_DIR).parent.is_dir():
+        raise SiteError(str(Path(I18N_DIR).parent), None, "the templates folder is missing",
+                        "the site needs it: restore it from a copy of the site")
     try:
         raw = (root / path).read_bytes()
     except (FileNotFoundError, NotADirectoryError):
