@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a whole benchmark site of N made-up articles that `python build.py build --root SITE` builds.
 
-    python bench/generate.py SITE --pages N [--seed S]
+    python bench/generate.py SITE --pages N [--seed S] [--welsh]
 
 SITE gets site.yaml, content/pages/index.md, content/articles/NNNNN-slug.md and a copy of
 this project's templates/ and static/. Each article has the front matter our build checks
@@ -14,12 +14,16 @@ Same arguments, same bytes: every article comes from random.Random seeded with a
 which Python keeps stable across versions and machines. Standard library only, so anyone
 can run it without installing anything.
 
+With --welsh the site is in two languages: every article also as NNNNN-slug.cy.md (the same made-up
+words under a Welsh title mark), a Welsh home page, and site.yaml declaring cy (issue 15's corpus).
+
 SITE must be a new or empty folder, or one this script wrote before (it holds the marker
 file .bench-site); nothing else is ever overwritten.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import itertools
 import random
@@ -234,17 +238,27 @@ def _word_count(blocks: list[str]) -> int:
     return sum(len(block.split()) for block in blocks)
 
 
-def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT) -> list[Article]:
-    """Write the whole site folder, with the templates and static files of `project`; returns its articles."""
+WELSH_LANGUAGES = "languages:\n  - code: cy\n    name: Cymraeg\n"
+
+
+def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, welsh: bool = False) -> list[Article]:
+    """Write the whole site folder, with the templates and static files of `project`; returns its articles.
+    `welsh`: every article and the home page also in Welsh (name.cy.md)."""
     _make_room(site)
     articles = make_articles(pages, seed)
     folder = site / ARTICLES
     folder.mkdir(parents=True)
     for article in articles:
         (folder / article.file).write_bytes(article.source().encode())
+        if welsh:
+            translated = dataclasses.replace(article, title=article.title + " (cy)")
+            (folder / article.file.replace(".md", ".cy.md")).write_bytes(translated.source().encode())
     (site / "content/pages/index.md").parent.mkdir(parents=True)
     (site / "content/pages/index.md").write_text(HOME_PAGE, encoding="utf-8")
-    (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    if welsh:
+        (site / "content/pages/index.cy.md").write_text(HOME_PAGE.replace("title: Benchmark site", "title: Safle meincnodi"),
+                                                        encoding="utf-8")
+    (site / "site.yaml").write_text(SITE_YAML + (WELSH_LANGUAGES if welsh else ""), encoding="utf-8")
     shutil.copytree(project / "templates", site / "templates")
     shutil.copytree(project / "static", site / "static")
     (site / MARKER).write_text(f"pages: {pages}\nseed: {seed}\n", encoding="utf-8")
@@ -270,10 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="the folder to write the site into")
     parser.add_argument("--pages", type=int, required=True, help="how many articles")
     parser.add_argument("--seed", type=int, default=1, help="another seed gives other articles (default 1)")
+    parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (two languages)")
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")
-    articles = write_site(args.site, args.pages, args.seed)
+    articles = write_site(args.site, args.pages, args.seed, welsh=args.welsh)
     words = sum(len(a.body.split()) for a in articles)
     print(f"Wrote {len(articles)} articles ({words / len(articles):.0f} words each on average) to {args.site}")
     return 0

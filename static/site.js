@@ -6,7 +6,7 @@
     var status = tools.querySelector(".copy-status");
     if (!navigator.clipboard && !navigator.share) { return; }
     tools.hidden = false;
-    if (navigator.share) { button.textContent = "Share or copy link"; }
+    if (navigator.share) { button.textContent = button.getAttribute("data-share-text"); }
     button.addEventListener("click", function () {
       var link = button.getAttribute("data-link");
       if (navigator.share) {
@@ -14,9 +14,9 @@
         return;
       }
       navigator.clipboard.writeText(link).then(function () {
-        status.textContent = "Link copied.";
+        status.textContent = button.getAttribute("data-copied-text");
       }, function () {
-        status.textContent = "Could not copy. Select the address bar and copy it instead.";
+        status.textContent = button.getAttribute("data-failed-text");
       });
     });
   });

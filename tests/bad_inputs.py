@@ -331,7 +331,7 @@ TEMPLATES = [
          "templates/page.html:3: template error: there is no file static/logo.png (asked for by asset('logo.png'))",
          "fix the expression on this line"),
     Case("templates-folder-missing", remove=("templates",),
-         error="templates/page.html: this template is missing", hint="the site needs it"),
+         error="templates: the templates folder is missing", hint="the site needs it"),
 ]
 
 DIRECTIVES = [

@@ -15,6 +15,8 @@ from ssg.model.site import load_site
 LANGUAGES = MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n  - code: ar\n    name: Arabic (test)\n    direction: rtl\n"
 # The tests' own stand-ins for translated words: we never invent a translation.
 TEST_MONTHS = "months: [" + ", ".join(f"Month{n}" for n in range(1, 13)) + "]\n"
+TEST_SITE_WORDS = ("site:\n  title: Test site ({code})\n  description: D ({code}).\n  navigation: {{}}\n  footer_links: {{}}\n"
+                   "  contacts:\n    emergency: {{label: 'Call 999 ({code})', when: 'Now ({code}).'}}\n")
 TRANSLATED = "---\ntitle: {title}\nsummary: S.\ntemplate: translated.html\n---\nText.\n"
 TOGGLE = ('{% extends "page.html" %}{% block main %}<h1>{{ page.title }}</h1><ul class="versions">'
           '{% for other in translations_of(document) %}<li><a href="{{ url(other.url) }}">{{ other.lang or "main" }}</a></li>'
@@ -25,7 +27,7 @@ def interface_file(root, code: str, drop: str = "") -> None:
     """templates/i18n/<code>.yaml: the English file with test month names (and without the key `drop`)."""
     lines = (root / "templates/i18n/en-GB.yaml").read_text().splitlines(keepends=True)
     kept = [line for line in lines if not line.startswith("months:") and not (drop and line.startswith(drop + ":"))]
-    (root / f"templates/i18n/{code}.yaml").write_text("".join(kept) + TEST_MONTHS)
+    (root / f"templates/i18n/{code}.yaml").write_text("".join(kept) + TEST_MONTHS + TEST_SITE_WORDS.format(code=code))
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def test_translations_are_published_under_their_language_and_know_each_other(sit
     result = build_site(site)
     assert result.status == 0, result.err
     main, welsh = (site / "_site/about/index.html").read_text(), (site / "_site/cy/about/index.html").read_text()
-    assert main.startswith('<!doctype html>\n<html lang="en-GB">') and '<html lang="cy">' in welsh
+    assert main.startswith('<!doctype html>\n<html lang="en-GB" dir="ltr">') and '<html lang="cy" dir="ltr">' in welsh
     assert '<li><a href="/cy/about/">cy</a></li>' in main and '<li><a href="/about/">main</a></li>' in welsh
     assert '<ul class="versions"></ul>' in (site / "_site/only-main/index.html").read_text()
     news = (site / "_site/cy/articles/news/index.html").read_text()
@@ -61,7 +63,8 @@ def test_translations_are_published_under_their_language_and_know_each_other(sit
     sitemap = (site / "_site/sitemap.xml").read_text()
     assert "<loc>https://example.org/cy/about/</loc>" in sitemap and "<loc>https://example.org/cy/articles/news/</loc>" in sitemap
     listed = (site / "_site/articles/index.html").read_text()
-    assert "News (cy)" not in listed and "News" in listed  # lists show the main language (per-language lists: later)
+    assert "News (cy)" not in listed and "News" in listed  # each language's list shows its own articles
+    assert "News (cy)" in (site / "_site/cy/articles/index.html").read_text()
 
 
 def test_the_site_knows_each_documents_translations(site):
@@ -78,8 +81,9 @@ def test_editing_a_languages_interface_text_rebuilds_only_its_pages(site, build_
     cy = site / "templates/i18n/cy.yaml"
     cy.write_text(cy.read_text().replace("Month3", "Mawrth-test"))
     result = build_site(site)
-    assert result.status == 0 and "1 file changed" in result.out, result.out  # the Welsh article, nothing else
+    assert result.status == 0 and "; 2 files changed" in result.out, result.out  # the Welsh article and list
     assert "4 Mawrth-test 2024" in (site / "_site/cy/articles/news/index.html").read_text()
+    assert "4 Mawrth-test 2024" in (site / "_site/cy/articles/index.html").read_text()
 
 
 @pytest.mark.parametrize("files, error", [

@@ -38,9 +38,10 @@ REQUIRED_FACT_KEYS = FACT_KEYS - {"note"}
 SOURCE_KEYS = {"title", "publisher", "url", "date"}
 # Words in quotation marks that quote nobody: what the campaign suggests people say, and a phrase
 # the about page explains.
-NOT_QUOTATIONS = {"you, call 999.", "you, in the red coat, call 999.", "was reported"}
+NOT_QUOTATIONS = {"you, call 999.", "you, in the red coat, call 999.", "was reported",
+                  "chi, ffoniwch 999.", "(yn saesneg)"}  # the Welsh pages' words to say, and how a link says it is English
 # Pages about the website itself (no facts about the campaign's subject), so no sources to list.
-SITE_ONLY_PAGES = {"content/pages/accessibility.md", "content/pages/privacy.md"}
+SITE_ONLY_PAGES = {"content/pages/accessibility.md", "content/pages/accessibility.cy.md", "content/pages/privacy.md"}
 # What the register marks as weak, disputed, background only or not found, with the reason it stays out.
 LEFT_OUT = {
     "Martin Payne": "the Merton suspect's name comes only from a blog copy (low confidence)",

@@ -1,10 +1,11 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
-from ssg.model.kinds import KINDS
 from ssg.build.policy import CONTENT_SECURITY_POLICY
 from ssg.build.render import Output, Renderer, SiteFile, documents_digest, digest_of
-from ssg.model.site import feed_entries, page_urls
+from ssg.model.kinds import KINDS
+from ssg.model.languages import home_of, site_languages
+from ssg.model.site import feed_entries
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -19,15 +20,10 @@ SECURITY_HEADERS = {
 def site_wide_files(renderer: Renderer) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it."""
     site = renderer.site
-    entries_in_feed = feed_entries(site)
-    feed_articles = entries_in_feed[:site.config.feed_size]
-    updated = _feed_updated(site, entries_in_feed)
-    entries = sitemap_entries(site)
+    entries = sitemap_entries(site, renderer.list_pages())
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
-    return [
-        SiteFile("feed.xml", "feed.xml", (updated, documents_digest(feed_articles)),
-                 lambda: _from_template(renderer, "feed.xml", articles=feed_articles, updated=updated)),
+    return [feed_file(renderer, code) for code, _ in site_languages(site.config)] + [
         SiteFile("sitemap.xml", "sitemap.xml", (digest_of(entries),),
                  lambda: _from_template(renderer, "sitemap.xml", entries=entries)),
         SiteFile("robots.txt", "", (robots,), lambda: Output("robots.txt", robots.encode())),
@@ -35,10 +31,23 @@ def site_wide_files(renderer: Renderer) -> list[SiteFile]:
     ]
 
 
-def _from_template(renderer: Renderer, template: str, **context) -> Output:
+def feed_file(renderer: Renderer, code: str) -> SiteFile:
+    """The Atom feed of one language's articles: feed.xml for the main language, cy/feed.xml for Welsh."""
+    entries_in_feed = feed_entries(renderer.site, code)
+    articles = entries_in_feed[:renderer.site.config.feed_size]
+    updated = _feed_updated(renderer.site, entries_in_feed)
+    path = home_of(code) + "feed.xml"
+    return SiteFile(path, "feed.xml", (code, updated, documents_digest(articles)),
+                    lambda: _from_template(renderer, "feed.xml", path=path, language=code, articles=articles,
+                                           updated=updated))
+
+
+def _from_template(renderer: Renderer, template: str, path: str = "", language: str = "", **context) -> Output:
     renderer.used.clear()
-    data = renderer._template(template, **context).encode()
-    return Output(template, data, "other file", tuple(sorted(renderer.used)))
+    renderer.language = language
+    data = renderer._template(template, feed_path=path, home=home_of(language),
+                              feed_language=renderer.site.config.language_named(language).code, **context).encode()
+    return Output(path or template, data, "other file", tuple(sorted(renderer.used)))
 
 
 def _feed_updated(site, documents) -> str:
@@ -46,17 +55,25 @@ def _feed_updated(site, documents) -> str:
     return (max(dates) if dates else site.today).isoformat() + "T00:00:00Z"
 
 
-def sitemap_entries(site) -> list[tuple[str, str]]:
-    """(site-relative URL, last modified date or '') for every public page, sorted by URL."""
-    entries = {d.url: _lastmod(d) for kind in KINDS.values() if kind.sitemap for d in site.published.get(kind.name, ())}
-    size = site.config.articles_per_page
-    lists = [(k.list_page.url, len(site.of(k.name)) if k.list_page.paginated else 0) for k in KINDS.values()
-             if k.list_page]
-    for url, count in lists + [(t.url, len(t.articles)) for t in site.tags]:
-        entries.update(dict.fromkeys(page_urls(url, count, size), ""))
-    if any(kind.tags for kind in KINDS.values()):
-        entries["tags/"] = ""
-    return sorted(entries.items())
+def sitemap_entries(site, list_pages) -> list[tuple[str, str, tuple]]:
+    """(site-relative URL, last modified date or '', its translations as (language code, URL) or ()) for every
+    public page, sorted by URL. `list_pages`: the Renderer's list pages (each knows its versions)."""
+    entries = {}
+    for kind in KINDS.values():
+        for document in site.published.get(kind.name, ()) if kind.sitemap else ():
+            versions = site.translations.get((document.kind, document.slug), ())
+            entries[document.url] = (_lastmod(document), _alternates(site, {d.lang: d.url for d in versions}))
+    for _, _, view, _ in list_pages:
+        if view.kind != "error":
+            entries[view.url] = ("", _alternates(site, view.extra["versions"]))
+    return sorted((url, modified, alternates) for url, (modified, alternates) in entries.items())
+
+
+def _alternates(site, urls: dict[str, str]) -> tuple:
+    """(hreflang, URL) of each language version of a page that has more than one, main language first."""
+    if len(urls) < 2:
+        return ()
+    return tuple((language.code, urls[code]) for code, language in site_languages(site.config) if code in urls)
 
 
 def _lastmod(document) -> str:

@@ -27,7 +27,8 @@ from ssg.markdown.directives import DIRECTIVES, PLACEHOLDER
 from ssg.parallel import forked_map, ignore_interrupts
 from ssg.model.interface import Interface, load_interface
 from ssg.model.kinds import KINDS
-from ssg.model.site import TEMPLATES_DIR, Site, page_urls
+from ssg.model.languages import home_of, localized_config, site_languages, unprefixed, versions
+from ssg.model.site import TEMPLATES_DIR, Site, page_urls, tags_of
 from ssg.build.policy import PAGE_POLICY
 
 if TYPE_CHECKING:
@@ -56,7 +57,13 @@ class PageView:
     body: Markup = Markup("")
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
+    lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
+
+    @property
+    def is_home(self) -> bool:
+        """The home page of its language ('' or 'cy/'): its title is the site's alone."""
+        return self.url == home_of(self.lang)
 
 
 def digest_of(*parts: object) -> str:
@@ -83,6 +90,7 @@ class Renderer:
         self.config = RecordingConfig(site.config, self.used)
         self.interfaces: dict[str, Interface] = {}  # read when first needed, by language ("": the main one)
         self.language = ""  # the language of the page being rendered
+        self.configs: dict[str, Any] = {"": self.config}  # site.yaml as each language's readers see it
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -97,7 +105,7 @@ class Renderer:
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
                            body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
-                           content_security_policy=PAGE_POLICY)
+                           versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -105,6 +113,18 @@ class Renderer:
     def url(self, path: str = "") -> str:
         """A site path ('/about/' or 'about/') as a link that works under any base_url."""
         return self.config.base_path + path.lstrip("/")
+
+    def local_url(self, path: str = "") -> str:
+        """A site path in the language of the page being rendered ('tags/' on a Welsh page: '/cy/tags/')."""
+        path = path.lstrip("/")
+        return self.url(self.home_url(self.language) if not path else home_of(self.language) + path)
+
+    def home_url(self, language: str) -> str:
+        """A language's home page ('cy/'), or the main one's ('') while that language has none."""
+        self.used.add(f"home:{language}")
+        home = self.site.find("page", "index") if not language else next(
+            (d for d in self.site.of("page", language) if d.url == home_of(language)), None)
+        return home.url if home is not None else ""
 
     def absolute_url(self, path: str = "") -> str:
         return self.config.base_url + path.lstrip("/")
@@ -125,6 +145,8 @@ class Renderer:
     def interface_for(self, language: str) -> Interface:
         if language not in self.interfaces:
             self.interfaces[language] = load_interface(self.site.root, language or self.site.config.language)
+            if language:  # a translation's interface text is complete: a missing key is an error even if unused
+                self.interfaces[language].require_keys_of(self.interface_for(""))
         return self.interfaces[language]
 
     def t(self, key: str, **values: object) -> str:
@@ -140,6 +162,33 @@ class Renderer:
         """The document's other language versions, for a language toggle and hreflang links."""
         self.used.add(f"translations:{document.kind}:{document.slug}")
         return self.site.translations_of(document)
+
+    def versions_of(self, page: PageView) -> tuple:
+        """The page in every language of the site (languages.Version), for the language toggle and hreflang."""
+        if page.document is not None:
+            found = (page.document,) + self.translations_of(page.document)
+            urls = {d.lang: d.url for d in found}
+        else:
+            urls = page.extra.get("versions", {page.lang: page.url})
+        homes = {code: self.home_url(code) for code, _ in site_languages(self.site.config)}
+        return tuple(dataclasses.replace(version, change_text=self.interface_for(code).text("change_language"),
+                                         locale=self.interface_for(code).text("og_locale"))
+                     for (code, _), version in zip(site_languages(self.site.config),
+                                                   versions(self.site.config, self.language, urls, homes)))
+
+    def site_seen_in(self, language: str) -> Any:
+        """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
+        if language not in self.configs:
+            interface = self.interface_for(language)
+            self.configs[language] = RecordingConfig(
+                localized_config(self.site.config, interface, self.translated_urls(language)), self.used)
+        return self.configs[language]
+
+    def translated_urls(self, language: str) -> dict[str, str]:
+        """Main language address -> its address in `language`, for the pages in the site's menus."""
+        menus = {link.url.lstrip("/") for link in self.site.config.navigation + self.site.config.footer_links}
+        return {found[0].url: d.url for found in self.site.translations.values() if found[0].lang == ""
+                and found[0].url in menus for d in found if d.lang == language}
 
     def sources_of(self, document: Document) -> tuple:
         """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
@@ -223,7 +272,7 @@ class Renderer:
         html = self.body_html(document)
         markdown = functools.partial(self.site.bodies.of, document)  # read if needed: the HTML is often cached
         title = document.title or f"{meta.speaker}: {quote_excerpt(markdown())}"  # a quote: who said what
-        view = PageView(url=document.url, title=title, kind=document.kind, document=document,
+        view = PageView(url=document.url, title=title, kind=document.kind, document=document, lang=document.lang,
                         description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
                         body=self.body(document, html), image=getattr(meta, "image", None),
                         image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
@@ -231,59 +280,78 @@ class Renderer:
         return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
-        """The generated pages as (output path, template, view, what the view shows, for its key)."""
-        site = self.site
+        """The generated pages as (output path, template, view, what the view shows, for its key), in every
+        language: the main language has them all; another language has the lists of the kinds it has documents
+        of, and its 404 page. Each knows its versions in the other languages (the same list)."""
+        made = [page for code, _ in site_languages(self.site.config) for page in self._list_pages_in(code)]
+        found: dict[str, dict[str, str]] = {}
+        for _, _, view, _ in made:
+            if view.kind != "error":  # a 404 page is no translation of another
+                found.setdefault(unprefixed(view.url, view.lang), {})[view.lang] = view.url
+        for path, template, view, shown in made:
+            urls = found.get(unprefixed(view.url, view.lang), {view.lang: view.url}) if view.kind != "error" else {}
+            urls = urls or {view.lang: view.url}
+            yield (path, template, dataclasses.replace(view, extra={**view.extra, "versions": urls}),
+                   (shown, sorted(urls.items())))
+
+    def _list_pages_in(self, code: str) -> Iterator[tuple[str, str, PageView, tuple]]:
+        site, prefix, text = self.site, home_of(code), self.interface_for(code).text
         for kind in KINDS.values():
             listing = kind.list_page
-            if listing is None:
+            documents = site.of(kind.name, code) if listing else ()
+            if listing is None or (code and not documents):
                 continue
-            documents = site.of(kind.name)
-            title, description = self.interface.text(listing.title), self.interface.text(listing.description)
+            title, description = text(listing.title), text(listing.description)
             if listing.paginated:
-                yield from self._paginated(listing.url, title, description, documents,
+                yield from self._paginated(code, prefix + listing.url, title, description, documents,
                                            listing.items, listing.template, items=listing.items)
             else:
-                yield (listing.url + "index.html", listing.template, PageView(
-                    url=listing.url, title=title, description=description, kind=listing.items,
+                yield (prefix + listing.url + "index.html", listing.template, PageView(
+                    url=prefix + listing.url, title=title, description=description, kind=listing.items, lang=code,
                     extra={listing.items: documents}), documents_digest(documents))
-        text = self.interface.text
-        if any(kind.tags for kind in KINDS.values()):
-            for tag in site.tags:
-                yield from self._paginated(tag.url, text("tag_title", name=tag.name),
+        tags = site.tags if not code else tags_of([d for k in KINDS.values() if k.tags for d in site.of(k.name, code)])
+        if any(kind.tags for kind in KINDS.values()) and (tags or not code):
+            for tag in tags:
+                yield from self._paginated(code, prefix + tag.url, text("tag_title", name=tag.name),
                                            text("tag_description", name=tag.name), tag.articles, "tag",
                                            "tag.html", tag=tag)
-            yield ("tags/index.html", "tags.html", PageView(
-                url="tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
-                extra={"tags": site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in site.tags))
-        yield ("404.html", "404.html", PageView(
-            url="404.html", title=text("not_found_title"), description=text("not_found_description"), kind="error"), ())
+            yield (prefix + "tags/index.html", "tags.html", PageView(
+                url=prefix + "tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
+                lang=code, extra={"tags": tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in tags))
+        yield (prefix + "404.html", "404.html", PageView(
+            url=prefix + "404.html", title=text("not_found_title"), description=text("not_found_description"),
+            kind="error", lang=code), ())
 
-    def _paginated(self, url: str, title: str, description: str, documents: tuple[Document, ...], kind: str,
-                   template: str, items: str = "articles", **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def _paginated(self, code: str, url: str, title: str, description: str, documents: tuple[Document, ...],
+                   kind: str, template: str, items: str = "articles",
+                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
         size = self.site.config.articles_per_page
         urls = page_urls(url, len(documents), size)
         for number, page_url in enumerate(urls, start=1):
             pagination = {"number": number, "total": len(urls),
                           "previous": urls[number - 2] if number > 1 else None,
                           "next": urls[number] if number < len(urls) else None}
-            shown_title = title if number == 1 else self.interface.text("page_of_title", title=title, number=number,
-                                                                        total=len(urls))
+            shown_title = title if number == 1 else self.interface_for(code).text(
+                "page_of_title", title=title, number=number, total=len(urls))
             shown = documents[(number - 1) * size:number * size]
-            view = PageView(url=page_url, title=shown_title, description=description, kind=kind,
+            view = PageView(url=page_url, title=shown_title, description=description, kind=kind, lang=code,
                             extra={items: shown, "pagination": pagination, **extra})
             yield (page_url + "index.html", template, view, (sorted(pagination.items()), documents_digest(shown)))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
-        self.language = ""
+        self.language = view.lang
         return Output(path, self._page(template, view), "list", tuple(sorted(self.used)))
 
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
         self.used.update(("site:language", "site:languages"))
+        if self.language:  # its site.yaml words come from its interface file, its menus link to translations
+            self.used.update((f"interface:{self.language}", f"links:{self.language}"))
         language = self.site.config.language_named(self.language)
         return self._template(template, page=view, document=document, language=language).encode()
 
     def _template(self, name: str, **context: Any) -> str:
+        context.setdefault("site", self.site_seen_in(self.language))
         with template_errors(self.site.root, context.get("document")):
             return self.env.get_template(name).render(**context)
 
@@ -302,6 +370,10 @@ class Renderer:
             return asset.output_path if asset else None
         if kind == "interface":
             return self.interface_for(name).digest
+        if kind == "home":
+            return self.home_url(name)
+        if kind == "links":
+            return sorted(self.translated_urls(name).items())
         if kind == "translations":
             kind_name, _, slug = name.partition(":")
             return [(d.lang, d.url) for d in self.site.translations.get((kind_name, slug), ())]
@@ -334,7 +406,8 @@ class Renderer:
 
     # --- structured data ------------------------------------------------------------
     def _jsonld(self, document: Document) -> dict:
-        meta, config = document.meta, self.config
+        meta, config = document.meta, self.site_seen_in(document.lang)
+        language = self.site.config.language_named(document.lang).code
         publisher = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
         if document.kind == "quote":
             source = meta.source
@@ -347,18 +420,18 @@ class Renderer:
         if document.kind == "article":
             data = {"@context": "https://schema.org", "@type": "Article", "headline": meta.title,
                     "description": meta.summary, "datePublished": meta.date.isoformat(),
-                    "dateModified": (meta.updated or meta.date).isoformat(), "inLanguage": config.language,
+                    "dateModified": (meta.updated or meta.date).isoformat(), "inLanguage": language,
                     "mainEntityOfPage": self.absolute_url(document.url), "publisher": publisher,
                     "author": publisher}
             if meta.image:
                 data["image"] = self.absolute_url(meta.image)
             return data
-        if document.url == "":
+        if document.url == home_of(document.lang):
             return {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
-                    "description": config.description, "url": config.base_url, "inLanguage": config.language,
+                    "description": config.description, "url": config.base_url, "inLanguage": language,
                     "publisher": publisher}
         return {"@context": "https://schema.org", "@type": "WebPage", "name": meta.title,
-                "description": meta.summary, "url": self.absolute_url(document.url), "inLanguage": config.language}
+                "description": meta.summary, "url": self.absolute_url(document.url), "inLanguage": language}
 
 
 @contextlib.contextmanager

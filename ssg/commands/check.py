@@ -46,4 +46,5 @@ def readability_table(report: CheckReport) -> str:
     for page in report.scores:
         mark = "!" if page.score.grade > report.max_grade else " "
         lines.append(f"{page.score.grade:6.1f}{mark}{page.score.words:6d}  {page.path}")
+    lines += [f"  not scored   {page}: the Flesch-Kincaid grade measures English only" for page in report.unscored]
     return "\n".join(lines)

@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ssg.model.config import CONFIG_FILE, Config, load_config
@@ -33,7 +33,8 @@ from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
 from ssg.model.interface import Interface, load_interface
 from ssg.build.render import TEMPLATES_DIR
 from ssg.editor.scaffold import FILL_IN
-from ssg.model.site import why_left_out
+from ssg.model.site import group_translations, why_left_out
+from ssg.editor import translations
 
 LEVELS = ("error", "warning", "info")
 FILL_IN_FOUND = re.compile(r"FILL[ -]IN")  # FILL_IN, or "FILL-IN" in a placeholder web address
@@ -64,6 +65,7 @@ class CheckReport:
     pages: int                        # how many built pages were checked
     scores: tuple[PageScore, ...]     # hardest to read first
     max_grade: float
+    unscored: tuple[str, ...] = ()    # pages in a language the grade does not measure: "path (Cymraeg)"
 
     def count(self, level: str) -> int:
         return sum(1 for p in self.problems if p.level == level)
@@ -99,14 +101,22 @@ def check_build(options: BuildOptions, report: BuildReport) -> CheckReport:
     documents = report.documents
     published = tuple(d for d in documents if not why_left_out(d, today, options.drafts))  # records too
     pages = {d.output_path: d for d in published if KINDS[d.kind].url is not None}
-    site = read_built_site(report.out, pages, config.readability.max_sentence_words)
+    site = read_built_site(report.out, pages, config.readability.max_sentence_words,
+                           scored=lambda document: _in_english(config, document))
     checked = _Checked(config, today, documents, published, site, SourceLocator(root, documents),
                        load_interface(root, config.language))
     found = [Problem("warning", warning) for warning in report.warnings]
     found += [problem for check in CHECKS for problem in check(checked)]
     scores = sorted((PageScore(p.document.path, p.url, p.score) for p in site.pages.values() if p.document and p.score),
                     key=lambda s: (-s.score.grade, s.path))
-    return CheckReport(_sorted_unique(found), len(site.pages), tuple(scores), config.readability.max_grade)
+    unscored = tuple(f"{d.path} ({config.language_named(d.lang).name})" for d in pages.values()
+                     if not _in_english(config, d))
+    return CheckReport(_sorted_unique(found), len(site.pages), tuple(scores), config.readability.max_grade, unscored)
+
+
+def _in_english(config: Config, document: Document) -> bool:
+    """The Flesch-Kincaid grade measures English: a page in another language is not given one."""
+    return config.language_named(document.lang).code.split("-")[0] == "en"
 
 
 def _sorted_unique(problems: list[Problem]) -> tuple[Problem, ...]:
@@ -160,8 +170,9 @@ class BuiltSite:
         return next((file for file in wanted if file in self.files), None)
 
 
-def read_built_site(out: Path, published: dict[str, Document], max_sentence_words: int) -> BuiltSite:
-    """Parse every HTML page of a built site."""
+def read_built_site(out: Path, published: dict[str, Document], max_sentence_words: int,
+                    scored: Callable[[Document], bool] = lambda document: True) -> BuiltSite:
+    """Parse every HTML page of a built site; `scored`: whose reading level to measure."""
     files = frozenset(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     pages = {}
     for output_path in sorted(f for f in files if f.endswith(".html")):
@@ -171,7 +182,8 @@ def read_built_site(out: Path, published: dict[str, Document], max_sentence_word
         parser.close()
         pages[output_path] = BuiltPage(output_path, document, " ".join(parser.title.split()), parser.description,
                                        frozenset(parser.ids), tuple(parser.links), tuple(parser.images),
-                                       tuple(parser.headings), parser.score(max_sentence_words) if document else None)
+                                       tuple(parser.headings),
+                                       parser.score(max_sentence_words) if document and scored(document) else None)
     return BuiltSite(files, pages)
 
 
@@ -448,6 +460,11 @@ def _readability_problems(checked: _Checked) -> Iterator[Problem]:
     """Pages above the reading grade in site.yaml, and sentences over its length limit."""
     target = checked.config.readability
     for page in checked.site.pages.values():
+        if page.document is not None and not _in_english(checked.config, page.document):
+            language = checked.config.language_named(page.document.lang).name
+            yield Problem("info", SiteError(page.document.path, None, f"no reading grade: this page is in {language}, "
+                                            "and the Flesch-Kincaid grade measures English only",
+                                            "ask a reader of the language to check it is plain and short"))
         if page.document is None or page.score is None:
             continue
         if page.score.words >= MIN_WORDS and page.score.grade > target.max_grade:
@@ -531,5 +548,15 @@ def _line_with(checked: _Checked, document: Document, text: str) -> int | None:
     """The first line of a document's file that contains `text`."""
     return next((n for n, line in enumerate(checked.locator.lines(document.path), start=1) if text in line), None)
 
-CHECKS = (_fact_problems, _link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
+def _translation_problems(checked: _Checked) -> Iterator[Problem]:
+    """Translations whose source changed since they were made (ssg/translations.py): a warning, never an error."""
+    by_kind: dict[str, list[Document]] = {}
+    for document in checked.published:
+        if KINDS[document.kind].url is not None:
+            by_kind.setdefault(document.kind, []).append(document)
+    for item in translations.stale_translations(group_translations(by_kind)):
+        yield Problem("warning", translations.problem(item))
+
+
+CHECKS = (_fact_problems, _translation_problems, _link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
           _quote_problems, _left_out_notes)

@@ -67,7 +67,10 @@ NAMES_AND_SITE_MEASURES = re.compile(
     r"|\b(?:WCAG|version)\s+\d+(?:\.\d+)*"                  # the standard this website aims for
     r"|\b\d+\s*(?:CSS\s+)?(?:pixels|px)\b"                  # screen widths
     r"|\bzoom(?:ed|ing)?\s+(?:in\s+)?(?:up\s+)?to\s+\d+\s*%"  # zoom levels
-    r"|\breading\s+age\s+(?:of\s+)?(?:about\s+)?\d+(?:\s*(?:to|-|–)\s*\d+)?",  # its reading age target
+    r"|\breading\s+age\s+(?:of\s+)?(?:about\s+)?\d+(?:\s*(?:to|-|–)\s*\d+)?"  # its reading age target
+    # the same in Welsh: fersiwn 2.2, 320 picsel, chwyddo hyd at 400%, oedran darllen o tua 9 i 11
+    r"|\bfersiwn\s+\d+(?:\.\d+)*|\b\d+\s*picsel\b|\bchwyddo\s+hyd\s+at\s+\d+\s*%"
+    r"|\boedran\s+darllen\s+(?:o\s+)?(?:tua\s+)?\d+(?:\s*(?:i|-|–)\s*\d+)?",
     re.IGNORECASE)
 DIALLED = re.compile(
     r"\b(?:call|calls|calling|dial|dials|dialling|dialing|ring|phone|text|texting|press|presses|pressing|"

@@ -31,10 +31,18 @@ def draft_field() -> Any:
     return field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
 
 
+def translation_of_field() -> Any:
+    """`translation_of:`, written by `build.py translations --mark`: the version of the source it translates."""
+    return field(default="", metadata=doc(
+        "in a translation (name.cy.md), the version of name.md it was made from: written by "
+        "`build.py translations --mark`, never by hand", required_text=False))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Publishable:
     """Any document with a page of its own."""
     draft: bool = draft_field()
+    translation_of: str = translation_of_field()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +52,7 @@ class Written:
     summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
     updated: datetime.date | None = field(default=None, metadata=doc("when the page was last reviewed or changed, like 2026-12-03 (shown as \"Last reviewed\")"))
     draft: bool = draft_field()
+    translation_of: str = translation_of_field()
     image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
     sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))

@@ -46,11 +46,20 @@ class Interface:
                             "write them in order, like [January, February, ...]")
         return self.text("date", day=value.day, month=months[value.month - 1], year=value.year)
 
+    def text_of(self, key: str) -> Any:
+        """The value called `key` as the file has it (a list or a mapping for some keys)."""
+        return self._get(key)
+
     def _get(self, key: str) -> Any:
         if key not in self.texts:
             raise SiteError(self.path, None, f"the interface text '{key}' is missing from this language's file",
                             f"add a line `{key}: ...` (see {I18N_DIR}/ for the other languages' words)")
         return self.texts[key]
+
+    def require_keys_of(self, main: Interface) -> None:
+        """Every key the main language's file has must be in this one too, used by a page or not yet."""
+        for key in main.texts:
+            self._get(key)
 
     def _line(self, key: str) -> int | None:
         return getattr(self.texts, "line_of", lambda _: None)(key)
@@ -59,6 +68,9 @@ class Interface:
 def load_interface(root: Path, language: str) -> Interface:
     """Read templates/i18n/<language>.yaml."""
     path = f"{I18N_DIR}/{language}.yaml"
+    if not (root / I18N_DIR).parent.is_dir():
+        raise SiteError(str(Path(I18N_DIR).parent), None, "the templates folder is missing",
+                        "the site needs it: restore it from a copy of the site")
     try:
         raw = (root / path).read_bytes()
     except (FileNotFoundError, NotADirectoryError):

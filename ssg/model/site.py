@@ -63,8 +63,10 @@ class Site:
         """Every published document in every language, kind by kind in the order of the declarations (pages first)."""
         return tuple(d for kind in sorted(self.published, key=_page_kinds_first) for d in self.published[kind])
 
-    def of(self, kind: str) -> tuple[Document, ...]:
-        """The published documents of a kind in the main language, as lists show them."""
+    def of(self, kind: str, lang: str = "") -> tuple[Document, ...]:
+        """The published documents of a kind in the main language (or in `lang`), as lists show them."""
+        if lang:
+            return tuple(d for d in self.published.get(kind, ()) if d.lang == lang)
         return self.listed.get(kind, ())
 
     def translations_of(self, document: Document) -> tuple[Document, ...]:
@@ -90,9 +92,9 @@ class Site:
         return self.records.get("chart", {})
 
 
-def feed_entries(site: Site) -> tuple[Document, ...]:
-    """Every published document of the kinds that feed the Atom feed, newest first."""
-    found = [d for kind in KINDS.values() if kind.feed for d in site.of(kind.name)]
+def feed_entries(site: Site, lang: str = "") -> tuple[Document, ...]:
+    """Every published document (in one language) of the kinds that feed the Atom feed, newest first."""
+    found = [d for kind in KINDS.values() if kind.feed for d in site.of(kind.name, lang)]
     return tuple(sorted(found, key=lambda d: (d.meta.date, d.slug), reverse=True))
 
 
@@ -137,8 +139,8 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
     in_order = {name: tuple(_sorted(KINDS[name], found)) for name, found in published.items()}
     main = {name: tuple(d for d in found if not d.lang) for name, found in in_order.items()}  # lists: see Site
     site = Site(root=root, config=config, today=today, published=in_order, listed=main,
-                translations=_translations(in_order),
-                tags=_tags([d for kind in KINDS.values() if kind.tags for d in main[kind.name]]),
+                translations=group_translations(in_order),
+                tags=tags_of([d for kind in KINDS.values() if kind.tags for d in main[kind.name]]),
                 records=records, left_out=left_out,
                 warnings=tuple(w for d in read for w in d.warnings), read=tuple(read), bodies=bodies)
     _refuse_collisions(site)
@@ -172,7 +174,7 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     return resolved
 
 
-def _translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
+def group_translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
     """The language versions of each document that has more than one, main language first."""
     versions: dict[tuple[str, str], list[Document]] = {}
     for documents in published.values():
@@ -213,7 +215,7 @@ def why_left_out(document: Document, today: datetime.date, drafts: bool) -> str 
     return None
 
 
-def _tags(documents: list[Document]) -> tuple[Tag, ...]:
+def tags_of(documents: list[Document]) -> tuple[Tag, ...]:
     names: dict[str, str] = {}
     members: dict[str, dict[str, Document]] = {}  # by path: a document listing a tag twice appears once
     for document in documents:
