@@ -186,6 +186,11 @@ class Renderer:
         self.used.add(f"{name}:{argument}")
         if name == "quote":
             quote = self.site.quote(argument)
+            draft = None if quote else next((d for d in self.site.read if (d.kind, d.slug) == ("quote", argument)), None)
+            if draft is not None:
+                raise SiteError(*place, f"the quote '{argument}' is a draft, so it cannot be shown yet",
+                                f"delete the line `draft: true` in {draft.path} to publish it; "
+                                "`--drafts` shows it in previews")
             if quote is None:
                 known = ", ".join(q.slug for q in self.site.quotes) or "none yet"
                 raise SiteError(*place, f"there is no quote with the id '{argument}'",
