@@ -14,6 +14,7 @@ from typing import Any
 from .assets import ASSET_PREFIX
 from .config import Config
 from .content import Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
+from .directive_mistakes import refuse_misplaced_directives
 from .errors import SiteError
 from .kinds import KINDS, Kind, with_pages
 
@@ -119,6 +120,7 @@ def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool 
         for document in read:
             if document.warnings:
                 raise document.warnings[0]
+    refuse_misplaced_directives(read)
     records = _records(read)
     for document in read:
         for kind, record_id, line in document.refers:
