@@ -4,9 +4,11 @@ Each test pins the message an editor now sees: where, what is wrong, what to do.
 """
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from conftest import run_cli
+from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
 
 
 def test_new_run_from_another_folder_prints_the_full_path(make_site, tmp_path, monkeypatch):
@@ -27,3 +29,22 @@ def test_new_run_from_inside_the_site_prints_a_path_from_there(make_site, monkey
     result = run_cli("new", "article", "Call 999", "--root", root)
     assert result.status == 0, result.err
     assert result.out.splitlines()[0] == "articles/call-999.md"
+
+
+def test_deploy_where_git_has_no_name_says_what_to_set(git_site, monkeypatch, tmp_path):
+    root, remote = git_site
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))  # no ~/.gitconfig
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    settings = tmp_path / "gitconfig"
+    settings.write_text("[user]\n\tuseConfigOnly = true\n")  # git may not guess a name from the computer's
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(settings))
+    result = run_cli("deploy", "--root", root, "--yes")
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        "error: deploy records each publication as a git commit, and git does not know your name and email yet.",
+        "hint: run these two commands once, with your own name and email, then deploy again:",
+        '  git config --global user.name "Your Name"',
+        '  git config --global user.email "you@example.org"']
+    assert "gh-pages" not in subprocess.run(["git", "branch"], cwd=remote, capture_output=True, text=True).stdout
