@@ -182,7 +182,7 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
                 continue
             stat = publisher.write(job.path, output.data)
             written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, deps)
-            changed += 1
+            changed += before is not None or not _same_bytes(out / job.path, output.data)
         deleted = sorted(set(previous) - set(written))
         if changed or deleted or not previous:
             publisher.commit(deleted, build_id(written))
@@ -192,6 +192,15 @@ def publish(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], o
         publisher.abandon()
         raise
     return written, changed + len(deleted)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the output folder already holds `data` at `path`: a file rewritten with the same bytes
+    (after the last build went to another folder, as `serve --drafts` does) has not changed."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _stale(job: Job, previous: dict[str, Written]) -> bool:

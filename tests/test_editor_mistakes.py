@@ -7,7 +7,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import article, run_cli
+from ssg.commands.serve import DRAFTS_PREVIEW
+from ssg.pipeline import BuildOptions, build
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
 
 
@@ -48,3 +50,15 @@ def test_deploy_where_git_has_no_name_says_what_to_set(git_site, monkeypatch, tm
         '  git config --global user.name "Your Name"',
         '  git config --global user.email "you@example.org"']
     assert "gh-pages" not in subprocess.run(["git", "branch"], cwd=remote, capture_output=True, text=True).stdout
+
+
+def test_build_after_serve_drafts_counts_only_the_files_that_really_changed(make_site, build_site):
+    root = make_site({"content/articles/a.md": article("A"), "content/articles/b.md": article("B")})
+    assert build_site(root).status == 0
+    build(BuildOptions(root=root, out=root / DRAFTS_PREVIEW, drafts=True))  # what `serve --drafts` builds
+    again = build_site(root)
+    assert again.status == 0, again.err
+    assert "; 0 files changed, in " in again.out
+    (root / "content/articles/b.md").write_text(article("B", body="New words."))
+    build(BuildOptions(root=root, out=root / DRAFTS_PREVIEW, drafts=True))
+    assert "; 1 file changed, in " in build_site(root).out  # the article's own page
