@@ -25,7 +25,7 @@ from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
 from .interface import Interface, load_interface
 from .kinds import KINDS
-from .site import TEMPLATES_DIR, Site, page_urls
+from .site import TEMPLATES_DIR, Site, page_urls, why_left_out
 
 if TYPE_CHECKING:
     from . import markup
@@ -98,7 +98,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
+                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
+                           preview_label=self.preview_label)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -132,6 +133,15 @@ class Renderer:
         """Interface text in the page's language, noted as read like a setting."""
         self.used.add(f"interface:{self.language}")
         return self.interface.text(key, **values)
+
+    def preview_label(self, document: Document | None) -> str:
+        """'Draft' or 'Scheduled for ...' on a page only a preview (--drafts) has; '' on a published page."""
+        reason = why_left_out(document, self.site.today, drafts=False) if document else None
+        if reason == "draft":
+            return self.t("preview_draft")
+        if reason == "scheduled":
+            return self.t("preview_scheduled", date=self.human_date(document.meta.date))
+        return ""
 
     def human_date(self, value: datetime.date | str | None) -> str:
         self.used.add(f"interface:{self.language}")

@@ -62,3 +62,22 @@ def test_build_after_serve_drafts_counts_only_the_files_that_really_changed(make
     (root / "content/articles/b.md").write_text(article("B", body="New words."))
     build(BuildOptions(root=root, out=root / DRAFTS_PREVIEW, drafts=True))
     assert "; 1 file changed, in " in build_site(root).out  # the article's own page
+
+
+def test_serve_drafts_labels_drafts_and_scheduled_pages_and_a_published_build_never_does(make_site, build_site):
+    root = make_site({"content/articles/ready.md": article("Ready"),
+                      "content/articles/unfinished.md": article("Unfinished", draft="true"),
+                      "content/articles/later.md": article("Later", date="2099-06-01")})
+    preview = root / DRAFTS_PREVIEW
+    build(BuildOptions(root=root, out=preview, drafts=True))  # what `serve --drafts` builds
+    label = '<p class="preview-label">{}</p>'
+    assert label.format("Draft: this preview shows it, the public site does not.") in \
+        (preview / "articles/unfinished/index.html").read_text()
+    assert label.format("Scheduled for 1 June 2099: this preview shows it, the public site will from that day.") in \
+        (preview / "articles/later/index.html").read_text()
+    assert "preview-label" not in (preview / "articles/ready/index.html").read_text()
+
+    assert build_site(root).status == 0
+    published = [page.read_text() for page in (root / "_site").rglob("*.html")]
+    assert published and not any("preview-label" in page for page in published)
+    assert not (root / "_site/articles/unfinished").exists()
