@@ -257,6 +257,8 @@ class SourceLocator:
             kind = KINDS.get(match.group(1)) if match and match.group(2) else None
             if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
                 included.append(f"{CONTENT_DIR}/{kind.folder}/{match.group(2).strip()}{kind.extension}")
+        facts = KINDS["fact"]  # the page lists its facts' sources
+        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}" for fact in getattr(document.meta, "facts", ())]
         return [document.path] + included + [CONFIG_FILE] + self.templates
 
     def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
@@ -330,9 +332,14 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
     parts, home = urlsplit(absolute), urlsplit(config.base_url)
     needles = _needles(href, config.base_path)
     if parts.scheme == "http" and parts.netloc != home.netloc:
-        yield Problem("warning", locator.error(
-            page, f"{_describe(link)} goes to {href}, over http://, which is not secure",
-            "use its https:// address if it has one (try it in a browser)", exact=needles, words=link.text))
+        reason = config.http_reason(href)
+        if reason:
+            yield Problem("info", locator.error(page, f"{_describe(link)} goes to {href}, on http://: {reason}",
+                                                factcheck.EXPLAINED_HTTP_HINT, exact=needles, words=link.text))
+        else:
+            yield Problem("warning", locator.error(page, f"{_describe(link)} goes to {href}, over http://, which is "
+                                                   "not secure", factcheck.INSECURE_HTTP_HINT, exact=needles,
+                                                   words=link.text))
     if parts.netloc != home.netloc or parts.scheme not in ("http", "https"):
         return  # another website: not checked (no network access needed)
     if not (parts.path + "/").startswith(config.base_path):
@@ -522,7 +529,8 @@ def _fact_problems(checked: _Checked) -> Iterator[Problem]:
              for d in checked.published if isinstance(d.meta, Written)]
     contacts = [text for c in checked.config.contacts for text in (c.number, c.label, c.when)]
     for level, error in factcheck.fact_problems(facts, pages, quotes=quotes, charts=charts, today=checked.today,
-                                                phone_numbers=factcheck.phone_numbers_of(contacts)):
+                                                phone_numbers=factcheck.phone_numbers_of(contacts),
+                                                http_reason=checked.config.http_reason):
         yield Problem(level, error)
 
 
