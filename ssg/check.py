@@ -71,11 +71,22 @@ class CheckReport:
     def failed(self, strict: bool) -> bool:
         return self.count("error") > 0 or (strict and self.count("warning") > 0)
 
+    files: tuple[str, ...] | None = None  # only the problems in these files (check FILE, check --changed)
+
     def total(self) -> str:
         """The one-line total: 'Checked 40 pages: 1 error, 2 warnings, 3 for information.'"""
         errors, warnings, infos = (self.count(level) for level in LEVELS)
         parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-        return f"Checked {self.pages} pages: {', '.join(parts)}, {infos} for information."
+        scope = "" if self.files is None else \
+            f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: {', '.join(self.files) or 'none changed'})"
+        return f"Checked {self.pages} pages{scope}: {', '.join(parts)}, {infos} for information."
+
+    def only(self, files: Iterable[str]) -> CheckReport:
+        """The same report with only the problems found in `files` (paths as the site names them).
+        A build that failed is reported whatever file stopped it: nothing else could be checked."""
+        files = tuple(dict.fromkeys(files))
+        kept = self.problems if self.pages == 0 else tuple(p for p in self.problems if p.error.path in files)
+        return dataclasses.replace(self, problems=kept, files=files)
 
 
 # --- the entry points -----------------------------------------------------------------

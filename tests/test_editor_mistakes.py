@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import article, run_cli
+from conftest import PROJECT, article, run_cli
 from ssg.commands.serve import DRAFTS_PREVIEW
 from ssg.pipeline import BuildOptions, build
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
@@ -81,3 +81,62 @@ def test_serve_drafts_labels_drafts_and_scheduled_pages_and_a_published_build_ne
     published = [page.read_text() for page in (root / "_site").rglob("*.html")]
     assert published and not any("preview-label" in page for page in published)
     assert not (root / "_site/articles/unfinished").exists()
+
+
+BROKEN = "See [the missing page](/nowhere/)."
+
+
+def test_check_one_file_lists_only_its_problems(make_site, monkeypatch):
+    root = make_site({"content/articles/mine.md": article("Mine", body=BROKEN),
+                      "content/articles/theirs.md": article("Theirs", body=BROKEN)})
+    monkeypatch.chdir(root)
+    result = run_cli("check", "--root", root, "content/articles/mine.md")
+    assert result.status == 1
+    lines = result.out.splitlines()
+    assert lines[0] == ("content/articles/mine.md:6: error: the link 'the missing page' leads to /nowhere/, "
+                        "which does not exist")
+    assert "theirs.md" not in result.out
+    assert lines[-1] == ("Checked 7 pages (showing 1 file: content/articles/mine.md): 1 error, 0 warnings, "
+                         "0 for information.")
+
+
+def test_check_a_file_outside_the_site_says_so(make_site, tmp_path):
+    root = make_site()
+    result = run_cli("check", "--root", root, tmp_path / "nothing.md")
+    assert result.status == 2
+    assert result.err.splitlines() == [f"error: {tmp_path / 'nothing.md'} is not a file of the site in {root}.",
+                                       "hint: name files like content/articles/x.md, from the site's folder"]
+
+
+def test_check_changed_lists_only_the_files_changed_since_the_last_commit(make_site):
+    root = make_site({"content/articles/old.md": article("Old", body=BROKEN)})
+    for command in (["init", "--quiet"], ["add", "--all"],
+                    ["-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "x"]):
+        subprocess.run(["git", *command], cwd=root, check=True)
+    (root / "content/articles/new.md").write_text(article("New", body=BROKEN))  # untracked
+    result = run_cli("check", "--root", root, "--changed")
+    assert result.status == 1
+    assert "content/articles/new.md:6: error: the link 'the missing page'" in result.out
+    assert "old.md" not in result.out
+    assert result.out.splitlines()[-1].startswith("Checked 7 pages (showing 1 file: content/articles/new.md): 1 error,")
+
+
+def test_an_http_source_explained_in_site_yaml_is_a_note_not_a_warning(make_site):
+    source = "sources:\n  - title: Old page\n    publisher: P\n    url: http://old.example.org/page\n"
+    root = make_site({"content/articles/a.md": article("A").replace("date: 2024-01-02\n", "date: 2024-01-02\n" + source)})
+    warned = run_cli("check", "--root", root)
+    assert ("content/articles/a.md:8: warning: the link 'Old page' goes to http://old.example.org/page, over "
+            "http://, which is not secure\n  hint: use its https:// address if it has one (try it in a browser), "
+            "or explain why not under `http_only:` in site.yaml") in warned.out
+    with (root / "site.yaml").open("a") as config:
+        config.write("http_only:\n  - address: http://old.example.org/\n    reason: the publisher has no https page\n")
+    explained = run_cli("check", "--root", root, "--strict")
+    assert explained.status == 0, explained.out
+    assert ("content/articles/a.md:8: info: the link 'Old page' goes to http://old.example.org/page, on http://: "
+            "the publisher has no https page\n  hint: explained under `http_only:` in site.yaml") in explained.out
+    assert "warning:" not in explained.out
+
+
+def test_the_shipped_site_has_no_http_warning():
+    result = run_cli("check", "--root", PROJECT)
+    assert "over http://" not in result.out and "is on http://, which" not in result.out
