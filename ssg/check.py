@@ -96,7 +96,7 @@ def check_site(options: BuildOptions) -> CheckReport:
     options = dataclasses.replace(options, strict=False, today=options.today or today_from_environment())
     with tempfile.TemporaryDirectory(prefix="ssg-check-") as folder:
         try:
-            report = build(dataclasses.replace(options, out=Path(folder) / "site", remember=False))
+            report = build(dataclasses.replace(options, out=Path(folder) / "site", remember=False, check_pages=False))
         except SiteError as error:  # the build stops at its first error: that is the one problem
             return CheckReport((Problem("error", error),), 0, (), 0)
         return check_build(options, report)

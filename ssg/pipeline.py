@@ -25,6 +25,7 @@ from .content import Document
 from .errors import SiteError, UsageError
 from .outputs import site_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
+from .page_checks import RenderedPageChecks
 from .render import Job, Renderer, convert_ahead, plan, produce
 from .site import Site, load_site
 
@@ -44,6 +45,8 @@ class BuildOptions:
                                      # cache is saved (serve updates the open pages then)
     rendered: Callable[[str, bytes], None] | None = None  # called with each output as soon as it is
                                      # rendered, before it is published (serve shows the edited page early)
+    check_pages: bool = True         # warn of broken links and pictures without alt text on the pages
+                                     # rendered (ssg/page_checks.py); check, which does more, turns it off
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,9 @@ def build(options: BuildOptions) -> BuildReport:
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()
-        written, changed = publish(renderer, jobs, previous, out, processes, options.rendered)
+        checks = RenderedPageChecks(root, config.base_url, site.documents, {job.path for job in jobs}, options.strict)
+        written, changed = publish(renderer, jobs, previous, out, processes,
+                                   _both(options.rendered, checks) if options.check_pages else options.rendered)
         if options.published:
             options.published()
         remember_bodies(renderer, site)
@@ -116,8 +121,20 @@ def build(options: BuildOptions) -> BuildReport:
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
     rendered = sum(1 for job in jobs if _stale(job, previous))
-    return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out, site.warnings,
-                       site.read)
+    return BuildReport(out, counts, time.perf_counter() - started, rendered, changed, site.left_out,
+                       site.warnings + tuple(checks.warnings), site.read)
+
+
+def _both(first: Callable[[str, bytes], None] | None,
+          then: Callable[[str, bytes], None]) -> Callable[[str, bytes], None]:
+    """One `rendered` hook that calls the caller's (if any), then the page checks."""
+    if first is None:
+        return then
+
+    def hook(path: str, data: bytes) -> None:
+        first(path, data)
+        then(path, data)
+    return hook
 
 
 def changed_documents(site: Site, state: BuildState) -> list[Document]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import PROJECT, article, run_cli
+from conftest import PROJECT, article, run_cli, snapshot
 from ssg.commands.serve import DRAFTS_PREVIEW
 from ssg.pipeline import BuildOptions, build
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
@@ -140,3 +140,25 @@ def test_an_http_source_explained_in_site_yaml_is_a_note_not_a_warning(make_site
 def test_the_shipped_site_has_no_http_warning():
     result = run_cli("check", "--root", PROJECT)
     assert "over http://" not in result.out and "is on http://, which" not in result.out
+
+
+def test_build_warns_of_a_broken_link_and_a_picture_without_alt_text_and_strict_refuses(make_site, build_site):
+    root = make_site({"content/articles/a.md": article("A")})
+    assert build_site(root).status == 0
+    before = snapshot(root / "_site")
+    (root / "content/articles/a.md").write_text(article("A", body="Intro.\n\n[the law](/the-law/)\n\n![](/share.png)"))
+    strict = build_site(root, "--strict")
+    assert strict.status == 1
+    assert strict.err.splitlines() == [
+        "error: content/articles/a.md:8: the link 'the law' leads to /the-law/, which does not exist",
+        "hint: check the address: link to pages like /how-to-help/ and to articles like other-article.md"]
+    assert snapshot(root / "_site") == before
+
+    result = build_site(root)
+    assert result.status == 0
+    assert result.err.splitlines() == [
+        "warning: content/articles/a.md:8: the link 'the law' leads to /the-law/, which does not exist",
+        "hint: check the address: link to pages like /how-to-help/ and to articles like other-article.md",
+        "warning: content/articles/a.md:10: the picture '/share.png' has no alt text",
+        "hint: describe what it shows for people who cannot see it: ![a few words on the picture](/share.png)"]
+    assert (root / "_site/articles/a/index.html").exists()
