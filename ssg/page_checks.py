@@ -33,6 +33,7 @@ class RenderedPageChecks:
         self.base_path = self.home.path or "/"
         self.sources = {d.output_path: d for d in documents}
         self.warnings: list[SiteError] = []
+        self._told: set[str] = set()
 
     def __call__(self, output_path: str, data: bytes) -> None:
         if not output_path.endswith(".html"):
@@ -62,6 +63,10 @@ class RenderedPageChecks:
         return None if any(file in self.outputs for file in wanted) else path
 
     def _warn(self, output_path: str, needle: str, message: str, hint: str) -> None:
+        """Warn once per message: a broken menu link is on every page, but is one mistake."""
+        if message in self._told:
+            return
+        self._told.add(message)
         document = self.sources.get(output_path)
         where = (document.path, _line_with(self.root / document.path, needle)) if document else (f"/{output_path}", None)
         problem = SiteError(*where, message, hint)
