@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import PROJECT, article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
 from ssg.commands.serve import DRAFTS_PREVIEW
 from ssg.pipeline import BuildOptions, build
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
@@ -162,3 +162,12 @@ def test_build_warns_of_a_broken_link_and_a_picture_without_alt_text_and_strict_
         "warning: content/articles/a.md:10: the picture '/share.png' has no alt text",
         "hint: describe what it shows for people who cannot see it: ![a few words on the picture](/share.png)"]
     assert (root / "_site/articles/a/index.html").exists()
+
+
+def test_a_broken_menu_link_is_one_warning_not_one_per_page(make_site, build_site):
+    root = make_site({"site.yaml": MINIMAL_CONFIG + "navigation:\n  - {title: Gone, url: /gone/}\n",
+                      "content/articles/a.md": article("A"), "content/articles/b.md": article("B")})
+    result = build_site(root)
+    assert result.status == 0
+    assert result.err.count("warning: ") == 1
+    assert "the link 'Gone' leads to /gone/, which does not exist" in result.err
