@@ -4,8 +4,9 @@ stops on the first, before the new site replaces the old one.
 
 `build.py check` reads the whole built site and does much more; this is the cheap part of it that
 an editor should hear about at once. Only pages rendered by this build are looked at (a one-edit
-build renders the edited page and the lists), with regular expressions rather than an HTML parser:
-the pages are the generator's own output, with every attribute in double quotes.
+build renders the edited page and the lists), and only links written as paths on the site (/the-law/,
+other-article.md), with regular expressions rather than an HTML parser: the pages are the
+generator's own output, with every attribute in double quotes.
 """
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ class RenderedPageChecks:
         page = data.decode("utf-8", "replace")
         url = self.base_url + output_path.removesuffix("index.html")
         for href, words in _LINK.findall(page):
-            target = self._missing(urljoin(url, html.unescape(href)))
+            href = html.unescape(href)
+            if urlsplit(href).netloc or ":" in href.split("/")[0]:
+                continue  # a full address (another website, mailto:, tel:): check looks at those
+            target = self._missing(urljoin(url, href))
             if target:
                 text = " ".join(_TAGS.sub("", html.unescape(words)).split())
                 self._warn(output_path, href, f"the link '{text}' leads to /{target}, which does not exist",

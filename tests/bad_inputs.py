@@ -20,7 +20,7 @@ date: 2020-01-01
 source:
   title: A report
   publisher: A newspaper
-  url: https://news.example.com/report
+  url: https://example.org/report
 """
 
 
