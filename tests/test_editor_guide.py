@@ -153,6 +153,7 @@ def site_copy(tmp_path, monkeypatch):
     config = (PROJECT / "site.yaml").read_text()
     assert "\ndeploy:" not in config, "the test adds its own deploy settings"
     (site / "site.yaml").write_text(config + f"\ndeploy:\n  method: directory\n  path: {tmp_path / 'live'}\n")
+    monkeypatch.chdir(site)  # the guide runs every command from the site's folder
     return site
 
 

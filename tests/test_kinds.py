@@ -90,7 +90,8 @@ def test_a_document_in_an_unclaimed_folder_is_an_error_naming_the_file(declared,
     assert result.status == 1 and result.err.startswith("error: content/meetings: content/ has no folder called")
 
 
-def test_new_event_writes_a_valid_draft(declared, site, build_site):
+def test_new_event_writes_a_valid_draft(declared, site, build_site, monkeypatch):
+    monkeypatch.chdir(site)  # new prints the path from the folder it is run in
     result = run_cli("new", "event", "Open day", "--root", site)
     assert result.status == 0, result.err
     assert result.out.splitlines()[0] == "content/events/open-day.md"

@@ -29,8 +29,9 @@ MARKDOWN_KINDS = [name for name, kind in KINDS.items() if kind.format == MARKDOW
 
 
 @pytest.mark.parametrize("kind", MARKDOWN_KINDS)
-def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, kind):
+def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, kind, monkeypatch):
     root = make_site()
+    monkeypatch.chdir(root)
     result = run_cli("new", kind, "Don't film: help safely", "--root", root)
     path = f"content/{KINDS[kind].folder}/don-t-film-help-safely.md"
     assert result.status == 0, result.err
@@ -50,8 +51,9 @@ def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, ki
 
 
 @pytest.mark.parametrize("kind", [name for name, kind in KINDS.items() if kind.format == YAML])
-def test_new_writes_every_field_of_a_yaml_kind_and_the_site_still_builds(make_site, build_site, kind):
+def test_new_writes_every_field_of_a_yaml_kind_and_the_site_still_builds(make_site, build_site, kind, monkeypatch):
     root = make_site()
+    monkeypatch.chdir(root)
     result = run_cli("new", kind, "Assaults on Met officers", "--root", root)
     path = f"content/{KINDS[kind].folder}/assaults-on-met-officers.yaml"
     assert result.status == 0, result.err

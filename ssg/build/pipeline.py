@@ -19,6 +19,8 @@ from ssg.model.config import load_config
 from ssg.model.content import Document
 from ssg.errors import SiteError, UsageError
 from ssg.build.incremental import LastBuild, build_id, stale
+from ssg.build.page_checks import RenderedPageChecks
+from ssg.markdown.directive_mistakes import refuse_misplaced_directives
 from ssg.build.publish import Publisher, check_output_folder, recover
 from ssg.build.render import Job, Renderer, produce
 from ssg.model.site import load_site
@@ -39,6 +41,8 @@ class BuildOptions:
                                      # cache is saved (serve updates the open pages then)
     rendered: Callable[[str, bytes], None] | None = None  # called with each output as soon as it is
                                      # rendered, before it is published (serve shows the edited page early)
+    check_pages: bool = True         # warn of broken links and pictures without alt text on the pages
+                                     # rendered (build/page_checks.py); check, which does more, turns it off
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,13 @@ def build(options: BuildOptions) -> BuildReport:
     with LastBuild(root, out, processes) as last:
         site = load_site(root, load_config(root, options.base_url), today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes)
+        refuse_misplaced_directives(site)
         renderer = Renderer(site, collect_assets(root), last.bodies(), last.template_references)
         jobs = last.plan(renderer)
-        written, changed = render_and_write(renderer, jobs, last.outputs, out, processes, options.rendered)
+        checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
+                                    options.strict)
+        written, changed = render_and_write(renderer, jobs, last.outputs, out, processes,
+                                            _both(options.rendered, checks) if options.check_pages else options.rendered)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
         last.remember(renderer, site, written, save=options.remember)
@@ -92,7 +100,28 @@ def build(options: BuildOptions) -> BuildReport:
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
     return BuildReport(out, counts, time.perf_counter() - started, last.rendered(jobs), changed, site.left_out,
-                       site.warnings, site.read)
+                       site.warnings + tuple(checks.warnings), site.read)
+
+
+def _both(first: Callable[[str, bytes], None] | None,
+          then: Callable[[str, bytes], None]) -> Callable[[str, bytes], None]:
+    """One `rendered` hook that calls the caller's (if any), then the page checks."""
+    if first is None:
+        return then
+
+    def hook(path: str, data: bytes) -> None:
+        first(path, data)
+        then(path, data)
+    return hook
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the output folder already holds `data` at `path`: a file rewritten with the same bytes
+    (after the last build went to another folder, as `serve --drafts` does) has not changed."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
@@ -116,7 +145,7 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
                 continue
             stat = publisher.write(job.path, output.data)
             written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, deps)
-            changed += 1
+            changed += before is not None or not _same_bytes(out / job.path, output.data)
         deleted = sorted(set(previous) - set(written))
         if changed or deleted or not previous:
             publisher.commit(deleted, build_id(written))

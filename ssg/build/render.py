@@ -28,7 +28,7 @@ from ssg.parallel import forked_map, ignore_interrupts
 from ssg.model.interface import Interface, load_interface
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, localized_config, site_languages, unprefixed, versions
-from ssg.model.site import TEMPLATES_DIR, Site, page_urls, tags_of
+from ssg.model.site import TEMPLATES_DIR, Site, page_urls, tags_of, why_left_out
 from ssg.build.policy import PAGE_POLICY
 
 if TYPE_CHECKING:
@@ -105,7 +105,8 @@ class Renderer:
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
                            body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
-                           versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY)
+                           versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
+                           preview_label=self.preview_label)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -153,6 +154,15 @@ class Renderer:
         """Interface text in the page's language, noted as read like a setting."""
         self.used.add(f"interface:{self.language}")
         return self.interface.text(key, **values)
+
+    def preview_label(self, document: Document | None) -> str:
+        """'Draft' or 'Scheduled for ...' on a page only a preview (--drafts) has; '' on a published page."""
+        reason = why_left_out(document, self.site.today, drafts=False) if document else None
+        if reason == "draft":
+            return self.t("preview_draft")
+        if reason == "scheduled":
+            return self.t("preview_scheduled", date=self.human_date(document.meta.date))
+        return ""
 
     def human_date(self, value: datetime.date | str | None) -> str:
         self.used.add(f"interface:{self.language}")
@@ -233,6 +243,11 @@ class Renderer:
         self.used.add(f"{name}:{argument}")
         if name == "quote":
             quote = self.site.quote(argument)
+            draft = None if quote else next((d for d in self.site.read if (d.kind, d.slug) == ("quote", argument)), None)
+            if draft is not None:
+                raise SiteError(*place, f"the quote '{argument}' is a draft, so it cannot be shown yet",
+                                f"delete the line `draft: true` in {draft.path} to publish it; "
+                                "`--drafts` shows it in previews")
             if quote is None:
                 known = ", ".join(q.slug for q in self.site.quotes) or "none yet"
                 raise SiteError(*place, f"there is no quote with the id '{argument}'",

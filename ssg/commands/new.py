@@ -24,10 +24,16 @@ def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path = new_document(args.root, args.kind, args.title, today_from_environment())
-    print(path.relative_to(args.root).as_posix())
+    print(as_seen_from_here(path))
     if "draft" in KINDS[args.kind].meta.__dataclass_fields__:  # it starts as a draft
         print(f"Created a draft {args.kind}. Write it, replacing each FILL IN; then delete the line "
               "`draft: true` to publish it.")
     else:
         print(f"Created a {args.kind}. Write it, replacing each FILL IN.")
     return 0
+
+
+def as_seen_from_here(path: Path) -> str:
+    """`path` relative to the folder the command was run in, if it is inside it; else the full path."""
+    path, here = path.resolve(), Path.cwd().resolve()
+    return path.relative_to(here).as_posix() if path.is_relative_to(here) else str(path)

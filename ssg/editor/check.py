@@ -73,11 +73,22 @@ class CheckReport:
     def failed(self, strict: bool) -> bool:
         return self.count("error") > 0 or (strict and self.count("warning") > 0)
 
+    files: tuple[str, ...] | None = None  # only the problems in these files (check FILE, check --changed)
+
     def total(self) -> str:
         """The one-line total: 'Checked 40 pages: 1 error, 2 warnings, 3 for information.'"""
         errors, warnings, infos = (self.count(level) for level in LEVELS)
         parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-        return f"Checked {self.pages} pages: {', '.join(parts)}, {infos} for information."
+        scope = "" if self.files is None else \
+            f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: {', '.join(self.files) or 'none changed'})"
+        return f"Checked {self.pages} pages{scope}: {', '.join(parts)}, {infos} for information."
+
+    def only(self, files: Iterable[str]) -> CheckReport:
+        """The same report with only the problems found in `files` (paths as the site names them).
+        A build that failed is reported whatever file stopped it: nothing else could be checked."""
+        files = tuple(dict.fromkeys(files))
+        kept = self.problems if self.pages == 0 else tuple(p for p in self.problems if p.error.path in files)
+        return dataclasses.replace(self, problems=kept, files=files)
 
 
 # --- the entry points -----------------------------------------------------------------
@@ -87,7 +98,7 @@ def check_site(options: BuildOptions) -> CheckReport:
     options = dataclasses.replace(options, strict=False, today=options.today or today_from_environment())
     with tempfile.TemporaryDirectory(prefix="ssg-check-") as folder:
         try:
-            report = build(dataclasses.replace(options, out=Path(folder) / "site", remember=False))
+            report = build(dataclasses.replace(options, out=Path(folder) / "site", remember=False, check_pages=False))
         except SiteError as error:  # the build stops at its first error: that is the one problem
             return CheckReport((Problem("error", error),), 0, (), 0)
         return check_build(options, report)
@@ -270,6 +281,8 @@ class SourceLocator:
             kind = KINDS.get(match.group(1)) if match and match.group(2) else None
             if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
                 included.append(f"{CONTENT_DIR}/{kind.folder}/{match.group(2).strip()}{kind.extension}")
+        facts = KINDS["fact"]  # the page lists its facts' sources
+        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}" for fact in getattr(document.meta, "facts", ())]
         return [document.path] + included + [CONFIG_FILE] + self.templates
 
     def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
@@ -343,9 +356,14 @@ def _check_link(checked: _Checked, page: BuiltPage, link: PageLink, href: str) -
     parts, home = urlsplit(absolute), urlsplit(config.base_url)
     needles = _needles(href, config.base_path)
     if parts.scheme == "http" and parts.netloc != home.netloc:
-        yield Problem("warning", locator.error(
-            page, f"{_describe(link)} goes to {href}, over http://, which is not secure",
-            "use its https:// address if it has one (try it in a browser)", exact=needles, words=link.text))
+        reason = config.http_reason(href)
+        if reason:
+            yield Problem("info", locator.error(page, f"{_describe(link)} goes to {href}, on http://: {reason}",
+                                                factcheck.EXPLAINED_HTTP_HINT, exact=needles, words=link.text))
+        else:
+            yield Problem("warning", locator.error(page, f"{_describe(link)} goes to {href}, over http://, which is "
+                                                   "not secure", factcheck.INSECURE_HTTP_HINT, exact=needles,
+                                                   words=link.text))
     if parts.netloc != home.netloc or parts.scheme not in ("http", "https"):
         return  # another website: not checked (no network access needed)
     if not (parts.path + "/").startswith(config.base_path):
@@ -540,7 +558,8 @@ def _fact_problems(checked: _Checked) -> Iterator[Problem]:
              for d in checked.published if isinstance(d.meta, Written)]
     contacts = [text for c in checked.config.contacts for text in (c.number, c.label, c.when)]
     for level, error in factcheck.fact_problems(facts, pages, quotes=quotes, charts=charts, today=checked.today,
-                                                phone_numbers=factcheck.phone_numbers_of(contacts)):
+                                                phone_numbers=factcheck.phone_numbers_of(contacts),
+                                                http_reason=checked.config.http_reason):
         yield Problem(level, error)
 
 

@@ -332,6 +332,8 @@ class GitTarget:
             raise _NO_GIT from None
         if done.returncode != 0:
             said = " ".join(done.stderr.split()) or f"git {args[0]} failed"
+            if "tell me who you are" in said.lower() or "identity unknown" in said:
+                raise UsageError(NO_GIT_IDENTITY)
             raise SiteError(CONFIG_FILE, _line_of_deploy(self.root), f"could not {what}: {said}",
                             _git_hint(said))
         return done.stdout.strip()
@@ -374,13 +376,14 @@ class GitTarget:
 
 _NO_GIT = UsageError("deploy with method: git needs the git program, which is not installed."
                      "\nhint: install git (https://git-scm.com/) and try again")
+NO_GIT_IDENTITY = ("deploy records each publication as a git commit, and git does not know your name and email "
+                   "yet.\nhint: run these two commands once, with your own name and email, then deploy again:\n"
+                   '  git config --global user.name "Your Name"\n  git config --global user.email "you@example.org"')
 
 
 def _git_hint(said: str) -> str:
     if "non-fast-forward" in said or "fetch first" in said or "rejected" in said:
         return "someone published to the branch while you were deploying: run deploy again"
-    if "identity unknown" in said or "tell me who you are" in said.lower():
-        return 'tell git your name once: git config --global user.name "Your Name" and user.email you@example.org'
     return "check deploy: remote: and branch: in site.yaml, and that you are allowed to push there"
 
 

@@ -27,7 +27,7 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Collection, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from ssg.markdown.directives import DIRECTIVE_LINE
 from ssg.errors import SiteError
@@ -311,14 +311,21 @@ def uncited_facts(facts: Iterable[Fact], cited: Collection[str]) -> tuple[Fact, 
     return tuple(f for f in facts if f.id not in cited)
 
 
+INSECURE_HTTP_HINT = ("use its https:// address if it has one (try it in a browser), or explain why not under "
+                      "`http_only:` in site.yaml")
+EXPLAINED_HTTP_HINT = "explained under `http_only:` in site.yaml; if it gains an https:// address, use that instead"
+
+
 def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mapping[str, str],
                   charts: Mapping[str, Chart], phone_numbers: Iterable[str],
-                  today: datetime.date) -> list[tuple[str, SiteError]]:
+                  today: datetime.date,
+                  http_reason: Callable[[str], str] = lambda url: "") -> list[tuple[str, SiteError]]:
     """Everything `build.py check` reports about facts, as (level, SiteError) pairs.
 
     `quotes` maps a quote's id to its words; `phone_numbers` are those in site.yaml's contacts
     (phone_numbers_of(text for c in config.contacts for text in (c.number, c.label, c.when)));
-    `pages` are the published articles and pages.
+    `pages` are the published articles and pages; `http_reason(url)` is why site.yaml keeps an
+    http:// source ('' if it does not say), which makes its warning an explained note.
     """
     register = {fact.id: fact for fact in facts}
     phones = tuple(phone_numbers)
@@ -336,9 +343,13 @@ def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mappi
             "check it against its sources; then set `checked:` to today and `check_again:` to when it may next "
             "change (statistics: after the next yearly release; law: in 12 months)")))
     for fact, url, line in insecure_sources(register.values()):
-        problems.append(("warning", SiteError(
-            fact.path, line, f"the source {url} is on http://, which is not secure",
-            "use its https:// address if it has one (try it in a browser)")))
+        reason = http_reason(url)
+        if reason:
+            problems.append(("info", SiteError(fact.path, line, f"the source {url} is on http://: {reason}",
+                                               EXPLAINED_HTTP_HINT)))
+        else:
+            problems.append(("warning", SiteError(fact.path, line, f"the source {url} is on http://, which is not secure",
+                                                  INSECURE_HTTP_HINT)))
     for fact in uncited_facts(register.values(), cited):
         problems.append(("warning", SiteError(
             fact.path, None, f"no page cites the fact '{fact.id}'",

@@ -66,6 +66,15 @@ class Readability:
 
 
 @dataclass(frozen=True)
+class HttpOnly:
+    """An http:// address the site keeps on purpose (a source with no https:// page), and why."""
+    address: str = field(metadata=doc("the address as the sources and links write it (longer ones that start "
+                                      "with it count too)",
+                                      pattern=(r"http://\S+", "should be an address starting with http://")))
+    reason: str = field(metadata=doc("why it stays on http://: check shows this instead of a warning"))
+
+
+@dataclass(frozen=True)
 class Deploy:
     """Where `build.py deploy` publishes the site (see docs/hosting.md)."""
     method: str = field(default="", metadata=doc(
@@ -107,6 +116,13 @@ class Config:
         required_text=False, pattern=(r"(mailto:[^\s@]+@[^\s@]+\.[^\s@]+|https://\S+)?",
                                       "should be mailto: and an email address, or an https:// address")))
     deploy: Deploy = field(default_factory=Deploy, metadata=doc("where `build.py deploy` publishes the site"))
+    http_only: tuple[HttpOnly, ...] = field(default=(), metadata=doc(
+        "http:// addresses of sources and links kept on purpose, each with its reason: check lists them as "
+        "explained notes, not warnings"))
+
+    def http_reason(self, url: str) -> str:
+        """Why `url`, an http:// address, is kept ('' if site.yaml does not explain it)."""
+        return next((kept.reason for kept in self.http_only if url.startswith(kept.address)), "")
 
     def language_of_suffix(self, suffix: str) -> str | None:
         """The language a file name's suffix (about.cy.md: 'cy') names: '' for the main language (en-GB, or en),

@@ -90,19 +90,24 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_checked_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
 
-# (words in libyaml's message, hint). The first that matches gives the hint.
-_YAML_HINTS = [
-    ("mapping values are not allowed", "put quotes around a value that contains ': ', for example "
-                                       "title: \"Help: a guide\", and check this line's indentation"),
-    ("expected <block end>", "check the indentation of this line and the one before it"),
-    ("found undefined alias", "a value starting with * must be in quotes"),
-    ("cannot start any token", "a value starting with @ or ` must be in quotes"),
-    ("could not determine a constructor", "remove the '!!' tag: values here are plain text, numbers, dates or lists"),
-    ("while scanning a quoted scalar", "a quoted value is missing its closing quote"),
-    ("while parsing a flow", "a list in [ ] or a group in { } is missing its closing bracket"),
+# (words in libyaml's message, the problem in plain words, hint). The first that matches is used.
+_YAML_PROBLEMS = [
+    ("could not determine a constructor", "a '!!' tag is not allowed here",
+     "remove the '!!' tag: values here are plain text, numbers, dates or lists"),
+    ("found undefined alias", "a value cannot start with *", "put the value in quotes, like 'value'"),
+    ("cannot start any token", "a value cannot start with @ or `", "put the value in quotes, like 'value'"),
+    ("while scanning a quoted scalar", "a quoted value has no closing quote",
+     "add the closing quote at the end of the value"),
+    ("while parsing a flow", "a list in [ ] or a group in { } has no closing bracket",
+     "add the closing ] or } at the end of the list, like [law, footage]"),
+    ("expected <block end>", "this line is not lined up with the lines around it",
+     "start each setting at the beginning of its line, with no spaces before it"),
+    ("did not find expected key", "this line is not lined up with the lines around it",
+     "start each setting at the beginning of its line, with no spaces before it"),
 ]
 # Problems whose cause is where something was opened, not where the parser gave up.
 _REPORTED_WHERE_OPENED = ("while scanning a quoted scalar", "while parsing a flow")
+_KEY_AND_VALUE = re.compile(r"\s*(?:- )?([^\s:#][^:#]*):\s+(\S.*)")
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
@@ -128,14 +133,37 @@ def _yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: i
     mark = (error.context_mark if opened else error.problem_mark) or error.context_mark or error.problem_mark
     lines = text.split("\n")
     line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+    problem, hint = _explain_yaml(str(error), line_text)
+    return SiteError(path, first_line + mark.line if mark else first_line, f"this is not valid YAML: {problem}", hint)
+
+
+def _explain_yaml(error: str, line_text: str) -> tuple[str, str]:
+    """(what is wrong, what to do) for libyaml's `error` on `line_text`, in words an editor knows.
+
+    The line itself is read first: the same libyaml message has different causes (a colon
+    inside a value, text after a closing quote, a line indented by mistake).
+    """
     indent = line_text[:len(line_text) - len(line_text.lstrip())]
     if "\t" in indent:
-        hint = "indent with spaces, not tabs"
-    else:
-        hint = next((h for needle, h in _YAML_HINTS if needle in str(error)),
-                    "check this line: every setting is `key: value` and text with a colon needs quotes")
-    problem = error.problem or error.context or "it could not be read"
-    return SiteError(path, first_line + mark.line if mark else first_line, f"this is not valid YAML: {problem}", hint)
+        return "this line is indented with a tab", "indent with spaces, not tabs"
+    pair = _KEY_AND_VALUE.fullmatch(line_text)
+    key, value = (pair.group(1).strip(), pair.group(2).rstrip()) if pair else ("", "")
+    if value[:1] in ("'", '"') and "did not find expected key" in error:
+        closing = value.find(value[0], 1)
+        if 0 < closing < len(value) - 1:
+            whole = value.replace("'", "''")
+            return (f"there is more text after the closing quote ({value[closing + 1:].strip()[:30]})",
+                    f"put quotes around the whole value, with the other kind of quote inside: {key}: '{whole}'")
+    if "mapping values are not allowed" in error:
+        if ": " in value:
+            return ("this line has a second ': ' inside its value",
+                    f"put quotes around a value that contains ': ', like {key}: \"{value}\"")
+        return ("this line is indented, but the line before it does not start a group",
+                "start each setting at the beginning of its line, and check this line's indentation")
+    for needle, problem, hint in _YAML_PROBLEMS:
+        if needle in error:
+            return problem, hint
+    return "this line could not be read", "check this line: every setting is `key: value` and text with a colon needs quotes"
 
 
 def field_doc(field: dataclasses.Field) -> str:
@@ -192,11 +220,22 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
             if required and name in data:
                 raise _empty(field, path, data_line(name))
             if required:
+                _refuse_misspelt(name, data, fields, path, what)
                 raise SiteError(path, getattr(data, "line", line), f"'{name}' is missing from {what}",
                                 f"add a line like `{name}: ...` ({field_doc(field) or describe_type(hints[name])})")
             continue
         values[name] = _convert(data[name], hints[name], field, path, data_line(name), warnings)
     return cls(**values)
+
+
+def _refuse_misspelt(name: str, data: dict, fields: dict, path: str, what: str) -> None:
+    """A required key is missing: if an unknown key looks like it (`titel:`), that key is the mistake."""
+    unknown = [str(key) for key in data if key not in fields]
+    close = difflib.get_close_matches(name, unknown, n=1)
+    if close:
+        line = getattr(data, "line_of", lambda key: None)(close[0])
+        raise SiteError(path, line, f"unknown key '{close[0]}' in {what}, and '{name}' is missing",
+                        f"did you mean '{name}'? write `{name}:` instead of `{close[0]}:`")
 
 
 @functools.lru_cache(maxsize=None)
@@ -232,6 +271,10 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         items = value if isinstance(value, list) else [value] if item_kind is str and _is_scalar(value) else None
+        if isinstance(value, str) and ", " in value:
+            words = [word.strip() for word in value.split(",")]
+            raise SiteError(path, line, f"'{name}' is one text with commas in it, not a list",
+                            f"write a list in square brackets: {name}: [{', '.join(words)}]")
         if items is None:
             raise wrong
         if not dataclasses.is_dataclass(item_kind):
