@@ -22,12 +22,14 @@ from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import CONFIG_FILE, Config, load_config
-from .content import CONTENT_DIR, KINDS, Document
+from .content import CONTENT_DIR, Document
 from .directives import DIRECTIVE_LINE
 from .errors import SiteError
+from .kinds import KINDS, source_for_url
 from .pipeline import BuildOptions, BuildReport, build, today_from_environment
 from .readability import MIN_WORDS, ProseParser, Score, count_words
-from .render import TEMPLATES_DIR, human_date
+from .interface import Interface, load_interface
+from .render import TEMPLATES_DIR
 from .scaffold import PLACEHOLDER
 from .site import why_left_out
 
@@ -93,9 +95,11 @@ def check_build(options: BuildOptions, report: BuildReport) -> CheckReport:
     today = options.today or today_from_environment()
     config = load_config(root, options.base_url)
     documents = report.documents
-    published = {d.output_path: d for d in documents if not why_left_out(d, today, options.drafts)}
-    site = read_built_site(report.out, published, config.readability.max_sentence_words)
-    checked = _Checked(config, today, documents, tuple(published.values()), site, SourceLocator(root, documents))
+    published = tuple(d for d in documents if not why_left_out(d, today, options.drafts))  # records too
+    pages = {d.output_path: d for d in published if KINDS[d.kind].url is not None}
+    site = read_built_site(report.out, pages, config.readability.max_sentence_words)
+    checked = _Checked(config, today, documents, published, site, SourceLocator(root, documents),
+                       load_interface(root, config.language))
     found = [Problem("warning", warning) for warning in report.warnings]
     found += [problem for check in CHECKS for problem in check(checked)]
     scores = sorted((PageScore(p.document.path, p.url, p.score) for p in site.pages.values() if p.document and p.score),
@@ -248,9 +252,9 @@ class SourceLocator:
         included = []
         for line in document.body.split("\n"):
             match = DIRECTIVE_LINE.match(line)
-            if match and match.group(1) in ("quote", "chart") and match.group(2):
-                folder, ext = ("quotes", "md") if match.group(1) == "quote" else ("charts", "yaml")
-                included.append(f"{CONTENT_DIR}/{folder}/{match.group(2).strip()}.{ext}")
+            kind = KINDS.get(match.group(1)) if match and match.group(2) else None
+            if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
+                included.append(f"{CONTENT_DIR}/{kind.folder}/{match.group(2).strip()}{kind.extension}")
         return [document.path] + included + [CONFIG_FILE] + self.templates
 
     def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
@@ -306,6 +310,7 @@ class _Checked:
     published: tuple[Document, ...]       # the ones in this build
     site: BuiltSite
     locator: SourceLocator
+    interface: Interface                  # the site's interface text, for dates in messages
 
 
 def _link_problems(checked: _Checked) -> Iterator[Problem]:
@@ -337,7 +342,7 @@ def _check_link(checked: _Checked, page: BuiltPage, link: Link, href: str) -> It
     target = site.output_file(path)
     if target is None:
         what = f"{_describe(link)} leads to /{path}, which" if link.tag == "a" else _describe(link)
-        hint = _missing_hint(path, checked.documents, checked.today)
+        hint = _missing_hint(path, checked)
         yield Problem("error", locator.error(page, f"{what} does not exist", hint,
                                              exact=needles + [_as_markdown_file(path)], words=link.text))
     elif parts.fragment and target in site.pages and unquote(parts.fragment) not in site.pages[target].ids:
@@ -370,11 +375,12 @@ def _as_markdown_file(path: str) -> str:
     return f"{name}.md" if name else ""
 
 
-def _missing_hint(path: str, documents: tuple[Document, ...], today: datetime.date) -> str:
+def _missing_hint(path: str, checked: _Checked) -> str:
     output_path = path + "index.html" if path == "" or path.endswith("/") else path + "/index.html"
-    left_out = next((d for d in documents if d.output_path == output_path), None)
+    left_out = next((d for d in checked.documents if KINDS[d.kind].url is not None and d.output_path == output_path),
+                    None)
     if left_out is not None:
-        return f"{left_out.path} {_left_out_reason(left_out, today)[0]}, so this link does not work yet"
+        return f"{left_out.path} {_left_out_reason(left_out, checked)[0]}, so this link does not work yet"
     source = _source_for(path)
     if source:
         return (f"there is no file {source}; check the spelling "
@@ -384,14 +390,8 @@ def _missing_hint(path: str, documents: tuple[Document, ...], today: datetime.da
 
 def _source_for(path: str) -> str | None:
     """The content file that would publish at `path`: 'articles/x/' -> 'content/articles/x.md'."""
-    parts = path.strip("/").split("/")
-    if path == "":
-        return f"{CONTENT_DIR}/pages/index.md"
-    if len(parts) == 2 and parts[0] in (KINDS["article"][0], KINDS["quote"][0]):
-        return f"{CONTENT_DIR}/{parts[0]}/{parts[1]}.md"
-    if len(parts) == 1 and "." not in parts[0]:
-        return f"{CONTENT_DIR}/{KINDS['page'][0]}/{parts[0]}.md"
-    return None
+    source = source_for_url(path)
+    return f"{CONTENT_DIR}/{source}" if source else None
 
 
 def _page_problems(checked: _Checked) -> Iterator[Problem]:
@@ -472,11 +472,12 @@ def _placeholder_problems(checked: _Checked) -> Iterator[Problem]:
 
 
 def _quote_problems(checked: _Checked) -> Iterator[Problem]:
-    """A quote must say where and when it was published (its source's url is required by the build)."""
+    """A document with one `source` (a quote) must say when it was published (its url is required by the build)."""
     for document in checked.published:
-        if document.kind == "quote" and document.meta.source.date is None:
+        source = getattr(document.meta, "source", None)
+        if source is not None and source.date is None:
             yield Problem("warning", SiteError(
-                document.path, checked.locator.front_matter_line(document, "source"), "the quote's source has no date",
+                document.path, checked.locator.front_matter_line(document, "source"), f"the {document.kind}'s source has no date",
                 "add `date:` under `source:`: when the source was published, like 2018-12-04"))
 
 
@@ -484,14 +485,14 @@ def _left_out_notes(checked: _Checked) -> Iterator[Problem]:
     """Drafts, scheduled and expired articles: not problems, but the editor should know."""
     for document in checked.documents:
         if why_left_out(document, checked.today, drafts=False):
-            reason, key, hint = _left_out_reason(document, checked.today)
+            reason, key, hint = _left_out_reason(document, checked)
             yield Problem("info", SiteError(document.path, checked.locator.front_matter_line(document, key),
                                             f"this {reason}, so it is not on the public site", hint))
 
 
-def _left_out_reason(document: Document, today: datetime.date) -> tuple[str, str, str]:
+def _left_out_reason(document: Document, checked: _Checked) -> tuple[str, str, str]:
     """(what it is, its front matter key, what to do) for a document the public site leaves out."""
-    reason = why_left_out(document, today, drafts=False)
+    reason, human_date = why_left_out(document, checked.today, drafts=False), checked.interface.date
     meta = document.meta
     if reason == "draft":
         return ("is a draft", "draft",

@@ -43,6 +43,19 @@ class Contact:
     when: str = field(metadata=doc("one short sentence on when to use it"))
 
 
+LANGUAGE_CODE = (r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "should be a language code like en-GB or cy")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the site is written in besides (or, to name it, as well as) its main `language`."""
+    code: str = field(metadata=doc("its code, like cy: pages in it are under /cy/, and name.cy.md is a translation "
+                                   "of name.md", pattern=LANGUAGE_CODE))
+    name: str = field(metadata=doc("its name in itself, like Cymraeg"))
+    direction: str = field(default="ltr", metadata=doc("ltr (left to right) or rtl (right to left, like Arabic)",
+                                                       pattern=(r"ltr|rtl", "should be ltr or rtl")))
+
+
 @dataclass(frozen=True)
 class Readability:
     """Plain-English targets, checked by `build.py check`."""
@@ -75,9 +88,10 @@ class Config:
     description: str = field(metadata=doc("one or two sentences about the site, for search engines"))
     base_url: str = field(metadata=doc(
         "the full address the site is published at, like https://example.org/ or https://example.org/campaign/"))
-    language: str = field(default="en-GB", metadata=doc("the language of the pages, like en-GB",
-                                                        pattern=(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
-                                                                 "should be a language code like en-GB")))
+    language: str = field(default="en-GB", metadata=doc("the main language of the pages, at the site's root, like en-GB",
+                                                        pattern=LANGUAGE_CODE))
+    languages: tuple[Language, ...] = field(default=(), metadata=doc(
+        "the other languages pages are translated into, each under /<code>/ (and, if you like, the main one, to name it)"))
     publisher: str = field(default="", metadata=doc("who publishes the site", required_text=False))
     short_url: str = field(default="", metadata=doc("a short address to print on posters", required_text=False))
     articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows", minimum=1))
@@ -92,6 +106,19 @@ class Config:
         required_text=False, pattern=(r"(mailto:[^\s@]+@[^\s@]+\.[^\s@]+|https://\S+)?",
                                       "should be mailto: and an email address, or an https:// address")))
     deploy: Deploy = field(default_factory=Deploy, metadata=doc("where `build.py deploy` publishes the site"))
+
+    def language_of_suffix(self, suffix: str) -> str | None:
+        """The language a file name's suffix (about.cy.md: 'cy') names: '' for the main language (en-GB, or en),
+        its code for another declared language, None if site.yaml declares no such language."""
+        if suffix in (self.language, self.language.split("-")[0]):
+            return ""
+        return suffix if any(language.code == suffix for language in self.languages) else None
+
+    def language_named(self, code: str) -> Language:
+        """The language with this code ('' or the main code: the main language)."""
+        code = code or self.language
+        declared = next((language for language in self.languages if language.code == code), None)
+        return declared or Language(code, code)
 
     @property
     def base_path(self) -> str:

@@ -1,14 +1,14 @@
-"""Stage 2: read content/ into Documents: front matter checked, body kept as Markdown.
+"""Stage 2: read content/ into Documents (front matter checked, body kept as Markdown) and Records (YAML data).
 
-Three kinds of document, one folder each:
+Each kind of content has one folder under content/, declared in ssg/kinds.py:
     content/articles/<slug>.md  ->  /articles/<slug>/
     content/pages/<slug>.md     ->  /<slug>/      (pages/index.md is the home page)
     content/quotes/<id>.md      ->  /quotes/<id>/
+    content/charts/<id>.yaml, content/facts/<id>.yaml: data that pages show, no page of their own
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
 import hashlib
 import os
@@ -18,66 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import doc
 from .errors import SiteError
+from .frontmatter import Source  # noqa: F401 (where callers have always found it)
+from .kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
 from .parallel import forked_map
 from .schema import build_dataclass, load_yaml
 
 CONTENT_DIR = "content"
-CHARTS_DIR = "charts"   # content/charts/<id>.yaml, read by charts.py
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is not an article
-TEMPLATE_NAME = (r"[a-z0-9_-]+\.html", "should be a template file name like home.html")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a fact or quote comes from."""
-    title: str = field(metadata=doc("the title of the article, report or page"))
-    publisher: str = field(metadata=doc("who published it, like BBC News or gov.uk"))
-    url: str = field(metadata=doc("its full web address", pattern=(r"https?://\S+", "should be a web address starting with https://")))
-    date: datetime.date | str | None = field(default=None, metadata=doc("when it was published: 2018-12-04, or text like 'October 2024'"))
-
-
-@dataclass(frozen=True)
-class ArticleMeta:
-    title: str = field(metadata=doc("the article's headline", max_length=150))
-    summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
-    date: datetime.date = field(metadata=doc("publication date, like 2018-12-04; a future date schedules it"))
-    updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
-    expires: datetime.date | None = field(default=None, metadata=doc("after this date the article is left out"))
-    tags: tuple[str, ...] = field(default=(), metadata=doc("topics, like [law, footage]", max_length=60))
-    draft: bool = field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
-    image: str | None = field(default=None, metadata=doc("a picture for the top of the article and for sharing, like /images/x.jpg"))
-    image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
-    sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
-
-
-@dataclass(frozen=True)
-class PageMeta:
-    title: str = field(metadata=doc("the page's heading", max_length=150))
-    summary: str = field(metadata=doc("one sentence about the page, shown to search engines", max_length=400))
-    template: str | None = field(default=None, metadata=doc("a template from templates/ (default page.html)", pattern=TEMPLATE_NAME))
-    updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
-    draft: bool = field(default=False, metadata=doc("true to keep it out of the site"))
-    image: str | None = field(default=None, metadata=doc("a picture for sharing, like /images/x.jpg"))
-    image_alt: str | None = field(default=None, metadata=doc("what the picture shows"))
-    sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
-
-
-@dataclass(frozen=True)
-class QuoteMeta:
-    speaker: str = field(metadata=doc("who said it", max_length=120))
-    role: str = field(metadata=doc("their job or role at the time", max_length=200))
-    date: datetime.date = field(metadata=doc("when they said it, like 2018-12-04"))
-    source: Source = field(metadata=doc("where it was reported: title, publisher, url, date"))
-    draft: bool = field(default=False, metadata=doc("true to keep it out of the site"))
 
 
 # What identifies one version of a file without reading it: inode, size, modification and change times.
 FileStamp = tuple[int, int, int, int]
-KINDS = {"article": ("articles", ArticleMeta), "page": ("pages", PageMeta), "quote": ("quotes", QuoteMeta)}
-Meta = ArticleMeta | PageMeta | QuoteMeta
 
 
 class cached_value:  # noqa: N801 (used like functools.cached_property)
@@ -98,16 +51,18 @@ class cached_value:  # noqa: N801 (used like functools.cached_property)
 @dataclass(frozen=True)
 class Document:
     """One Markdown file: its checked front matter, and its Markdown body (read when first needed)."""
-    kind: str                    # "article", "page" or "quote"
+    kind: str                    # the name of its Kind: "article", "page", "quote"...
     path: str                    # as shown in messages: content/articles/x.md
     slug: str
-    meta: Meta
+    meta: Any                    # its kind's front matter dataclass (KINDS[kind].meta)
     body_line: int               # line of the file where the body starts
     digest: str                  # hash of the file's bytes, for caches
     warnings: tuple[SiteError, ...] = ()
     key_lines: tuple[tuple[str, int], ...] = ()  # (front matter key, its line), for later checks' messages
     file: str = field(default="", compare=False, repr=False)  # where it is now, to read the body from
     stamp: FileStamp | None = field(default=None, compare=False, repr=False)  # see file_stamp()
+    refers: tuple[tuple[str, str, int | None], ...] = ()  # (kind, id, line) of the records it names: facts...
+    lang: str = ""               # its language: "" for the site's main one, else a code from site.yaml (about.cy.md)
 
     @cached_value
     def body(self) -> str:
@@ -117,6 +72,8 @@ class Document:
         so the body is read here, when a page that shows it is rendered: the bytes must be the
         ones the digest was taken of, or the file changed during the build.
         """
+        if KINDS[self.kind].format != MARKDOWN:
+            return ""  # a YAML record is all data
         raw = read_source(self.file, self.path)
         if hashlib.blake2b(raw, digest_size=16).hexdigest() != self.digest:
             raise SiteError(self.path, None, "this file changed while the site was being built",
@@ -142,7 +99,7 @@ class Document:
     @cached_value
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
-        return url_for(self.kind, self.slug)
+        return url_for(self.kind, self.slug, self.lang)
 
     @cached_value
     def identity(self) -> str:
@@ -155,16 +112,16 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.meta.title if self.kind != "quote" else f"{self.meta.speaker}: {quote_excerpt(self.body)}"
+        title = getattr(self.meta, "title", None)  # a kind without a title (quotes) is named by who said what
+        return title if title is not None else f"{self.meta.speaker}: {quote_excerpt(self.body)}"
 
 
 _PICKLED_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "file")
 
 
-def url_for(kind: str, slug: str) -> str:
-    if kind == "page":
-        return "" if slug == "index" else f"{slug}/"
-    return f"{KINDS[kind][0]}/{slug}/"
+def url_for(kind: str, slug: str, lang: str = "") -> str:
+    """The one URL rule: a document's kind's rule, under /<lang>/ for a language other than the main one."""
+    return (f"{lang}/" if lang else "") + KINDS[kind].url_of(slug)
 
 
 def url_for_content_file(relative: str) -> str | None:
@@ -172,8 +129,8 @@ def url_for_content_file(relative: str) -> str | None:
     parts = relative.split("/")
     if len(parts) != 2 or not parts[1].endswith(".md"):
         return None
-    kind = next((k for k, (folder, _) in KINDS.items() if folder == parts[0]), None)
-    return url_for(kind, parts[1][:-3]) if kind else None
+    kind = next((k for k in KINDS.values() if k.folder == parts[0] and k.url is not None), None)
+    return kind.url_of(parts[1][:-3]) if kind else None
 
 
 def quote_excerpt(body: str, words: int = 8) -> str:
@@ -183,13 +140,13 @@ def quote_excerpt(body: str, words: int = 8) -> str:
 
 
 def find_sources(root: Path) -> list[tuple[str, str]]:
-    """Every Markdown file of each kind, sorted, as (kind, file path).
+    """Every file of each kind, sorted, as (kind name, file path).
 
     Anything else in content/ is refused, so that no file an editor adds is silently left
     out. Hidden files (.DS_Store, editors' swap files) are ignored. Links are checked here,
     where listing the folder tells which names are links without asking the disk again.
     """
-    folders = [folder for folder, _ in KINDS.values()] + [CHARTS_DIR]
+    folders = [kind.folder for kind in KINDS.values()]
     listing = ", ".join(f"{folder}/" for folder in sorted(folders))
     for name in visible_names(root / CONTENT_DIR):
         if name not in folders:
@@ -200,20 +157,28 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
     for folder in folders:
         _refuse_linked_folder(root, root / CONTENT_DIR / folder)
     found = []
-    for kind, (folder, _) in KINDS.items():
+    for kind in KINDS.values():
+        folder = kind.folder
         for entry in visible_entries(root / CONTENT_DIR / folder):
             path = f"{CONTENT_DIR}/{folder}/{entry.name}"
             if entry.is_symlink():
                 refuse_outside_link(root, Path(entry.path), path)
-            if entry.name.lower().endswith(".md"):
-                found.append((kind, entry.path))
+            if entry.name.lower().endswith(EXTENSIONS[kind.format]):
+                found.append((kind.name, entry.path))
             elif entry.is_dir():
                 raise SiteError(path, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(path, None, f"only Markdown (.md) files belong in content/{folder}/",
+                raise SiteError(path, None, f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
+
+
+PICTURE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+                 ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"ftypavif", b"ftypavis")}
+EXTENSIONS = {MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
+FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)", PICTURE: "picture (" + ", ".join(PICTURE_TYPES) + ")"}
+MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carry
 
 
 def _refuse_linked_folder(root: Path, folder: Path) -> None:
@@ -281,7 +246,7 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
     documents: list[Document | None] = []
     unread = []  # (place in documents, kind, path, file, stamp, the document remembered for that path)
     for kind, file in sources:
-        path = f"{CONTENT_DIR}/{KINDS[kind][0]}/{os.path.basename(file)}"
+        path = f"{CONTENT_DIR}/{KINDS[kind].folder}/{os.path.basename(file)}"
         stamp, previous = file_stamp(file, path, now), known.get(path)
         if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
             documents.append(previous.found_at(file))
@@ -290,12 +255,15 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
             documents.append(None)
     if processes > 1 and len(unread) >= PARALLEL_READING:
         # Documents travel between processes without their body or file (see __getstate__): send the body too.
-        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:])), len(unread), processes)
+        shared: dict[tuple, tuple] = {}  # one copy of the key lines of the many files laid out alike
+        sent = forked_map(lambda index: _with_sent_body(_read_changed(*unread[index][1:], shared)), len(unread),
+                          processes)
         for (place, *_, file, _, _), (document, body) in zip(unread, sent):
             documents[place] = _with_body(document.found_at(file), body)
     else:
+        shared = {}
         for place, *changed in unread:
-            documents[place] = _read_changed(*changed)
+            documents[place] = _read_changed(*changed, shared)
     return documents
 
 
@@ -304,20 +272,23 @@ def read_document(kind: str, file: str | Path) -> Document:
     return read_documents([(kind, os.fspath(file))])[0]
 
 
-def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None) -> Document:
+def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None,
+                  shared: dict[tuple, tuple]) -> Document:
+    if KINDS[kind].format == PICTURE:
+        return _read_picture(kind, path, file, stamp)
     raw = read_source(file, path)
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, path)
     if previous is not None and previous.digest == digest and previous.kind == kind:
-        return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), split_front_matter(text, path)[2])
-    return parse_document(kind, path, text, digest, file, stamp)
+        body = split_front_matter(text, path)[2] if KINDS[kind].format == MARKDOWN else ""
+        return _with_body(dataclasses.replace(previous, file=file, stamp=stamp), body)
+    return parse_document(kind, path, text, digest, file, stamp, shared)
 
 
 def _with_sent_body(document: Document) -> tuple[Document, str]:
     return document, document.body
 
 
-_SHARED_KEY_LINES: dict[tuple, tuple] = {}
 
 
 def _with_body(document: Document, body: str) -> Document:
@@ -327,14 +298,18 @@ def _with_body(document: Document, body: str) -> Document:
 
 
 def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
-                   stamp: FileStamp | None = None) -> Document:
-    slug = _checked_slug(path)
+                   stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> Document:
+    """Check one file's text into a Document. `shared`: key lines seen in this reading, so that the many files
+    laid out alike hold one copy (a dict of the caller's, not this module's: it ends with the build)."""
+    if KINDS[kind].format == YAML:
+        return _parse_record(kind, path, text, digest, file, stamp)
+    slug, lang = _checked_slug(path)
     front, front_line, body, body_line = split_front_matter(text, path)
     warnings: list[SiteError] = []
     data = load_yaml(front, path, front_line) if front.strip() else {}
-    meta = build_dataclass(KINDS[kind][1], data, path, front_line, warnings=warnings)
+    meta = build_dataclass(KINDS[kind].meta, data, path, front_line, warnings=warnings)
     key_lines = tuple(getattr(data, "key_lines", {}).items())
-    key_lines = _SHARED_KEY_LINES.setdefault(key_lines, key_lines)  # one copy for the many files laid out alike
+    key_lines = shared.setdefault(key_lines, key_lines) if shared is not None else key_lines
     line_of = dict(key_lines).get
     if getattr(meta, "image", None) and not getattr(meta, "image_alt", None):
         raise SiteError(path, line_of("image"), "'image' has no 'image_alt'",
@@ -343,9 +318,57 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
     if wordless is not None:
         raise SiteError(path, line_of("tags"), f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
                         "use a word or two for each tag, like law or footage")
-    if kind == "quote" and not body.strip():
-        raise SiteError(path, body_line, "the quote is empty", "write the words of the quote under the closing '---'")
-    return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp), body)
+    if KINDS[kind].needs_body and not body.strip():
+        raise SiteError(path, body_line, f"the {kind} is empty", f"write the words of the {kind} under the closing '---'")
+    refers = tuple(references(meta, line_of, data))
+    image = getattr(meta, "image", None)
+    pictured = published_record(image) if image else None
+    if pictured is not None:  # `image: images/x.jpg` must name a picture in content/images/
+        refers += ((*pictured, line_of("image")),)
+    return _with_body(Document(kind, path, slug, meta, body_line, digest, tuple(warnings), key_lines, file, stamp,
+                               refers, lang), body)
+
+
+def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> Document:
+    """A picture: checked to be what its name says (by its first bytes), its bytes hashed for the build."""
+    name = path.rsplit("/", 1)[-1]
+    stem, _, extension = name.rpartition(".")
+    if not SLUG.fullmatch(stem) or f".{extension}" not in PICTURE_TYPES:
+        raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
+                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} (lower-case letters, digits and hyphens)")
+    try:
+        with open(file, "rb") as opened:
+            raw = opened.read(MAX_PICTURE_BYTES + 1)
+    except FileNotFoundError:
+        raise _disappeared(path) from None
+    if len(raw) > MAX_PICTURE_BYTES:
+        raise SiteError(path, None, f"this picture is larger than {MAX_PICTURE_BYTES // 1_000_000} MB",
+                        "save it smaller: 2000 pixels wide is plenty for a web page")
+    head = raw[4:12] if extension == "avif" else raw[:8]
+    if not any(head.startswith(magic) for magic in PICTURE_TYPES[f".{extension}"]) or \
+            (extension == "webp" and raw[8:12] != b"WEBP"):
+        raise SiteError(path, None, f"this file is not a .{extension} picture",
+                        "export it again from your photo editor, or give it the right extension")
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    record = KINDS[kind].meta(id=name, digest=digest, path=path)
+    return _with_body(Document(kind, path, name, record, 1, digest, (), (), file, stamp), "")
+
+
+def _parse_record(kind_name: str, path: str, text: str, digest: str, file: str, stamp: FileStamp | None) -> Document:
+    """A YAML file of a kind with no page (a chart, a fact): its meta is the whole file, with id, digest and path."""
+    kind, name = KINDS[kind_name], path.rsplit("/", 1)[-1]
+    record_id = name.rpartition(".")[0]
+    if not SLUG.fullmatch(record_id):
+        raise SiteError(path, None, f"the file name '{name}' is not a usable {kind.name} id",
+                        f"use lower-case letters, digits and hyphens, like {slugify(record_id) or 'an-id'}.yaml")
+    data = load_yaml(text, path)
+    record = build_dataclass(kind.meta, data, path, 1, what=f"the {kind.name}")
+    if kind.check is not None:
+        kind.check(record, data, path)
+    record = dataclasses.replace(record, id=record_id, digest=digest, path=path)
+    key_lines = tuple(data.key_lines.items())
+    return _with_body(Document(kind_name, path, record_id, record, 1, digest, (), key_lines, file, stamp,
+                               tuple(references(record, data.line_of, data))), "")
 
 
 def refuse_outside_link(root: Path, file: Path, path: str) -> None:
@@ -395,13 +418,25 @@ def decode_text(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _checked_slug(path: str) -> str:
+LANGUAGE_SUFFIX = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # about.cy.md, about.en-GB.md
+
+
+def language_suffix(path: str) -> str:
+    """The language code a file's name ends with ('about.cy.md': 'cy'), or ''."""
+    stem, _, suffix = path.rsplit("/", 1)[-1].rpartition(".")[0].rpartition(".")
+    return suffix if stem and LANGUAGE_SUFFIX.fullmatch(suffix) else ""
+
+
+def _checked_slug(path: str) -> tuple[str, str]:
+    """(slug, language suffix or '') of a Markdown file's name: 'about.cy.md' -> ('about', 'cy')."""
     name = path.rsplit("/", 1)[-1]
-    stem = name[:-3]
+    stem, _, suffix = name[:-3].rpartition(".")
+    if not (stem and LANGUAGE_SUFFIX.fullmatch(suffix)):
+        stem, suffix = name[:-3], ""
     if not (name.endswith(".md") and SLUG.fullmatch(stem)):
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
                         f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
-    return stem
+    return stem, suffix
 
 
 @functools.lru_cache(maxsize=4096)
@@ -430,3 +465,38 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int]:
         return front, 2, body, body_line
     raise SiteError(path, 1, "the front matter has no closing '---'",
                     "add a line with just '---' after the last setting, before the text starts")
+
+
+def references(value: Any, line_of: Callable[[str], int | None], data: Any = None) -> list[tuple[str, str, int | None]]:
+    """(kind, id, line) for each field of dataclass `value`, or of its groups and lists of groups, that names a
+    record of another kind (metadata `refers_to`). `line_of` gives a key's line; `data`, the YAML read (for
+    the lines inside groups), if there is one."""
+    found = []
+    for item in dataclasses.fields(value):
+        target, content = item.metadata.get("refers_to"), getattr(value, item.name)
+        listed = content if isinstance(content, tuple) else (content,)
+        if target and content:
+            found += [(target, one, line_of(item.name)) for one in listed]
+        for index, group in enumerate(listed):
+            if dataclasses.is_dataclass(group):
+                inner = _group_data(data, item.name, index if isinstance(content, tuple) else None)
+                found += references(group, getattr(inner, "line_of", line_of), inner)
+    return found
+
+
+def _group_data(data: Any, name: str, index: int | None) -> Any:
+    """data[name] (or data[name][index]): the YAML of a group, to find its keys' lines; None if there is none."""
+    try:
+        return data[name] if index is None else data[name][index]
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
+def refuse_unknown(records: dict[str, dict[str, Any]], kind: str, record_id: str, path: str, line: int | None) -> None:
+    """A reference to a record that does not exist is an error at the referring file's line."""
+    if record_id not in records.get(kind, {}):
+        folder = KINDS[kind].folder
+        known = ", ".join(sorted(records.get(kind, {}))) or "none yet"
+        raise SiteError(path, line, f"there is no {kind} with the id '{record_id}'",
+                        f"the id is a file name in {CONTENT_DIR}/{folder}/" + (" without .yaml" if KINDS[kind].format == YAML
+                                                                              else "") + f"; {folder} are: {known}")

@@ -1,7 +1,9 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
+from .kinds import KINDS
 from .render import Output, Renderer, SiteFile, documents_digest, digest_of
+from .site import feed_entries, page_urls
 
 # A strict policy the pages are built to work under: no inline script or style, nothing
 # from another host (issue: secure by default). JSON-LD blocks are data, not script.
@@ -21,8 +23,9 @@ SECURITY_HEADERS = {
 def site_files(renderer: Renderer) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it."""
     site = renderer.site
-    feed_articles = site.articles[:site.config.feed_size]
-    updated = _feed_updated(site)
+    entries_in_feed = feed_entries(site)
+    feed_articles = entries_in_feed[:site.config.feed_size]
+    updated = _feed_updated(site, entries_in_feed)
     entries = sitemap_entries(site)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
@@ -42,27 +45,27 @@ def _from_template(renderer: Renderer, template: str, **context) -> Output:
     return Output(template, data, "other file", tuple(sorted(renderer.used)))
 
 
-def _feed_updated(site) -> str:
-    dates = [a.meta.updated or a.meta.date for a in site.articles]
+def _feed_updated(site, documents) -> str:
+    dates = [d.meta.updated or d.meta.date for d in documents]
     return (max(dates) if dates else site.today).isoformat() + "T00:00:00Z"
 
 
 def sitemap_entries(site) -> list[tuple[str, str]]:
     """(site-relative URL, last modified date or '') for every public page, sorted by URL."""
-    entries = {d.url: _lastmod(d) for d in site.documents}
+    entries = {d.url: _lastmod(d) for kind in KINDS.values() if kind.sitemap for d in site.published.get(kind.name, ())}
     size = site.config.articles_per_page
-    for url, count in [("articles/", len(site.articles))] + [(t.url, len(t.articles)) for t in site.tags]:
-        entries[url] = ""
-        for number in range(2, -(-count // size) + 1):
-            entries[f"{url}page/{number}/"] = ""
-    entries["tags/"] = ""
-    entries["quotes/"] = ""
+    lists = [(k.list_page.url, len(site.of(k.name)) if k.list_page.paginated else 0) for k in KINDS.values()
+             if k.list_page]
+    for url, count in lists + [(t.url, len(t.articles)) for t in site.tags]:
+        entries.update(dict.fromkeys(page_urls(url, count, size), ""))
+    if any(kind.tags for kind in KINDS.values()):
+        entries["tags/"] = ""
     return sorted(entries.items())
 
 
 def _lastmod(document) -> str:
     meta = document.meta
-    date = getattr(meta, "updated", None) or (meta.date if document.kind != "page" else None)
+    date = getattr(meta, "updated", None) or getattr(meta, "date", None)
     return date.isoformat() if date else ""
 
 

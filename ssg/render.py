@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,14 +23,13 @@ from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
 from .parallel import forked_map, ignore_interrupts
-from .site import Site
+from .interface import Interface, load_interface
+from .kinds import KINDS
+from .site import TEMPLATES_DIR, Site, page_urls
 
 if TYPE_CHECKING:
     from . import markup
 
-TEMPLATES_DIR = "templates"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -64,13 +62,7 @@ def digest_of(*parts: object) -> str:
 
 
 def template_for(document: Document) -> str:
-    return getattr(document.meta, "template", None) or f"{document.kind}.html"
-
-
-def human_date(value: datetime.date | str | None) -> str:
-    if isinstance(value, datetime.date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    return value or ""
+    return getattr(document.meta, "template", None) or KINDS[document.kind].page_template
 
 
 class Renderer:
@@ -86,6 +78,8 @@ class Renderer:
         self.converted: list[tuple[str, str]] = []  # (key, html) converted for the output being rendered
         self.used: set[str] = set()      # what the output being rendered read: "site:title", "quote:x"...
         self.config = RecordingConfig(site.config, self.used)
+        self.interfaces: dict[str, Interface] = {}  # read when first needed, by language ("": the main one)
+        self.language = ""  # the language of the page being rendered
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -104,8 +98,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body)
-        env.filters.update(human_date=human_date, isodate=lambda d: d.isoformat() if d else "",
+                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
+        env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
 
@@ -123,6 +117,38 @@ class Renderer:
         self.used.add(f"asset:{name}")
         path = self.assets[name].output_path
         return self.absolute_url(path) if absolute else self.url(path)
+
+    @property
+    def interface(self) -> Interface:
+        """The interface text (templates/i18n/) of the language of the page being rendered."""
+        return self.interface_for(self.language)
+
+    def interface_for(self, language: str) -> Interface:
+        if language not in self.interfaces:
+            self.interfaces[language] = load_interface(self.site.root, language or self.site.config.language)
+        return self.interfaces[language]
+
+    def t(self, key: str, **values: object) -> str:
+        """Interface text in the page's language, noted as read like a setting."""
+        self.used.add(f"interface:{self.language}")
+        return self.interface.text(key, **values)
+
+    def human_date(self, value: datetime.date | str | None) -> str:
+        self.used.add(f"interface:{self.language}")
+        return self.interface.date(value)
+
+    def translations_of(self, document: Document) -> tuple[Document, ...]:
+        """The document's other language versions, for a language toggle and hreflang links."""
+        self.used.add(f"translations:{document.kind}:{document.slug}")
+        return self.site.translations_of(document)
+
+    def sources_of(self, document: Document) -> tuple:
+        """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
+        sources = list(getattr(document.meta, "sources", ()))
+        for kind, record_id, _ in document.refers:
+            self.used.add(f"{kind}:{record_id}")
+            sources += getattr(self.site.records[kind][record_id], "sources", ())
+        return tuple(dict.fromkeys(sources))
 
     # --- bodies ---------------------------------------------------------------------
     # ssg.markup is imported when first needed: Python-Markdown and its extensions take about
@@ -181,6 +207,7 @@ class Renderer:
     # --- pages -----------------------------------------------------------------------
     def document(self, document: Document) -> Output:
         self.used.clear()
+        self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
         view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
@@ -192,42 +219,56 @@ class Renderer:
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
         """The generated pages as (output path, template, view, what the view shows, for its key)."""
-        yield from self._paginated("articles/", "Articles", "All articles, newest first.", self.site.articles,
-                                   "articles")
-        for tag in self.site.tags:
-            yield from self._paginated(tag.url, f"Articles about {tag.name}",
-                                       f"Articles tagged ‘{tag.name}’, newest first.", tag.articles, "tag", tag=tag)
-        yield ("tags/index.html", "tags.html", PageView(
-            url="tags/", title="Topics", description="Every topic the articles cover.", kind="tags",
-            extra={"tags": self.site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in self.site.tags))
-        yield ("quotes/index.html", "quotes.html", PageView(
-            url="quotes/", title="Voices", description="What police leaders and others have said, with sources.",
-            kind="quotes", extra={"quotes": self.site.quotes}), documents_digest(self.site.quotes))
+        site = self.site
+        for kind in KINDS.values():
+            listing = kind.list_page
+            if listing is None:
+                continue
+            documents = site.of(kind.name)
+            title, description = self.interface.text(listing.title), self.interface.text(listing.description)
+            if listing.paginated:
+                yield from self._paginated(listing.url, title, description, documents,
+                                           listing.items, listing.template, items=listing.items)
+            else:
+                yield (listing.url + "index.html", listing.template, PageView(
+                    url=listing.url, title=title, description=description, kind=listing.items,
+                    extra={listing.items: documents}), documents_digest(documents))
+        text = self.interface.text
+        if any(kind.tags for kind in KINDS.values()):
+            for tag in site.tags:
+                yield from self._paginated(tag.url, text("tag_title", name=tag.name),
+                                           text("tag_description", name=tag.name), tag.articles, "tag",
+                                           "tag.html", tag=tag)
+            yield ("tags/index.html", "tags.html", PageView(
+                url="tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
+                extra={"tags": site.tags}), tuple((t.name, t.slug, documents_digest(t.articles)) for t in site.tags))
         yield ("404.html", "404.html", PageView(
-            url="404.html", title="Page not found", description="This page could not be found.", kind="error"), ())
+            url="404.html", title=text("not_found_title"), description=text("not_found_description"), kind="error"), ())
 
-    def _paginated(self, url: str, title: str, description: str, articles: tuple[Document, ...], kind: str,
-                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def _paginated(self, url: str, title: str, description: str, documents: tuple[Document, ...], kind: str,
+                   template: str, items: str = "articles", **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
         size = self.site.config.articles_per_page
-        pages = max(1, math.ceil(len(articles) / size))
-        page_url = lambda n: url if n == 1 else f"{url}page/{n}/"  # noqa: E731
-        for number in range(1, pages + 1):
-            pagination = {"number": number, "total": pages,
-                          "previous": page_url(number - 1) if number > 1 else None,
-                          "next": page_url(number + 1) if number < pages else None}
-            shown_title = title if number == 1 else f"{title} (page {number} of {pages})"
-            shown = articles[(number - 1) * size:number * size]
-            view = PageView(url=page_url(number), title=shown_title, description=description, kind=kind,
-                            extra={"articles": shown, "pagination": pagination, **extra})
-            yield (page_url(number) + "index.html", "tag.html" if kind == "tag" else "articles.html", view,
-                   (sorted(pagination.items()), documents_digest(shown)))
+        urls = page_urls(url, len(documents), size)
+        for number, page_url in enumerate(urls, start=1):
+            pagination = {"number": number, "total": len(urls),
+                          "previous": urls[number - 2] if number > 1 else None,
+                          "next": urls[number] if number < len(urls) else None}
+            shown_title = title if number == 1 else self.interface.text("page_of_title", title=title, number=number,
+                                                                        total=len(urls))
+            shown = documents[(number - 1) * size:number * size]
+            view = PageView(url=page_url, title=shown_title, description=description, kind=kind,
+                            extra={items: shown, "pagination": pagination, **extra})
+            yield (page_url + "index.html", template, view, (sorted(pagination.items()), documents_digest(shown)))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
+        self.language = ""
         return Output(path, self._page(template, view), "list", tuple(sorted(self.used)))
 
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
-        return self._template(template, page=view, document=document).encode()
+        self.used.update(("site:language", "site:languages"))
+        language = self.site.config.language_named(self.language)
+        return self._template(template, page=view, document=document, language=language).encode()
 
     def _template(self, name: str, **context: Any) -> str:
         with template_errors(self.site.root, context.get("document")):
@@ -246,12 +287,20 @@ class Renderer:
         if kind == "asset":
             asset = self.assets.get(name)
             return asset.output_path if asset else None
+        if kind == "interface":
+            return self.interface_for(name).digest
+        if kind == "translations":
+            kind_name, _, slug = name.partition(":")
+            return [(d.lang, d.url) for d in self.site.translations.get((kind_name, slug), ())]
         if kind == "quote":
             quote = self.site.quote(name)
             return (quote.digest if quote else None, self.templates.digest("partials/quote.html"))
         if kind == "chart":
             chart = self.site.charts.get(name)
             return (chart.digest if chart else None, self.templates.digest("partials/chart.html"))
+        if kind in self.site.records:  # a record a page cites (a fact)
+            record = self.site.records[kind].get(name)
+            return record.digest if record else None
         return self.templates.digest("partials/contacts.html")
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
@@ -476,6 +525,11 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         inputs = ("list", view.url, view.title, view.description, shown)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
                         make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
+    for kind in KINDS.values():  # records published as they are: pictures
+        for record in renderer.site.records.get(kind.name, {}).values() if kind.publish else ():
+            path = kind.publish.format(slug=record.id)
+            jobs.append(Job(path, kind.name, digest_of("copy", record.digest),
+                            make=functools.partial(_copy_record, renderer.site.root, record, path)))
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
@@ -483,6 +537,14 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         key = renderer.key(file.template, file.inputs, deps(file.path)) if file.template else digest_of(file.inputs)
         jobs.append(Job(file.path, "other file", key, make=file.make, template=file.template, inputs=file.inputs))
     return jobs
+
+
+def _copy_record(root: Path, record: Any, path: str) -> Output:
+    """A picture's bytes, as they were when the build read them (else the file changed during the build)."""
+    data = (root / record.path).read_bytes()
+    if hashlib.blake2b(data, digest_size=16).hexdigest() != record.digest:
+        raise SiteError(record.path, None, "this file changed while the site was being built", "build the site again")
+    return Output(path, data, "picture")
 
 
 def _copy_asset(asset: Asset) -> Output:

@@ -1,48 +1,53 @@
-"""`build.py new`: start a new article, page or quote with every front matter field in place.
+"""`build.py new`: start a new document of any kind with every field in place.
 
-The front matter is written from the schema in content.py, so a field added there shows
-up here by itself: each field is either filled in (title, today's date, `draft: true`)
+The file is written from its kind's declaration (ssg/kinds.py), so a field added to a schema
+shows up here by itself: each field is either filled in (title, today's date, `draft: true`)
 or written as a comment with an example, and always with its one-line description.
 Text the editor must replace says FILL IN, which `build.py check` reports until it is
-gone. New files start as drafts, so nothing half-written is ever published.
+gone. New documents start as drafts, so nothing half-written is ever published.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import json
+import typing
 from pathlib import Path
+from typing import Any
 
-from .content import CONTENT_DIR, KINDS, Source, slugify, url_for
+from .content import CONTENT_DIR, slugify
 from .errors import UsageError
+from .frontmatter import Source
+from .kinds import KINDS, MARKDOWN, Kind
 from .schema import field_doc
-from .site import GENERATED
+from .site import generated_paths
 
 PLACEHOLDER = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.
-FILLED = {"title": "{title}", "summary": f'"{PLACEHOLDER}"', "date": "{today}", "draft": "true",
-          "speaker": f'"{PLACEHOLDER}"', "role": f'"{PLACEHOLDER}"'}
+FILLED = {"title": "{title}", "date": "{today}", "draft": "true", "checked": "{today}", "confidence": "low"}
+# Filled in with a value that may be wrong: the note asks the editor to set it (`check` reports FILL IN).
+TO_CHOOSE = {"confidence"}
 # Examples for the optional fields, written as comments.
-EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "/images/picture.jpg",
-            "image_alt": "a police officer talking to a crowd", "template": "page.html"}
-# A quote's source must be filled in; an article's or page's sources are an example.
+EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "images/picture.jpg",
+            "image_alt": "a police officer talking to a crowd", "template": "page.html", "facts": "[an-id-from-content-facts]",
+            "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31", "note": "a caveat", "fact": "an-id-from-content-facts"}
+# A required source must be filled in; optional sources are an example.
 SOURCE_PLACEHOLDERS = {"title": f'"{PLACEHOLDER}"', "publisher": f'"{PLACEHOLDER}"',
                        "url": f"https://example.org/{PLACEHOLDER.replace(' ', '-')}", "date": "{today}"}
 SOURCE_EXAMPLES = {"title": "The title of the report", "publisher": "Who published it",
                    "url": "https://example.org/the-report", "date": "{today}"}
-BODIES = {
-    "article": f"{PLACEHOLDER}: write the article here. Use ## for a section heading.\n",
-    "page": f"{PLACEHOLDER}: write the page here. Use ## for a section heading.\n",
-    "quote": f"{PLACEHOLDER}: the exact words, as the source reports them.\n",
-}
 COMMENT_COLUMN = 34
 
 
-def new_document(root: Path, kind: str, title: str, today: datetime.date) -> Path:
-    """Write content/<kind folder>/<slug>.md for `title` and return its path; never overwrite a file."""
+def new_document(root: Path, kind_name: str, title: str, today: datetime.date) -> Path:
+    """Write content/<kind folder>/<slug>.<md or yaml> for `title` and return its path; never overwrite a file."""
+    kind = KINDS[kind_name]
+    if not kind.extension:  # not a text file (a picture): nothing to write
+        raise UsageError(f"`new` writes text files, and a {kind.name} is not one."
+                         f"\nhint: copy the file into {CONTENT_DIR}/{kind.folder}/ with a name like my-{kind.name}.jpg")
     slug = _slug_for(kind, title)
-    path = root / CONTENT_DIR / KINDS[kind][0] / f"{slug}.md"
-    text = front_matter(kind, title, today) + BODIES[kind]
+    path = root / CONTENT_DIR / kind.folder / f"{slug}{kind.extension}"
+    text = front_matter(kind, title, today) + kind.scaffold
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as file:  # "x": fails if the file exists, even in a race
@@ -53,45 +58,97 @@ def new_document(root: Path, kind: str, title: str, today: datetime.date) -> Pat
     return path
 
 
-def _slug_for(kind: str, title: str) -> str:
+def _slug_for(kind: Kind, title: str) -> str:
     slug = slugify(title)[:80].rstrip("-")
     if not slug:
         raise UsageError(f"the title '{title}' has no letters or digits to make a file name from."
                          "\nhint: give a title with some words, like \"What to do if you see an attack\"")
-    url = url_for(kind, slug)
-    if kind == "page" and any(url == g or url.startswith(g) for g in GENERATED):
-        raise UsageError(f"a page called '{slug}' would take /{url}, which the site uses for its own lists."
-                         "\nhint: choose another title")
+    if kind.url is not None and not kind.url_prefix:
+        url = kind.url_of(slug)
+        if any(url == g or url.startswith(g) for g in generated_paths()):
+            raise UsageError(f"a {kind.name} called '{slug}' would take /{url}, which the site uses for its own lists."
+                             "\nhint: choose another title")
     return slug
 
 
-def front_matter(kind: str, title: str, today: datetime.date) -> str:
-    """The front matter block for a new document, every field filled in or commented."""
+def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
+    """The front matter block (or, for a YAML kind, the whole file), every field filled in or commented."""
     values = {"title": json.dumps(title, ensure_ascii=False), "today": today.isoformat()}
-    lines = ["---", f"# New {kind}. Lines starting with # are notes or optional settings: delete the # to use one.",
-             "# Delete the line `draft: true` when it is ready to publish."]
-    for field in dataclasses.fields(KINDS[kind][1]):
-        lines += _field_lines(field, values)
-    return "\n".join(lines + ["---", ""])
+    fields = [f for f in dataclasses.fields(kind.meta) if field_doc(f)]  # not those the generator sets
+    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base) for f in dataclasses.fields(base)}
+    fields.sort(key=lambda f: (not _required(f), not _required(f) and f.name in shared))  # required, own, shared
+    lines = [f"# New {kind.name}. Lines starting with # are notes or optional settings: delete the # to use one."]
+    if any(f.name == "draft" for f in fields):
+        lines.append("# Delete the line `draft: true` when it is ready to publish.")
+    hints = typing.get_type_hints(kind.meta)
+    for field in fields:
+        lines += _field_lines(field, hints[field.name], values)
+    if kind.format == MARKDOWN:
+        return "\n".join(["---"] + lines + ["---", ""])
+    return "\n".join(lines + [""])
 
 
-def _field_lines(field: dataclasses.Field, values: dict[str, str]) -> list[str]:
-    name, note = field.name, field_doc(field)
-    if name == "source":
-        return [_with_note("source:", note)] + _nested_lines(Source, SOURCE_PLACEHOLDERS, values, "  ", "  ")
-    if name == "sources":
-        return [_with_note("# sources:", note)] + _nested_lines(Source, SOURCE_EXAMPLES, values, "#   - ", "#     ")
+def _field_lines(field: dataclasses.Field, hint: Any, values: dict[str, str]) -> list[str]:
+    name, note, required = field.name, field_doc(field), _required(field)
+    group, is_list = _group_of(hint)
+    if group is not None:
+        if required:
+            first, rest = ("  - ", "    ") if is_list else ("  ", "  ")
+            return [_with_note(f"{name}:", note)] + _nested_lines(group, values, first, rest, required=True)
+        first, rest = ("#   - ", "#     ") if is_list else ("#   ", "#   ")
+        return [_with_note(f"# {name}:", note)] + _nested_lines(group, values, first, rest, required=False)
     if name in FILLED:
-        return [_with_note(f"{name}: {FILLED[name].format(**values)}", note)]
+        return [_with_note(f"{name}: {FILLED[name].format(**values)}", _to_fill(note) if name in TO_CHOOSE else note)]
+    if required:
+        return [_with_note(f"{name}: {_placeholder(hint)}".format(**values), _to_fill(note, hint))]
     example = EXAMPLES.get(name, "").format(**values)
     return [_with_note(f"# {name}: {example}".rstrip(), note)]
 
 
-def _nested_lines(cls: type, chosen: dict[str, str], values: dict[str, str], first: str, rest: str) -> list[str]:
-    """The fields of a group of settings (a source); `first` and `rest` start the first and later lines."""
-    return [_with_note(f"{first if number == 0 else rest}{field.name}: {chosen[field.name].format(**values)}",
-                       field_doc(field))
-            for number, field in enumerate(dataclasses.fields(cls))]
+def _nested_lines(cls: type, values: dict[str, str], first: str, rest: str, required: bool) -> list[str]:
+    """The fields of a group of settings (a source, a bar); `first` and `rest` start the first and later lines."""
+    chosen = (SOURCE_PLACEHOLDERS if required else SOURCE_EXAMPLES) if cls is Source else {}
+    hints = typing.get_type_hints(cls)
+    lines = []
+    for number, field in enumerate(dataclasses.fields(cls)):
+        start = first if number == 0 else rest
+        if field.name in chosen:
+            lines.append(_with_note(f"{start}{field.name}: {chosen[field.name]}".format(**values), field_doc(field)))
+        elif _required(field):
+            hint = hints[field.name]
+            lines.append(_with_note(f"{start}{field.name}: {_placeholder(hint)}".format(**values),
+                                    _to_fill(field_doc(field), hint)))
+        else:
+            example = EXAMPLES.get(field.name, "")
+            lines.append(_with_note(f"{rest}# {field.name}: {example}".rstrip(), field_doc(field)))
+    return lines
+
+
+def _required(field: dataclasses.Field) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+
+
+def _group_of(hint: Any) -> tuple[type | None, bool]:
+    """(the dataclass, is it a list of them) for a field holding a group of settings or a list of groups."""
+    if typing.get_origin(hint) is tuple and dataclasses.is_dataclass(typing.get_args(hint)[0]):
+        return typing.get_args(hint)[0], True
+    return (hint, False) if dataclasses.is_dataclass(hint) else (None, False)
+
+
+def _placeholder(hint: Any) -> str:
+    """A value that passes validation and that `build.py check` reports until it is replaced."""
+    if hint is datetime.date:
+        return "{today}"
+    if hint in (int, float):
+        return "0"
+    if typing.get_origin(hint) is tuple:
+        return f'["{PLACEHOLDER}"]'
+    return f'"{PLACEHOLDER}"'
+
+
+def _to_fill(note: str, hint: Any = None) -> str:
+    """The note of a field filled in with a value only the editor can choose (a number, say): it says FILL IN."""
+    return f"{PLACEHOLDER}: {note}" if hint is None or hint in (int, float) else note
 
 
 def _with_note(line: str, note: str) -> str:

@@ -187,7 +187,7 @@ FILES = [
          "content/articles/photo.jpg: only Markdown (.md) files belong in content/articles/",
          "put pictures and other files in static/"),
     Case("stray-folder-in-content", {"content/blog/post.md": body("Text.")},
-         "content/blog: content/ has no folder called 'blog'", "content/ holds articles/, charts/, pages/, quotes/"),
+         "content/blog: content/ has no folder called 'blog'", "content/ holds articles/, charts/, facts/, images/, pages/, quotes/"),
     Case("subfolder-in-articles", {"content/articles/2024/post.md": body("Text.")},
          "content/articles/2024: content/articles/ cannot have folders inside it",
          "move the files in it up into content/articles/"),

@@ -1,4 +1,4 @@
-"""`build.py new`: a new article, page or quote with every front matter field, as a draft."""
+"""`build.py new`: a new document of any kind with every front matter field, as a draft when it has pages."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +8,8 @@ import re
 import pytest
 
 from conftest import run_cli
-from ssg.content import KINDS, Source, read_document
+from ssg.content import Source, read_document
+from ssg.kinds import KINDS, MARKDOWN, PICTURE, YAML
 
 EPOCH_2024_05_01 = "1714521600"
 
@@ -20,19 +21,22 @@ def fixed_today(monkeypatch):
 
 def front_matter_keys(text: str) -> set[str]:
     """Every key written in the front matter, set or commented out."""
-    front = text.split("---\n")[1]
+    front = text.split("---\n")[1] if text.startswith("---\n") else text
     return set(re.findall(r"^(?:#\s*)?(?:-\s*)?\s*([a-z_]+):", front, flags=re.MULTILINE))
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+MARKDOWN_KINDS = [name for name, kind in KINDS.items() if kind.format == MARKDOWN]
+
+
+@pytest.mark.parametrize("kind", MARKDOWN_KINDS)
 def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, kind):
     root = make_site()
     result = run_cli("new", kind, "Don't film: help safely", "--root", root)
-    path = f"content/{KINDS[kind][0]}/don-t-film-help-safely.md"
+    path = f"content/{KINDS[kind].folder}/don-t-film-help-safely.md"
     assert result.status == 0, result.err
     assert result.out.splitlines()[0] == path
     text = (root / path).read_text()
-    fields = {f.name for f in dataclasses.fields(KINDS[kind][1])}
+    fields = {f.name for f in dataclasses.fields(KINDS[kind].meta)}
     if fields & {"source", "sources"}:
         fields |= {f.name for f in dataclasses.fields(Source)}
     assert fields <= front_matter_keys(text)
@@ -43,6 +47,28 @@ def test_new_writes_every_front_matter_field_and_the_file_is_valid(make_site, ki
         assert document.meta.date == datetime.date(2024, 5, 1)
     if kind != "quote":
         assert document.meta.title == "Don't film: help safely"
+
+
+@pytest.mark.parametrize("kind", [name for name, kind in KINDS.items() if kind.format == YAML])
+def test_new_writes_every_field_of_a_yaml_kind_and_the_site_still_builds(make_site, build_site, kind):
+    root = make_site()
+    result = run_cli("new", kind, "Assaults on Met officers", "--root", root)
+    path = f"content/{KINDS[kind].folder}/assaults-on-met-officers.yaml"
+    assert result.status == 0, result.err
+    assert result.out.splitlines() == [path, f"Created a {kind}. Write it, replacing each FILL IN."]
+    text = (root / path).read_text()
+    assert {f.name for f in dataclasses.fields(KINDS[kind].meta) if f.metadata.get("doc")} <= front_matter_keys(text)
+    assert "FILL IN" in text
+    built = build_site(root)
+    assert built.status == 0, built.err
+
+
+def test_new_for_a_picture_says_where_to_put_it(make_site):
+    root = make_site()
+    kind = next(name for name, kind in KINDS.items() if kind.format == PICTURE)
+    result = run_cli("new", kind, "A diagram", "--root", root)
+    assert result.status == 2 and not (root / "content/images").exists()
+    assert result.err.startswith(f"error: `new` writes text files, and a {kind} is not one.\nhint: copy the file into content/images/")
 
 
 def test_a_new_article_is_a_draft_until_the_line_is_deleted(make_site, build_site):

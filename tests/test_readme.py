@@ -9,12 +9,13 @@ README = (PROJECT / "README.md").read_text()
 
 
 def test_reference_tables_match_the_code_that_checks_the_files():
-    from ssg.charts import Chart
     from ssg.config import Config
-    from ssg.content import ArticleMeta, PageMeta, QuoteMeta
+    from ssg.kinds import KINDS, has_settings, readme_reference
     from ssg.schema import reference_table
-    for schema in (ArticleMeta, PageMeta, QuoteMeta, Chart, Config):
-        assert reference_table(schema) in README, f"README's table for {schema.__name__} is out of date"
+    for kind in filter(has_settings, KINDS.values()):
+        assert f"### {kind.heading}\n\n{reference_table(kind.meta)}" in README, f"README's table for {kind.name} is out of date"
+    assert readme_reference() in README
+    assert reference_table(Config) in README, "README's table for site.yaml is out of date"
 
 
 def test_example_article_builds_with_its_quote(make_site, build_site):

@@ -1,6 +1,7 @@
-"""Start a new article, page or quote: write its file with every setting filled in or explained.
+"""Start a new document of any kind (article, page, quote, chart, fact...): write its file with every
+setting filled in or explained.
 
-The file starts as a draft (`draft: true`), dated today, named from the title.
+A document with a page starts as a draft (`draft: true`), dated today, named from the title.
 An existing file is never replaced.
 """
 from __future__ import annotations
@@ -8,13 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..content import KINDS
+from ..kinds import KINDS
 from ..pipeline import today_from_environment
 from ..scaffold import new_document
 
 
 def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:
-    parser.add_argument("kind", choices=list(KINDS), help="what to start: article, page or quote")
+    parser.add_argument("kind", choices=list(KINDS), help="what to start: " + ", ".join(KINDS))
     parser.add_argument("title", help="the title, in quotes; the file name is made from it. For a quote, "
                                       "a few words naming it, like \"Dick: disgusting\"")
     parser.add_argument("--root", type=Path, default=default_root, metavar="DIR",
@@ -24,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     path = new_document(args.root, args.kind, args.title, today_from_environment())
     print(path.relative_to(args.root).as_posix())
-    print(f"Created a draft {args.kind}. Write it, replacing each FILL IN; then delete the line "
-          "`draft: true` to publish it.")
+    if "draft" in KINDS[args.kind].meta.__dataclass_fields__:  # it starts as a draft
+        print(f"Created a draft {args.kind}. Write it, replacing each FILL IN; then delete the line "
+              "`draft: true` to publish it.")
+    else:
+        print(f"Created a {args.kind}. Write it, replacing each FILL IN.")
     return 0
