@@ -17,11 +17,13 @@ import html
 import io
 import json
 import os
+import re
+import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .errors import SiteError
 
@@ -32,8 +34,10 @@ SIZES = "(min-width: 50rem) 46rem, 100vw"  # the text column is at most about 46
 QUALITY = {"avif": 55, "webp": 78, "jpeg": 82}
 AVIF_SPEED = 8                       # 0 (slowest, smallest) to 10; 8 keeps a cold build quick
 ENCODER_VERSION = "1"                # change it to make every cached picture encode again
-MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
+FORMAT_OF = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "webp": "webp", "avif": "avif"}
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(?:-\d+\.[0-9a-f]{8})?\.(?:avif|webp|jpg|jpeg|png|gif)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Encoded:
     height: int
     fallback: str            # "jpeg" or "png" (pictures with transparency)
     variants: tuple[Variant, ...]
+    original: Variant        # published at the picture's own name (/images/x.jpg), for share cards and links
 
     def of(self, format: str) -> tuple[Variant, ...]:
         return tuple(v for v in self.variants if v.format == format)
@@ -133,22 +138,34 @@ def widths_for(width: int) -> tuple[int, ...]:
     return tuple(chosen) or (WIDTHS[-1],)
 
 
-def encode(raw: bytes, stem: str, path: str, line: int | None = None) -> tuple[Encoded, dict[str, bytes]]:
-    """All variants of one picture: the description and the encoded files by name."""
+def encode(raw: bytes, name: str, path: str, line: int | None = None) -> tuple[Encoded, dict[str, bytes]]:
+    """All variants of the picture `name` ("x.jpg"): the description and the encoded files by file name."""
     image = decode(raw, path, line)
+    stem, _, extension = name.rpartition(".")
     fallback = "png" if image.mode == "RGBA" else "jpeg"
     files: dict[str, bytes] = {}
-    variants = []
+    made: dict[tuple[str, int], Variant] = {}
     for format in formats(fallback):
         for width in widths_for(image.width):
             height = max(1, round(image.height * width / image.width))
             resized = image if width == image.width else image.resize((width, height), resample=_lanczos())
             data = _save(resized, format)
             digest = hashlib.sha256(data).hexdigest()
-            name = f"{stem}-{width}.{digest[:8]}.{EXTENSION[format]}"
-            files[name] = data
-            variants.append(Variant(format, width, height, name, digest))
-    return Encoded(image.width, image.height, fallback, tuple(variants)), files
+            variant = Variant(format, width, height, f"{stem}-{width}.{digest[:8]}.{EXTENSION[format]}", digest)
+            files[variant.name] = data
+            made[format, width] = variant
+    widest = widths_for(image.width)[-1]
+    own_format = FORMAT_OF.get(extension.lower(), fallback)
+    same = made.get((own_format, widest))
+    if same is not None:
+        data = files[same.name]
+    else:  # a .gif, or a .png without transparency: its own format at the widest size
+        height = max(1, round(image.height * widest / image.width))
+        data = _save(image if widest == image.width else image.resize((widest, height), resample=_lanczos()), own_format)
+    original = Variant(own_format, widest, max(1, round(image.height * widest / image.width)), name,
+                       hashlib.sha256(data).hexdigest())
+    files[name] = data
+    return Encoded(image.width, image.height, fallback, tuple(made.values()), original), files
 
 
 def _lanczos():
@@ -158,10 +175,12 @@ def _lanczos():
 
 def _save(image, format: str) -> bytes:
     out = io.BytesIO()
-    if format == "png":
+    if format == "gif":
+        image.convert("RGB").quantize(256).save(out, "GIF")
+    elif format == "png":
         image.save(out, "PNG", optimize=True)
     elif format == "jpeg":
-        image.save(out, "JPEG", quality=QUALITY["jpeg"], optimize=True, progressive=True)
+        image.convert("RGB").save(out, "JPEG", quality=QUALITY["jpeg"], optimize=True, progressive=True)
     elif format == "webp":
         image.save(out, "WEBP", quality=QUALITY["webp"], method=4)
     else:
@@ -171,42 +190,78 @@ def _save(image, format: str) -> bytes:
 
 # --- the cache -----------------------------------------------------------------------------
 
-def cache_key(raw: bytes, stem: str) -> str:
-    settings = json.dumps([ENCODER_VERSION, WIDTHS, QUALITY, AVIF_SPEED, stem, formats("png")])
-    return hashlib.sha256(settings.encode() + b"\0" + raw).hexdigest()[:32]
+def cache_key(source_digest: str, name: str) -> str:
+    """The cache entry of a picture: its bytes' digest (as content.py hashed them), its name and the settings."""
+    settings = json.dumps([ENCODER_VERSION, WIDTHS, QUALITY, AVIF_SPEED, name, source_digest])
+    return hashlib.sha256(settings.encode()).hexdigest()[:32]
 
 
-def cached_encode(raw: bytes, stem: str, path: str, cache: Path | None, line: int | None = None) -> tuple[Encoded, dict[str, bytes]]:
-    """encode(), or the same result from the cache when an intact entry for these bytes is there."""
-    folder = cache / cache_key(raw, stem) if cache is not None else None
-    if folder is not None:
-        hit = _read_entry(folder)
-        if hit is not None:
-            return hit
-    encoded, files = encode(raw, stem, path, line)
-    if folder is not None:
+@dataclass(frozen=True)
+class Source:
+    """One picture to prepare: where it is, how errors name it, and the digest of its bytes."""
+    file: str        # where it is on disk
+    path: str        # how errors name it: "content/images/x.jpg"
+    name: str        # "x.jpg"
+    digest: str      # blake2b-128 of its bytes, as content.py computed it
+
+    def read(self) -> bytes:
+        """Its bytes, refused if they are no longer the ones the build read."""
+        try:
+            raw = Path(self.file).read_bytes()
+        except OSError:
+            raise SiteError(self.path, None, "this picture could not be read", "check that the file is still there") from None
+        if hashlib.blake2b(raw, digest_size=16).hexdigest() != self.digest:
+            raise SiteError(self.path, None, "this file changed while the site was being built", "build the site again")
+        return raw
+
+
+def prepare(source: Source, cache: Path) -> Encoded:
+    """The picture's description, from an intact cache entry (its manifest) or by encoding it into one.
+
+    Only the manifest is read here: a build that publishes nothing new reads no encoded file.
+    published_bytes() checks each file's hash when it is published.
+    """
+    folder = cache / cache_key(source.digest, source.name)
+    encoded = _read_manifest(folder)
+    if encoded is None:
+        encoded, files = encode(source.read(), source.name, source.path)
         _write_entry(folder, encoded, files)
-    return encoded, files
+    return encoded
 
 
-def _read_entry(folder: Path) -> tuple[Encoded, dict[str, bytes]] | None:
-    """The cached result in `folder`, or None if anything about it is missing or does not check out."""
+def published_bytes(source: Source, cache: Path, variant: Variant) -> bytes:
+    """The bytes of one encoded file, checked against its hash; a damaged or missing entry is encoded again."""
+    folder = cache / cache_key(source.digest, source.name)
+    try:
+        data = (folder / variant.name).read_bytes()
+        if hashlib.sha256(data).hexdigest() == variant.digest:
+            return data
+    except OSError:
+        pass
+    encoded, files = encode(source.read(), source.name, source.path)
+    _write_entry(folder, encoded, files)
+    if variant.name not in files:  # the encoder's output changed (another Pillow): build again
+        raise SiteError(source.path, None, "this picture's cached versions changed during the build", "build the site again")
+    return files[variant.name]
+
+
+def _read_manifest(folder: Path) -> Encoded | None:
+    """The cached description in `folder`, or None if it is missing or malformed."""
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        variants = tuple(Variant(str(v["format"]), int(v["width"]), int(v["height"]), str(v["name"]), str(v["digest"]))
-                         for v in manifest["variants"])
-        encoded = Encoded(int(manifest["width"]), int(manifest["height"]), str(manifest["fallback"]), variants)
-        files = {}
-        for variant in variants:
-            if "/" in variant.name or variant.name.startswith("."):
-                return None
-            data = (folder / variant.name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != variant.digest:
-                return None
-            files[variant.name] = data
-        return (encoded, files) if variants else None
-    except (OSError, ValueError, KeyError, TypeError):
+        variants = tuple(_variant(v) for v in manifest["variants"])
+        encoded = Encoded(int(manifest["width"]), int(manifest["height"]), str(manifest["fallback"]), variants,
+                          _variant(manifest["original"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if not variants or encoded.fallback not in ("jpeg", "png") or any(
+            v.format not in MIME or not SAFE_NAME.fullmatch(v.name) for v in (*variants, encoded.original)):
+        return None
+    return encoded
+
+
+def _variant(data: dict) -> Variant:
+    return Variant(str(data["format"]), int(data["width"]), int(data["height"]), str(data["name"]), str(data["digest"]))
 
 
 def _write_entry(folder: Path, encoded: Encoded, files: dict[str, bytes]) -> None:
@@ -217,52 +272,39 @@ def _write_entry(folder: Path, encoded: Encoded, files: dict[str, bytes]) -> Non
         for name, data in files.items():
             (temporary / name).write_bytes(data)
         manifest = {"width": encoded.width, "height": encoded.height, "fallback": encoded.fallback,
-                    "variants": [v.__dict__ for v in encoded.variants]}
+                    "variants": [v.__dict__ for v in encoded.variants], "original": encoded.original.__dict__}
         (temporary / "manifest.json").write_text(json.dumps(manifest), "utf-8")
         if folder.exists():
-            _remove_folder(folder)
+            shutil.rmtree(folder)
         os.replace(temporary, folder)
     except OSError:
         pass  # the cache is only a speed-up
 
 
-def _remove_folder(folder: Path) -> None:
-    for child in folder.iterdir():
-        child.unlink()
-    folder.rmdir()
-
-
-@dataclass(frozen=True)
-class Job:
-    """One picture to encode: its bytes are read in the worker."""
-    file: str        # where it is on disk
-    path: str        # how errors name it: "content/images/x.jpg"
-    stem: str        # "x"
-
-
-def encode_all(jobs: Sequence[Job], cache: Path | None, processes: int = 1) -> list[tuple[Encoded, dict[str, bytes]]]:
-    """Every job's result, in order; in forked worker processes when there are several pictures to encode.
+def prepare_all(sources: Sequence[Source], cache: Path, processes: int = 1) -> list[Encoded]:
+    """Every picture's description, in order; pictures to encode are encoded in forked worker processes.
 
     A SiteError in a worker comes back as a value and is raised here, so the editor sees it as usual.
     """
-    def task(index: int):
-        job = jobs[index]
+    def task(index: int) -> Encoded | SiteError:
         try:
-            return cached_encode(Path(job.file).read_bytes(), job.stem, job.path, cache)
+            return prepare(sources[index], cache)
         except SiteError as error:
             return error
-        except OSError:
-            return SiteError(job.path, None, "this picture could not be read", "check that the file is still there")
 
-    if processes > 1 and len(jobs) > 1:
+    results: list[Encoded | SiteError | None] = [_read_manifest(cache / cache_key(s.digest, s.name)) for s in sources]
+    missing = [i for i, result in enumerate(results) if result is None]
+    if processes > 1 and len(missing) > 1:
         from .parallel import forked_map
-        results = list(forked_map(task, len(jobs), min(processes, len(jobs))))
+        done = forked_map(lambda index: task(missing[index]), len(missing), min(processes, len(missing)))
     else:
-        results = [task(i) for i in range(len(jobs))]
+        done = (task(i) for i in missing)
+    for index, result in zip(missing, done):
+        results[index] = result
     for result in results:
         if isinstance(result, SiteError):
             raise result
-    return results
+    return results  # type: ignore[return-value] (every None was filled in)
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -277,10 +319,39 @@ def picture_html(encoded: Encoded, url_prefix: str, alt: str, lazy: bool = True,
         return ", ".join(f"{url_prefix}{v.name} {v.width}w" for v in encoded.of(format))
 
     sources = "".join(f'<source type="{MIME[f]}" srcset="{srcset(f)}" sizes="{sizes}">'
-                      for f in formats(encoded.fallback)[:-1] if encoded.of(f))
+                      for f in ("avif", "webp") if encoded.of(f))
     largest = encoded.largest_fallback
     loading = ' loading="lazy"' if lazy else ""
     return (f"<picture>{sources}"
             f'<img src="{url_prefix}{largest.name}" srcset="{srcset(encoded.fallback)}" sizes="{sizes}" '
             f'width="{largest.width}" height="{largest.height}" alt="{html.escape(alt, quote=True)}"'
             f'{loading} decoding="async"></picture>')
+
+
+# --- pictures in pages -----------------------------------------------------------------------
+
+IMG = re.compile(r"<img\b([^>]*)>")
+ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+DECORATIVE = "decorative"  # ![](images/x.png "decorative"): a picture that only decorates, with alt=""
+
+
+def picture_name(src: str, base_path: str) -> str | None:
+    """'x.jpg' if `src` points into the site's images/ folder ('images/x.jpg', '../images/x.jpg', '/images/x.jpg')."""
+    if src.startswith(base_path) and base_path != "/":
+        src = src[len(base_path):]
+    while src.startswith("../"):
+        src = src[3:]
+    match = re.fullmatch(r"/?images/([^/?#]+)", src)
+    return match.group(1) if match else None
+
+
+def replace_images(body: str, base_path: str, show: Callable[[str, str, str, bool], str]) -> str:
+    """Each <img> of a picture in images/ replaced by show(src, name, alt, decorative) (other <img> stay)."""
+    def one(match: re.Match) -> str:
+        attributes = dict(ATTRIBUTE.findall(match.group(1)))
+        src = html.unescape(attributes.get("src", ""))
+        name = picture_name(src, base_path)
+        if name is None:
+            return match.group(0)
+        return show(src, name, html.unescape(attributes.get("alt", "")), attributes.get("title") == DECORATIVE)
+    return IMG.sub(one, body)

@@ -25,7 +25,7 @@ from .content import Document
 from .errors import SiteError, UsageError
 from .outputs import site_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
-from .render import Job, Renderer, convert_ahead, plan, produce
+from .render import Job, Renderer, convert_ahead, plan, prepare_pictures, produce
 from .site import Site, load_site
 
 
@@ -87,7 +87,8 @@ def build(options: BuildOptions) -> BuildReport:
         processes = options.jobs or os.cpu_count() or 1
         site = load_site(root, config, today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=state.documents, processes=processes)
-        renderer = Renderer(site, collect_assets(root), cache.bodies(), state.template_references)
+        renderer = Renderer(site, collect_assets(root), cache.bodies(), state.template_references,
+                            prepare_pictures(site, processes))
         bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
         try:
             previous = state.outputs if outputs_match() else {}

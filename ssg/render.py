@@ -22,7 +22,9 @@ from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
+from . import pictures
 from .parallel import forked_map, ignore_interrupts
+from .pictures import Encoded
 from .interface import Interface, load_interface
 from .kinds import KINDS
 from .site import TEMPLATES_DIR, Site, page_urls
@@ -53,6 +55,7 @@ class PageView:
     body: Markup = Markup("")
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
+    picture: Markup | None = None  # the `image:` as a <picture>, for the top of the page
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
 
@@ -69,8 +72,10 @@ class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
     def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None,
-                 template_references: dict[str, frozenset] | None = None) -> None:
+                 template_references: dict[str, frozenset] | None = None,
+                 pictures: dict[str, Encoded] | None = None) -> None:
         self.site = site
+        self.pictures = pictures or {}  # the site's pictures, prepared (ssg/pictures.py), by name
         self.assets = assets
         self.bodies = bodies
         self.markup_version = markup_version()  # part of each cached body's key
@@ -210,12 +215,46 @@ class Renderer:
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
+        lead = self._lead_picture(document)
         view = PageView(url=document.url, title=document.title, kind=document.kind, document=document,
                         description=getattr(meta, "summary", None) or quote_excerpt(document.body, 30),
-                        body=self.body(document, html), image=getattr(meta, "image", None),
-                        image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
+                        body=self._pictures_in(document, self.body(document, html), eager=lead is None),
+                        image=getattr(meta, "image", None), image_alt=getattr(meta, "image_alt", None),
+                        picture=lead, jsonld=self._jsonld(document))
         data = self._page(template_for(document), view, document)
         return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
+
+    # --- pictures (ssg/pictures.py) ----------------------------------------------------
+    def _lead_picture(self, document: Document) -> Markup | None:
+        """The page's `image:` as a <picture> (loaded at once: it is the first picture of the page)."""
+        image = getattr(document.meta, "image", None)
+        name = pictures.picture_name(image, "/") if image else None
+        if name is None or name not in self.pictures:
+            return None
+        self.used.add(f"picture:{name}")
+        return Markup(pictures.picture_html(self.pictures[name], self.url("images/"), document.meta.image_alt, lazy=False))
+
+    def _pictures_in(self, document: Document, body: Markup, eager: bool) -> Markup:
+        """The body with each picture from images/ as a <picture>; all but the page's first load lazily."""
+        if "<img" not in body:
+            return body
+        shown = 0
+
+        def show(src: str, name: str, alt: str, decorative: bool) -> str:
+            nonlocal shown
+            line = next((document.body_line + n for n, text in enumerate(document.body.splitlines()) if src in text), None)
+            if name not in self.pictures:
+                raise SiteError(document.path, line, f"there is no picture content/images/{name}",
+                                "put the picture in content/images/ and write ![what it shows](images/" + name + ")")
+            if not alt.strip() and not decorative:
+                raise SiteError(document.path, line, f"the picture '{src}' has no alt text",
+                                f"describe what it shows: ![a few words on the picture]({src}), or, for a picture "
+                                f"that only decorates, mark it: ![]({src} \"decorative\")")
+            self.used.add(f"picture:{name}")
+            shown += 1
+            return pictures.picture_html(self.pictures[name], self.url("images/"), "" if decorative else alt,
+                                         lazy=shown > 1 or not eager)
+        return Markup(pictures.replace_images(str(body), self.config.base_path, show))
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
         """The generated pages as (output path, template, view, what the view shows, for its key)."""
@@ -525,11 +564,13 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         inputs = ("list", view.url, view.title, view.description, shown)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
                         make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
-    for kind in KINDS.values():  # records published as they are: pictures
+    for kind in KINDS.values():  # records published as files: pictures, in the versions ssg/pictures.py made
         for record in renderer.site.records.get(kind.name, {}).values() if kind.publish else ():
-            path = kind.publish.format(slug=record.id)
-            jobs.append(Job(path, kind.name, digest_of("copy", record.digest),
-                            make=functools.partial(_copy_record, renderer.site.root, record, path)))
+            source, encoded = picture_source(renderer.site.root, record), renderer.pictures[record.id]
+            for variant in (*encoded.variants, encoded.original):
+                path = kind.publish.format(slug=variant.name)
+                jobs.append(Job(path, kind.name, digest_of("picture", variant.digest),
+                                make=functools.partial(_picture_file, renderer.site.root, source, variant, path)))
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
@@ -539,12 +580,22 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
     return jobs
 
 
-def _copy_record(root: Path, record: Any, path: str) -> Output:
-    """A picture's bytes, as they were when the build read them (else the file changed during the build)."""
-    data = (root / record.path).read_bytes()
-    if hashlib.blake2b(data, digest_size=16).hexdigest() != record.digest:
-        raise SiteError(record.path, None, "this file changed while the site was being built", "build the site again")
-    return Output(path, data, "picture")
+def picture_source(root: Path, record: Any) -> pictures.Source:
+    return pictures.Source(str(root / record.path), record.path, record.id, record.digest)
+
+
+def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
+    """Every picture of the site made ready (encoded, or found in the cache), by name."""
+    records = [r for kind in KINDS.values() if kind.publish for r in site.records.get(kind.name, {}).values()]
+    prepared = pictures.prepare_all([picture_source(site.root, r) for r in records], site.root / PICTURES_CACHE, processes)
+    return {record.id: encoded for record, encoded in zip(records, prepared)}
+
+
+PICTURES_CACHE = CACHE_DIR / "pictures"
+
+
+def _picture_file(root: Path, source: pictures.Source, variant: pictures.Variant, path: str) -> Output:
+    return Output(path, pictures.published_bytes(source, root / PICTURES_CACHE, variant), "picture")
 
 
 def _copy_asset(asset: Asset) -> Output:

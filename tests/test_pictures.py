@@ -63,7 +63,7 @@ def test_no_output_carries_gps_serial_xmp_icc_or_comments():
     raw = photo()
     assert b"CAMERA-SERIAL" in raw and SECRET_TEXT.encode() in raw  # the planted data really is in the input
     assert Image.open(io.BytesIO(raw)).getexif().get_ifd(0x8825), "the input has GPS"
-    encoded, files = pictures.encode(raw, "x", "content/images/x.jpg")
+    encoded, files = pictures.encode(raw, "x.jpg", "content/images/x.jpg")
     assert {v.format for v in encoded.variants} == {"avif", "webp", "jpeg"}
     for name, data in files.items():
         assert SERIAL.encode() not in data and SECRET_TEXT.encode() not in data and b"ExampleCam" not in data, name
@@ -74,7 +74,7 @@ def test_no_output_carries_gps_serial_xmp_icc_or_comments():
 
 
 def test_png_text_chunks_are_dropped_and_transparency_keeps_a_png_fallback():
-    encoded, files = pictures.encode(png_with_text(), "logo", "content/images/logo.png")
+    encoded, files = pictures.encode(png_with_text(), "logo.png", "content/images/logo.png")
     assert encoded.fallback == "png"
     for name, data in files.items():
         assert SECRET_TEXT.encode() not in data, name
@@ -82,7 +82,7 @@ def test_png_text_chunks_are_dropped_and_transparency_keeps_a_png_fallback():
 
 
 def test_orientation_is_applied_before_the_metadata_goes():
-    encoded, files = pictures.encode(photo(400, 200, orientation=6), "x", "content/images/x.jpg")
+    encoded, files = pictures.encode(photo(400, 200, orientation=6), "x.jpg", "content/images/x.jpg")
     assert (encoded.width, encoded.height) == (200, 400)  # turned upright: now portrait
     assert Image.open(io.BytesIO(files[encoded.largest_fallback.name])).size == (200, 400)
 
@@ -91,7 +91,7 @@ def test_widths_never_upscale():
     assert pictures.widths_for(2400) == (480, 800, 1200, 1600)
     assert pictures.widths_for(1000) == (480, 800, 1000)
     assert pictures.widths_for(300) == (300,)
-    encoded, files = pictures.encode(photo(300, 200), "small", "content/images/small.jpg")
+    encoded, files = pictures.encode(photo(300, 200), "small.jpg", "content/images/small.jpg")
     assert {v.width for v in encoded.variants} == {300}
     for variant in encoded.variants:
         assert Image.open(io.BytesIO(files[variant.name])).size == (300, 200)
@@ -106,45 +106,53 @@ def test_widths_never_upscale():
 ])
 def test_bad_pictures_are_errors_naming_the_file(raw, words):
     with pytest.raises(SiteError) as caught:
-        pictures.encode(raw, "x", "content/images/x.jpg", 7)
+        pictures.encode(raw, "x.jpg", "content/images/x.jpg", 7)
     assert caught.value.location == "content/images/x.jpg:7"
     assert words in caught.value.message
     assert caught.value.hint
 
 
-def test_the_cache_returns_the_same_files_without_encoding(tmp_path, monkeypatch):
-    raw = photo(600, 400)
-    first = pictures.cached_encode(raw, "x", "content/images/x.jpg", tmp_path)
+def source(tmp_path: Path, raw: bytes, name: str = "x.jpg") -> pictures.Source:
+    import hashlib
+    file = tmp_path / name
+    file.write_bytes(raw)
+    return pictures.Source(str(file), f"content/images/{name}", name, hashlib.blake2b(raw, digest_size=16).hexdigest())
+
+
+def test_the_cache_returns_the_same_pictures_without_encoding(tmp_path, monkeypatch):
+    picture = source(tmp_path, photo(600, 400))
+    first = pictures.prepare(picture, tmp_path / "cache")
     monkeypatch.setattr(pictures, "encode", lambda *a, **k: pytest.fail("encoded again"))
-    assert pictures.cached_encode(raw, "x", "content/images/x.jpg", tmp_path) == first
+    assert pictures.prepare(picture, tmp_path / "cache") == first
+    assert pictures.published_bytes(picture, tmp_path / "cache", first.original).startswith(b"\xff\xd8\xff")
 
 
 def test_a_damaged_cache_entry_is_encoded_again(tmp_path):
-    raw = photo(600, 400)
-    encoded, files = pictures.cached_encode(raw, "x", "content/images/x.jpg", tmp_path)
-    entry = tmp_path / pictures.cache_key(raw, "x")
+    picture, cache = source(tmp_path, photo(600, 400)), tmp_path / "cache"
+    encoded = pictures.prepare(picture, cache)
+    entry = cache / pictures.cache_key(picture.digest, picture.name)
     victim = entry / encoded.largest_fallback.name
+    good = victim.read_bytes()
     victim.write_bytes(b"planted by an attacker")
-    again = pictures.cached_encode(raw, "x", "content/images/x.jpg", tmp_path)
-    assert again == (encoded, files)
-    assert victim.read_bytes() == files[victim.name]  # the entry was repaired
-    (entry / "manifest.json").write_text('{"variants": [{"name": "../../escape"}]}')
-    assert pictures.cached_encode(raw, "x", "content/images/x.jpg", tmp_path) == (encoded, files)
+    assert pictures.published_bytes(picture, cache, encoded.largest_fallback) == good
+    assert victim.read_bytes() == good  # the entry was repaired
+    (entry / "manifest.json").write_text('{"width": 1, "height": 1, "fallback": "jpeg", "original": {}, '
+                                         '"variants": [{"format": "jpeg", "width": 1, "height": 1, "name": "../../escape", "digest": ""}]}')
+    assert pictures.prepare(picture, cache) == encoded
 
 
-def test_encode_all_in_workers_raises_the_first_error(tmp_path):
-    good, bad = tmp_path / "a.jpg", tmp_path / "b.jpg"
-    good.write_bytes(photo(500, 300))
-    bad.write_bytes(b"not a picture")
-    jobs = [pictures.Job(str(good), "content/images/a.jpg", "a")] * 2
-    results = pictures.encode_all(jobs, tmp_path / "cache", processes=2)
-    assert [r[0].width for r in results] == [500, 500]
+def test_prepare_all_in_workers_raises_the_first_error(tmp_path):
+    good = source(tmp_path, photo(500, 300), "a.jpg")
+    bad = source(tmp_path, b"not a picture", "b.jpg")
+    other = source(tmp_path, photo(500, 300, colour=(0, 0, 200)), "c.jpg")
+    results = pictures.prepare_all([good, other], tmp_path / "cache", processes=2)
+    assert [r.width for r in results] == [500, 500]
     with pytest.raises(SiteError, match="not a picture"):
-        pictures.encode_all([*jobs, pictures.Job(str(bad), "content/images/b.jpg", "b")], None, processes=2)
+        pictures.prepare_all([good, bad, other], tmp_path / "cache", processes=2)
 
 
 def test_picture_html_has_sources_sizes_dimensions_and_lazy_loading():
-    encoded, _ = pictures.encode(photo(1000, 600), "x", "content/images/x.jpg")
+    encoded, _ = pictures.encode(photo(1000, 600), "x.jpg", "content/images/x.jpg")
     markup = pictures.picture_html(encoded, "/images/", 'A "hand" & a phone', lazy=True)
     assert markup.startswith("<picture><source type=\"image/avif\" srcset=\"/images/x-480.")
     assert 'type="image/webp"' in markup and " 1000w" in markup and 'sizes="' in markup
@@ -152,3 +160,46 @@ def test_picture_html_has_sources_sizes_dimensions_and_lazy_loading():
     assert 'alt="A &quot;hand&quot; &amp; a phone"' in markup
     assert 'loading="lazy"' in markup
     assert 'loading="lazy"' not in pictures.picture_html(encoded, "/images/", "x", lazy=False)
+
+
+# --- in a build ------------------------------------------------------------------------------
+
+def article(body: str, front: str = "") -> str:
+    return f"---\ntitle: A\nsummary: S.\ndate: 2024-01-02\n{front}---\nFirst line.\n\n{body}\n"
+
+
+def test_a_built_site_shows_pictures_and_publishes_no_metadata(make_site, build_site, monkeypatch):
+    root = make_site({"content/images/phone.jpg": photo(1000, 600), "content/images/shape.png": png_with_text(),
+                      "content/articles/a.md": article("![A phone held up, filming](images/phone.jpg)\n\n"
+                                                       "![](../images/shape.png \"decorative\")")})
+    result = build_site(root)
+    assert result.status == 0, result.err
+    page = (root / "_site/articles/a/index.html").read_text()
+    first, second = page.split("<picture>")[1:]
+    assert 'alt="A phone held up, filming"' in first and 'loading="lazy"' not in first
+    assert 'width="1000" height="600"' in first and 'type="image/avif"' in first and "/images/phone-800." in first
+    assert 'alt=""' in second and 'loading="lazy"' in second and "decorative" not in second
+    published = [p for p in (root / "_site/images").iterdir()]
+    assert len(published) == 2 * 3 * 2 + 2  # two widths each, three formats, plus each at its own name
+    for file in published:
+        data = file.read_bytes()
+        assert SERIAL.encode() not in data and SECRET_TEXT.encode() not in data, file.name
+        assert not Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825), file.name
+    monkeypatch.setattr(pictures, "encode", lambda *a, **k: pytest.fail("encoded again"))
+    assert "0 files changed" in build_site(root).out
+
+
+def test_a_picture_without_alt_text_stops_the_build_at_its_line(make_site, build_site):
+    root = make_site({"content/images/phone.jpg": photo(300, 200),
+                      "content/articles/a.md": article("Text.\n\n![](images/phone.jpg)")})
+    result = build_site(root)
+    assert result.status != 0 and "Traceback" not in result.err
+    assert "content/articles/a.md:10: the picture 'images/phone.jpg' has no alt text" in result.err
+
+
+@pytest.mark.parametrize("raw, words", [(photo()[:2000], "truncated"), (png_claiming(100_000, 100_000), "megapixels")])
+def test_a_broken_picture_stops_the_build_naming_it(make_site, build_site, raw, words):
+    root = make_site({"content/images/x.jpg" if raw[:2] == b"\xff\xd8" else "content/images/x.png": raw})
+    result = build_site(root)
+    assert result.status != 0 and "Traceback" not in result.err
+    assert "content/images/x." in result.err and words in result.err
