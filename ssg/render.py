@@ -22,7 +22,7 @@ from .content import Document, quote_excerpt, slugify
 from .errors import SiteError
 from .cache import CACHE_DIR, BodyStore, markup_version
 from .directives import PLACEHOLDER
-from . import pictures
+from . import pictures, share_cards
 from .parallel import forked_map, ignore_interrupts
 from .pictures import Encoded
 from .interface import Interface, load_interface
@@ -560,6 +560,8 @@ def plan(renderer: Renderer, site_files: list[SiteFile], previous: dict[str, Any
         path, template, inputs = document.output_path, template_for(document), ("document", document.path, document.digest)
         jobs.append(Job(path, document.kind, renderer.key(template, inputs, deps(path)),
                         document=document, template=template, inputs=inputs))
+    if renderer.site.config.share_cards:
+        jobs += share_card_jobs(renderer)
     for path, template, view, shown in renderer.list_pages():
         inputs = ("list", view.url, view.title, view.description, shown)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
@@ -592,6 +594,24 @@ def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
 
 
 PICTURES_CACHE = CACHE_DIR / "pictures"
+CARDS_CACHE = CACHE_DIR / "cards"
+
+
+def share_card_jobs(renderer: Renderer) -> list[Job]:
+    """Each page's share card (ssg/share_cards.py) at <its address>share.png, for pages with no `image:` of their own."""
+    jobs = []
+    for document in renderer.site.documents:
+        if getattr(document.meta, "image", None):
+            continue
+        footer = renderer.interface_for(document.lang).text("share_card_footer")
+        path = f"{document.url}share.png"
+        jobs.append(Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, document.title, footer),
+                        make=functools.partial(_share_card, renderer.site.root, document.title, footer, path)))
+    return jobs
+
+
+def _share_card(root: Path, title: str, footer: str, path: str) -> Output:
+    return Output(path, share_cards.cached_card(title, footer, root / CARDS_CACHE), "share card")
 
 
 def _picture_file(root: Path, source: pictures.Source, variant: pictures.Variant, path: str) -> Output:
@@ -651,7 +671,7 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
     """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order."""
-    documents = sum(1 for job in jobs if job.document is not None)
+    documents = sum(1 for job in jobs if job.document is not None or job.kind == "share card")
     if processes > 1 and documents >= PARALLEL_THRESHOLD:
         yield from zip(jobs, forked_map(lambda index: _render(renderer, jobs[index]), len(jobs), processes))
     else:

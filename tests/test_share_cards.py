@@ -50,3 +50,25 @@ def test_cards_are_cached_and_a_damaged_cached_card_is_drawn_again(tmp_path, mon
     assert share_cards.cached_card("A title", "Call", tmp_path) == first
     monkeypatch.setattr(share_cards, "draw", lambda *a: pytest.fail("drawn again"))
     assert share_cards.cached_card("A title", "Call", tmp_path) == first
+
+
+def test_every_page_of_a_built_site_has_its_own_card_unless_it_has_a_picture(make_site, build_site):
+    from tests.conftest import MINIMAL_CONFIG
+    from tests.test_pictures import photo
+    article = "---\ntitle: Ŵyr yn helpu\nsummary: S.\ndate: 2024-01-02\n{front}---\nText.\n"
+    root = make_site({"site.yaml": MINIMAL_CONFIG + "share_cards: true\n", "content/articles/a.md": article.format(front=""),
+                      "content/images/p.jpg": photo(600, 400),
+                      "content/articles/b.md": article.format(front="image: images/p.jpg\nimage_alt: A phone.\n")})
+    assert build_site(root).status == 0
+    for page in ("index.html", "articles/a/index.html"):
+        html = (root / "_site" / page).read_text()
+        card = page.replace("index.html", "share.png")
+        assert f'<meta property="og:image" content="https://example.org/{card}">' in html
+        assert f'<meta name="twitter:image" content="https://example.org/{card}">' in html
+        assert '<meta property="og:image:width" content="1200">' in html
+        assert Image.open(root / "_site" / card).size == (1200, 630)
+    b = (root / "_site/articles/b/index.html").read_text()
+    assert '<meta property="og:image" content="https://example.org/images/p.jpg">' in b
+    assert not (root / "_site/articles/b/share.png").exists()
+    (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("share_cards: true\n", ""))
+    assert build_site(root).status == 0 and not (root / "_site/articles/a/share.png").exists()
