@@ -32,6 +32,13 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ShortLink:
+    """A short address for posters and radio that sends readers on to a page (ssg/redirects.py)."""
+    path: str = field(metadata=doc("the short address, like /help", pattern=(SITE_PATH, "should be a path on this site starting with /")))
+    to: str = field(metadata=doc("the page it opens, like /how-to-help/", pattern=(SITE_PATH, "should be a path on this site starting with /")))
+
+
+@dataclass(frozen=True)
 class Contact:
     """An emergency or reporting contact shown on every page."""
     id: str = field(metadata=doc("a short name for the contact, used by [[contacts: id]]"))
@@ -100,6 +107,8 @@ class Config:
     feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds", minimum=1))
     readability: Readability = field(default_factory=Readability, metadata=doc("plain-English targets"))
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
+    short_links: tuple[ShortLink, ...] = field(default=(), metadata=doc(
+        "short addresses that redirect to a page, for posters and radio: [{path: /help, to: /how-to-help/}]"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
     feedback_url: str = field(default="", metadata=doc(

@@ -25,6 +25,7 @@ from .content import Document
 from .errors import SiteError, UsageError
 from .outputs import site_files
 from .publish import Publisher, check_output_folder, marker_build_id, recover
+from .redirects import redirect_files
 from .render import Job, Renderer, convert_ahead, plan, prepare_pictures, produce
 from .site import Site, load_site
 
@@ -92,7 +93,7 @@ def build(options: BuildOptions) -> BuildReport:
         bodies_converted = convert_ahead(renderer, changed_documents(site, state), processes)
         try:
             previous = state.outputs if outputs_match() else {}
-            jobs = plan(renderer, site_files(renderer), previous)
+            jobs = plan(renderer, site_files(renderer) + redirect_files(renderer), previous)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         all_made()
