@@ -25,6 +25,7 @@ from .directives import PLACEHOLDER
 from . import pictures, share_cards
 from .parallel import forked_map, ignore_interrupts
 from .pictures import Encoded
+from .qr import qr_svg
 from .interface import Interface, load_interface
 from .kinds import KINDS
 from .site import TEMPLATES_DIR, Site, page_urls
@@ -104,6 +105,7 @@ class Renderer:
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
         env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
                            body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of)
+        env.globals.update(qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label))
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
