@@ -31,10 +31,17 @@ def draft_field() -> Any:
     return field(default=False, metadata=doc("true to keep it out of the site (build with --drafts to see it)"))
 
 
+def aliases_field() -> Any:
+    """`aliases:`, old addresses of a page that redirect to it (ssg/redirects.py), for every kind with pages."""
+    return field(default=(), metadata=doc("old addresses this page had, like [/old-name/]: they send readers here",
+                                          pattern=(r"/\S*", "should be a path on this site starting with /")))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Publishable:
     """Any document with a page of its own."""
     draft: bool = draft_field()
+    aliases: tuple[str, ...] = aliases_field()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +51,7 @@ class Written:
     summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
     updated: datetime.date | None = field(default=None, metadata=doc("date of the last real change"))
     draft: bool = draft_field()
+    aliases: tuple[str, ...] = aliases_field()
     image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
     sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))

@@ -1,4 +1,4 @@
-"""Short links and redirects: `short_links:` in site.yaml send an old or short address on to a page.
+"""Short links and redirects: `short_links:` in site.yaml and `aliases:` in front matter send a short or old address on to a page.
 
 Two forms, so every host works: a `_redirects` file with 301s (read by Netlify and Cloudflare Pages),
 and, at each old address, a small page that sends the browser on (meta refresh), names the real
@@ -23,7 +23,8 @@ CONFIG_FILE = "site.yaml"
 class Redirect:
     source: str      # site-relative, as the site writes page URLs: "help/"
     target: str      # "how-to-help/"
-    line: int | None  # its line in site.yaml
+    line: int | None  # its line in `file`
+    file: str = CONFIG_FILE  # where it is declared: site.yaml, or a page's file (its `aliases:`)
 
 
 def site_relative(path: str) -> str:
@@ -32,17 +33,20 @@ def site_relative(path: str) -> str:
     return f"{path}/" if path else ""
 
 
-def redirects_of(config: Any, root: Path) -> list[Redirect]:
-    lines = _lines(root / CONFIG_FILE)
-    return [Redirect(site_relative(link.path), site_relative(link.to), _line_of(lines, link.path))
-            for link in config.short_links]
+def redirects_of(site: Any) -> list[Redirect]:
+    """The site's short links, then each page's `aliases:`."""
+    lines = _lines(site.root / CONFIG_FILE)
+    short = [Redirect(site_relative(link.path), site_relative(link.to), _line_of(lines, link.path))
+             for link in site.config.short_links]
+    return short + [Redirect(site_relative(alias), document.url, document.line_of("aliases"), document.path)
+                    for document in site.documents for alias in getattr(document.meta, "aliases", ())]
 
 
 def check(redirects: list[Redirect], pages: set[str], taken: set[str]) -> None:
     """Refuse a redirect that collides with a page or file, leads nowhere, or leads to another redirect."""
     sources = {}
     for redirect in redirects:
-        where = (CONFIG_FILE, redirect.line)
+        where = (redirect.file, redirect.line)
         shown = f"/{redirect.source}"
         if redirect.source in sources:
             raise SiteError(*where, f"the short link {shown} is listed twice", "keep one of them")
@@ -51,7 +55,7 @@ def check(redirects: list[Redirect], pages: set[str], taken: set[str]) -> None:
             raise SiteError(*where, f"the short link {shown} is the address of a page the site already has",
                             "choose another short address, or remove the short link")
     for redirect in redirects:
-        where, shown = (CONFIG_FILE, redirect.line), f"/{redirect.source}"
+        where, shown = (redirect.file, redirect.line), f"/{redirect.source}"
         if redirect.target in sources:
             seen, step = [redirect.source], redirect.target
             while step in sources and step not in seen:
@@ -93,7 +97,7 @@ def redirect_files(renderer: Any) -> list:
     from .outputs import sitemap_entries
     from .render import Output, SiteFile
     site = renderer.site
-    redirects = redirects_of(site.config, site.root)
+    redirects = redirects_of(site)
     if not redirects:
         return []
     pages = {d.url for d in site.documents} | {url for url, _ in sitemap_entries(site)}

@@ -51,3 +51,15 @@ def test_bad_short_links_stop_the_build_at_their_line(make_site, build_site, lin
     result = build_site(root)
     assert result.status != 0 and "Traceback" not in result.err
     assert f"site.yaml:{line}: the short link" in result.err and words in result.err
+
+
+def test_aliases_send_a_page_s_old_addresses_to_it(make_site, build_site):
+    about = "---\ntitle: About\nsummary: About us.\naliases: [/who-we-are/, /old/about]\n---\nText.\n"
+    root = make_site({"content/pages/about.md": about})
+    assert build_site(root).status == 0
+    assert (root / "_site/_redirects").read_text().splitlines() == [
+        "/who-we-are /about/ 301", "/who-we-are/ /about/ 301", "/old/about /about/ 301", "/old/about/ /about/ 301"]
+    assert 'url=/about/"' in (root / "_site/old/about/index.html").read_text()
+    (root / "content/pages/about.md").write_text(about.replace("/old/about", "/"))
+    result = build_site(root)
+    assert result.status != 0 and "content/pages/about.md:4: the short link / is the address of a page" in result.err
