@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import html
 import re
 import sys
 from dataclasses import dataclass, field
@@ -244,15 +245,14 @@ class Renderer:
 
         def show(src: str, name: str, alt: str, decorative: bool) -> str:
             nonlocal shown
+            self.used.add(f"picture:{name}")  # when it appears or changes, the page is made again
+            if name not in self.pictures:  # left as it is: `check` reports the broken link with the others
+                return f'<img alt="{html.escape(alt)}" src="{html.escape(src)}">'
             line = next((document.body_line + n for n, text in enumerate(document.body.splitlines()) if src in text), None)
-            if name not in self.pictures:
-                raise SiteError(document.path, line, f"there is no picture content/images/{name}",
-                                "put the picture in content/images/ and write ![what it shows](images/" + name + ")")
             if not alt.strip() and not decorative:
                 raise SiteError(document.path, line, f"the picture '{src}' has no alt text",
                                 f"describe what it shows: ![a few words on the picture]({src}), or, for a picture "
                                 f"that only decorates, mark it: ![]({src} \"decorative\")")
-            self.used.add(f"picture:{name}")
             shown += 1
             return pictures.picture_html(self.pictures[name], self.url("images/"), "" if decorative else alt,
                                          lazy=shown > 1 or not eager)
