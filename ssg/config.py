@@ -109,6 +109,8 @@ class Config:
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
     short_links: tuple[ShortLink, ...] = field(default=(), metadata=doc(
         "short addresses that redirect to a page, for posters and radio: [{path: /help, to: /how-to-help/}]"))
+    redirect_pages: bool = field(default=True, metadata=doc(
+        "also leave a small redirect page at each short link and alias, for hosts that read no _redirects (GitHub Pages)"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
     feedback_url: str = field(default="", metadata=doc(

@@ -104,7 +104,7 @@ def redirect_files(renderer: Any) -> list:
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)
     files = [SiteFile("_redirects", "", (text,), lambda: Output("_redirects", text.encode()))]
-    for redirect in redirects:
+    for redirect in redirects if site.config.redirect_pages else ():
         path, page = f"{redirect.source}index.html", redirect_page(renderer.url(redirect.target), renderer.absolute_url(redirect.target),
                                                                    site.config.language)
         files.append(SiteFile(path, "", (page,), lambda path=path, page=page: Output(path, page.encode())))

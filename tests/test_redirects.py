@@ -63,3 +63,9 @@ def test_aliases_send_a_page_s_old_addresses_to_it(make_site, build_site):
     (root / "content/pages/about.md").write_text(about.replace("/old/about", "/"))
     result = build_site(root)
     assert result.status != 0 and "content/pages/about.md:4: the short link / is the address of a page" in result.err
+
+
+def test_redirect_pages_can_be_left_out_for_hosts_that_read_redirects(make_site, build_site):
+    root = site_with(make_site, "  - {path: /us, to: /about/}\nredirect_pages: false\n")
+    assert build_site(root).status == 0
+    assert (root / "_site/_redirects").exists() and not (root / "_site/us").exists()
