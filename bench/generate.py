@@ -241,14 +241,22 @@ def _word_count(blocks: list[str]) -> int:
 WELSH_LANGUAGES = "languages:\n  - code: cy\n    name: Cymraeg\n"
 
 
-def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, welsh: bool = False) -> list[Article]:
+def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, welsh: bool = False,
+               pictures: bool = False) -> list[Article]:
     """Write the whole site folder, with the templates and static files of `project`; returns its articles.
-    `welsh`: every article and the home page also in Welsh (name.cy.md)."""
+
+    `welsh`: every article and the home page also in Welsh (name.cy.md). `pictures`: each article ends
+    with a picture of its own (content/images/, 1600 x 1000 JPEG).
+    """
     _make_room(site)
     articles = make_articles(pages, seed)
     folder = site / ARTICLES
     folder.mkdir(parents=True)
     for article in articles:
+        if pictures:
+            name = f"picture-{article.number}.jpg"
+            write_picture(site / "content/images" / name, article.number, seed)
+            article = dataclasses.replace(article, body=f"{article.body}\n![Picture {article.number}](/images/{name})\n")
         (folder / article.file).write_bytes(article.source().encode())
         if welsh:
             translated = dataclasses.replace(article, title=article.title + " (cy)")
@@ -263,6 +271,19 @@ def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, w
     shutil.copytree(project / "static", site / "static")
     (site / MARKER).write_text(f"pages: {pages}\nseed: {seed}\n", encoding="utf-8")
     return articles
+
+
+def write_picture(file: Path, number: int, seed: int) -> None:
+    """A deterministic 1600 x 1000 photo-like JPEG: a gradient with shapes placed by (seed, number)."""
+    from PIL import Image, ImageDraw
+    rng = random.Random(f"picture {seed} {number}")
+    image = Image.linear_gradient("L").resize((1600, 1000)).convert("RGB")
+    pen = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y, size = rng.randrange(1600), rng.randrange(1000), rng.randrange(20, 300)
+        pen.ellipse((x, y, x + size, y + size), fill=tuple(rng.randrange(256) for _ in range(3)))
+    file.parent.mkdir(parents=True, exist_ok=True)
+    image.save(file, "JPEG", quality=90)
 
 
 def _make_room(site: Path) -> None:
@@ -285,10 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, required=True, help="how many articles")
     parser.add_argument("--seed", type=int, default=1, help="another seed gives other articles (default 1)")
     parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (two languages)")
+    parser.add_argument("--pictures", action="store_true", help="give each article a picture of its own (1600 x 1000 JPEG)")
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")
-    articles = write_site(args.site, args.pages, args.seed, welsh=args.welsh)
+    articles = write_site(args.site, args.pages, args.seed, welsh=args.welsh, pictures=args.pictures)
     words = sum(len(a.body.split()) for a in articles)
     print(f"Wrote {len(articles)} articles ({words / len(articles):.0f} words each on average) to {args.site}")
     return 0

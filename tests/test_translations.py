@@ -1,4 +1,4 @@
-"""Translation freshness (ssg/translations.py): `translations --mark` records the version of the source a
+"""Translation freshness (ssg/editor/translations.py): `translations --mark` records the version of the source a
 translation was made from; check then reports the translation as out of date, naming the source's changed
 paragraphs, once the source changes; `translations` prints each language's coverage. Never a build error."""
 from __future__ import annotations

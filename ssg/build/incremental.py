@@ -19,6 +19,7 @@ from typing import Self
 from ssg.build.cache import BodyStore, BuildCache, BuildState, Written
 from ssg.model.content import Document
 from ssg.build.outputs import site_wide_files
+from ssg.build.redirects import redirect_files
 from ssg.build.publish import marker_build_id
 from ssg.build.render import Job, Renderer, convert_ahead, plan
 from ssg.model.site import Site
@@ -77,7 +78,7 @@ class LastBuild:
         bodies_converted = convert_ahead(renderer, changed_documents(renderer.site, self.state), self.processes)
         try:
             self.outputs = self.state.outputs if self._outputs_match() else {}
-            jobs = plan(renderer, site_wide_files(renderer), self.outputs)
+            jobs = plan(renderer, site_wide_files(renderer) + redirect_files(renderer), self.outputs)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         self._set_aside()

@@ -22,7 +22,7 @@ from ssg.build.incremental import LastBuild, build_id, stale
 from ssg.build.page_checks import RenderedPageChecks
 from ssg.markdown.directive_mistakes import refuse_misplaced_directives
 from ssg.build.publish import Publisher, check_output_folder, recover
-from ssg.build.render import Job, Renderer, produce
+from ssg.build.render import Job, Renderer, prepare_pictures, produce
 from ssg.model.site import load_site
 
 
@@ -87,7 +87,8 @@ def build(options: BuildOptions) -> BuildReport:
         site = load_site(root, load_config(root, options.base_url), today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes)
         refuse_misplaced_directives(site)
-        renderer = Renderer(site, collect_assets(root), last.bodies(), last.template_references)
+        renderer = Renderer(site, collect_assets(root), last.bodies(), last.template_references,
+                            prepare_pictures(site, processes))
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
                                     options.strict)

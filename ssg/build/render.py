@@ -8,6 +8,7 @@ import datetime
 import difflib
 import functools
 import hashlib
+import html
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,10 +20,13 @@ import jinja2.meta
 from markupsafe import Markup
 
 from ssg import safe_files
+from ssg.build import pictures, share_cards
 from ssg.build.assets import Asset
+from ssg.build.pictures import Encoded
+from ssg.build.qr import qr_svg
 from ssg.model.content import Document, quote_excerpt, slugify
 from ssg.errors import SiteError
-from ssg.build.cache import BodyStore, TemplateCodeCache, markup_version
+from ssg.build.cache import CACHE_DIR, BodyStore, TemplateCodeCache, markup_version
 from ssg.markdown.directives import DIRECTIVES, PLACEHOLDER
 from ssg.parallel import forked_map, ignore_interrupts
 from ssg.model.interface import Interface, load_interface
@@ -58,6 +62,7 @@ class PageView:
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
     lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
+    picture: Markup | None = None  # the `image:` as a <picture>, for the top of the page
     extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
     @property
@@ -79,8 +84,10 @@ class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
     def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None,
-                 template_references: dict[str, frozenset] | None = None) -> None:
+                 template_references: dict[str, frozenset] | None = None,
+                 pictures: dict[str, Encoded] | None = None) -> None:
         self.site = site
+        self.pictures = pictures or {}  # the site's pictures, prepared (ssg/build/pictures.py), by name
         self.assets = assets
         self.bodies = bodies
         self.markup_version = markup_version()  # part of each cached body's key
@@ -107,6 +114,7 @@ class Renderer:
                            body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
                            versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
                            preview_label=self.preview_label)
+        env.globals.update(qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label))
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -287,12 +295,45 @@ class Renderer:
         html = self.body_html(document)
         markdown = functools.partial(self.site.bodies.of, document)  # read if needed: the HTML is often cached
         title = document.title or f"{meta.speaker}: {quote_excerpt(markdown())}"  # a quote: who said what
+        lead = self._lead_picture(document)
         view = PageView(url=document.url, title=title, kind=document.kind, document=document, lang=document.lang,
                         description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
-                        body=self.body(document, html), image=getattr(meta, "image", None),
-                        image_alt=getattr(meta, "image_alt", None), jsonld=self._jsonld(document))
+                        body=self._pictures_in(document, self.body(document, html), eager=lead is None),
+                        image=getattr(meta, "image", None), image_alt=getattr(meta, "image_alt", None),
+                        picture=lead, jsonld=self._jsonld(document))
         data = self._page(template_for(document), view, document)
         return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
+
+    # --- pictures (ssg/build/pictures.py) ----------------------------------------------------
+    def _lead_picture(self, document: Document) -> Markup | None:
+        """The page's `image:` as a <picture> (loaded at once: it is the first picture of the page)."""
+        image = getattr(document.meta, "image", None)
+        name = pictures.picture_name(image, "/") if image else None
+        if name is None or name not in self.pictures:
+            return None
+        self.used.add(f"picture:{name}")
+        return Markup(pictures.picture_html(self.pictures[name], self.url("images/"), document.meta.image_alt, lazy=False))
+
+    def _pictures_in(self, document: Document, body: Markup, eager: bool) -> Markup:
+        """The body with each picture from images/ as a <picture>; all but the page's first load lazily."""
+        if "<img" not in body:
+            return body
+        shown = 0
+
+        def show(src: str, name: str, alt: str, decorative: bool) -> str:
+            nonlocal shown
+            self.used.add(f"picture:{name}")  # when it appears or changes, the page is made again
+            if name not in self.pictures:  # left as it is: `check` reports the broken link with the others
+                return f'<img alt="{html.escape(alt)}" src="{html.escape(src)}">'
+            line = next((document.body_line + n for n, text in enumerate(document.body.splitlines()) if src in text), None)
+            if not alt.strip() and not decorative:
+                raise SiteError(document.path, line, f"the picture '{src}' has no alt text",
+                                f"describe what it shows: ![a few words on the picture]({src}), or, for a picture "
+                                f"that only decorates, mark it: ![]({src} \"decorative\")")
+            shown += 1
+            return pictures.picture_html(self.pictures[name], self.url("images/"), "" if decorative else alt,
+                                         lazy=shown > 1 or not eager)
+        return Markup(pictures.replace_images(str(body), self.config.base_path, show))
 
     def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
         """The generated pages as (output path, template, view, what the view shows, for its key), in every
@@ -623,15 +664,19 @@ def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]
         path, template, inputs = document.output_path, template_for(document), ("document", document.path, document.digest)
         jobs.append(Job(path, document.kind, renderer.key(template, inputs, deps(path)),
                         document=document, template=template, inputs=inputs))
+    if renderer.site.config.share_cards:
+        jobs += share_card_jobs(renderer)
     for path, template, view, shown in renderer.list_pages():
         inputs = ("list", view.url, view.title, view.description, shown)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
                         make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
-    for kind in KINDS.values():  # records published as they are: pictures
+    for kind in KINDS.values():  # records published as files: pictures, in the versions ssg/build/pictures.py made
         for record in renderer.site.records.get(kind.name, {}).values() if kind.publish else ():
-            path = kind.publish.format(slug=record.id)
-            jobs.append(Job(path, kind.name, digest_of("copy", record.digest),
-                            make=functools.partial(_copy_record, renderer.site.root, record, path)))
+            source, encoded = picture_source(renderer.site.root, record), renderer.pictures[record.id]
+            for variant in (*encoded.variants, encoded.original):
+                path = kind.publish.format(slug=variant.name)
+                jobs.append(Job(path, kind.name, digest_of("picture", variant.digest),
+                                make=functools.partial(_picture_file, renderer.site.root, source, variant, path)))
     for asset in renderer.assets.values():
         jobs.append(Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                         make=functools.partial(_copy_asset, asset)))
@@ -641,12 +686,40 @@ def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]
     return jobs
 
 
-def _copy_record(root: Path, record: Any, path: str) -> Output:
-    """A picture's bytes, as they were when the build read them (else the file changed during the build)."""
-    data = (root / record.path).read_bytes()
-    if hashlib.blake2b(data, digest_size=16).hexdigest() != record.digest:
-        raise SiteError(record.path, None, "this file changed while the site was being built", "build the site again")
-    return Output(path, data, "picture")
+def picture_source(root: Path, record: Any) -> pictures.Source:
+    return pictures.Source(str(root / record.path), record.path, record.id, record.digest)
+
+
+def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
+    """Every picture of the site made ready (encoded, or found in the cache), by name."""
+    records = [r for kind in KINDS.values() if kind.publish for r in site.records.get(kind.name, {}).values()]
+    prepared = pictures.prepare_all([picture_source(site.root, r) for r in records], site.root / PICTURES_CACHE, processes)
+    return {record.id: encoded for record, encoded in zip(records, prepared)}
+
+
+PICTURES_CACHE = CACHE_DIR / "pictures"
+CARDS_CACHE = CACHE_DIR / "cards"
+
+
+def share_card_jobs(renderer: Renderer) -> list[Job]:
+    """Each page's share card (ssg/build/share_cards.py) at <its address>share.png, for pages with no `image:` of their own."""
+    jobs = []
+    for document in renderer.site.documents:
+        if getattr(document.meta, "image", None):
+            continue
+        footer = renderer.interface_for(document.lang).text("share_card_footer")
+        path = f"{document.url}share.png"
+        jobs.append(Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, document.title, footer),
+                        make=functools.partial(_share_card, renderer.site.root, document.title, footer, path)))
+    return jobs
+
+
+def _share_card(root: Path, title: str, footer: str, path: str) -> Output:
+    return Output(path, share_cards.cached_card(title, footer, root / CARDS_CACHE), "share card")
+
+
+def _picture_file(root: Path, source: pictures.Source, variant: pictures.Variant, path: str) -> Output:
+    return Output(path, pictures.published_bytes(source, root / PICTURES_CACHE, variant), "picture")
 
 
 def _copy_asset(asset: Asset) -> Output:
@@ -702,7 +775,7 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
 
 def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
     """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order."""
-    documents = sum(1 for job in jobs if job.document is not None)
+    documents = sum(1 for job in jobs if job.document is not None or job.kind == "share card")
     if processes > 1 and documents >= PARALLEL_THRESHOLD:
         yield from zip(jobs, forked_map(lambda index: _render(renderer, jobs[index]), len(jobs), processes))
     else:

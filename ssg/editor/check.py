@@ -568,7 +568,7 @@ def _line_with(checked: _Checked, document: Document, text: str) -> int | None:
     return next((n for n, line in enumerate(checked.locator.lines(document.path), start=1) if text in line), None)
 
 def _translation_problems(checked: _Checked) -> Iterator[Problem]:
-    """Translations whose source changed since they were made (ssg/translations.py): a warning, never an error."""
+    """Translations whose source changed since they were made (ssg/editor/translations.py): a warning, never an error."""
     by_kind: dict[str, list[Document]] = {}
     for document in checked.published:
         if KINDS[document.kind].url is not None:

@@ -33,6 +33,13 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ShortLink:
+    """A short address for posters and radio that sends readers on to a page (ssg/build/redirects.py)."""
+    path: str = field(metadata=doc("the short address, like /help", pattern=(SITE_PATH, "should be a path on this site starting with /")))
+    to: str = field(metadata=doc("the page it opens, like /how-to-help/", pattern=(SITE_PATH, "should be a path on this site starting with /")))
+
+
+@dataclass(frozen=True)
 class Contact:
     """An emergency or reporting contact shown on every page."""
     id: str = field(metadata=doc("a short name for the contact, used by [[contacts: id]]"))
@@ -104,10 +111,16 @@ class Config:
         "the other languages pages are translated into, each under /<code>/ (and, if you like, the main one, to name it)"))
     publisher: str = field(default="", metadata=doc("who publishes the site", required_text=False))
     short_url: str = field(default="", metadata=doc("a short address to print on posters", required_text=False))
+    share_cards: bool = field(default=False, metadata=doc(
+        "give each page its own share picture (1200 x 630, with its title; about 0.1 s a page the first time, then cached)"))
     articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows", minimum=1))
     feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds", minimum=1))
     readability: Readability = field(default_factory=Readability, metadata=doc("plain-English targets"))
     navigation: tuple[Link, ...] = field(default=(), metadata=doc("the main menu, in order"))
+    short_links: tuple[ShortLink, ...] = field(default=(), metadata=doc(
+        "short addresses that redirect to a page, for posters and radio: [{path: /help, to: /how-to-help/}]"))
+    redirect_pages: bool = field(default=True, metadata=doc(
+        "also leave a small redirect page at each short link and alias, for hosts that read no _redirects (GitHub Pages)"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
     feedback_url: str = field(default="", metadata=doc(

@@ -36,6 +36,10 @@ def translation_of_field() -> Any:
     return field(default="", metadata=doc(
         "in a translation (name.cy.md), the version of name.md it was made from: written by "
         "`build.py translations --mark`, never by hand", required_text=False))
+def aliases_field() -> Any:
+    """`aliases:`, old addresses of a page that redirect to it (ssg/build/redirects.py), for every kind with pages."""
+    return field(default=(), metadata=doc("old addresses this page had, like [/old-name/]: they send readers here",
+                                          pattern=(r"/\S*", "should be a path on this site starting with /")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +47,7 @@ class Publishable:
     """Any document with a page of its own."""
     draft: bool = draft_field()
     translation_of: str = translation_of_field()
+    aliases: tuple[str, ...] = aliases_field()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +58,7 @@ class Written:
     updated: datetime.date | None = field(default=None, metadata=doc("when the page was last reviewed or changed, like 2026-12-03 (shown as \"Last reviewed\")"))
     draft: bool = draft_field()
     translation_of: str = translation_of_field()
+    aliases: tuple[str, ...] = aliases_field()
     image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
     sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))

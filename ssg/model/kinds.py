@@ -17,7 +17,7 @@ from ssg.model.charts import Chart, check_chart
 from ssg.model.config import doc
 from ssg.model.frontmatter import Publishable, Record, Source, Written
 
-# A kind's file format: Markdown with front matter, plain YAML, or a picture (published as it is).
+# A kind's file format: Markdown with front matter, plain YAML, or a picture (published by ssg/build/pictures.py, metadata removed).
 MARKDOWN, YAML, PICTURE = "markdown", "yaml", "picture"
 
 
@@ -52,7 +52,7 @@ class Kind:
     needs_body: bool = False              # a document with an empty body is an error
     scaffold: str = ""                    # the body `build.py new` writes (Markdown kinds)
     check: Callable[[Any, Any, str], None] | None = None  # rules the schema cannot say: (record, data, path)
-    publish: str | None = None            # records published as they are, at this rule: "images/{slug}"
+    publish: str | None = None            # records published as files, at this rule: "images/{slug}" (pictures: their versions)
 
     @property
     def extension(self) -> str:

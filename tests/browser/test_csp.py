@@ -45,7 +45,8 @@ def site_headers(built_site) -> dict[str, str]:
 
 
 def page_addresses(site) -> list[str]:
-    return sorted("/" + path.relative_to(site).as_posix().removesuffix("index.html") for path in site.rglob("*.html"))
+    return sorted("/" + path.relative_to(site).as_posix().removesuffix("index.html") for path in site.rglob("*.html")
+                  if b'http-equiv="refresh"' not in path.read_bytes())  # not the short links' redirect pages
 
 
 META_POLICY = re.compile(r'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
