@@ -12,13 +12,15 @@ import re
 import shutil
 from pathlib import Path
 
+import markupsafe
 import pytest
 import yaml
-from conftest import PROJECT, run_cli
 
-from ssg.model.config import load_config
-from ssg.errors import SiteError
 from ssg.build.pipeline import BuildOptions, build
+from ssg.errors import SiteError
+from ssg.model.config import load_config
+
+from conftest import PROJECT, run_cli
 
 CONFIG = load_config(PROJECT)
 ONE_MESSAGE = "Don't film it for laughs. Help safely."
@@ -117,7 +119,8 @@ def test_55_is_only_ever_mentioned_with_mobiles(built):
     for path, block in reader_blocks(built, r"<head>.*?</head>|<figure class=\"chart\".*?</figure>"):
         if re.search(r"(?<![\d,.])55(?![\d%,])", block):
             mentioned += 1
-            assert "mobile" in block or "landline" in block, f"{path}: {block}"
+            words = ("mobile", "landline", "symudol", "llinell dir")  # English, or Welsh on the Welsh pages
+            assert any(word in block for word in words), f"{path}: {block}"
     assert mentioned > 40, "every page's footer explains 55 with the silent-call contact"
 
 
@@ -240,14 +243,15 @@ def test_a_page_for_young_people_and_their_parents_is_linked_from_every_page(bui
 
 
 def test_every_page_and_article_shows_when_it_was_last_reviewed(built):
-    reviewed = r'[Ll]ast reviewed <time datetime="\d{4}-\d\d-\d\d">'
+    reviewed = r'([Ll]ast reviewed|[Aa]dolygwyd ddiwethaf) <time datetime="\d{4}-\d\d-\d\d">'
     content = PROJECT / "content"
     sources = sorted(content.glob("pages/*.md")) + sorted(content.glob("articles/*.md"))
     for source in sources:
-        address = "" if source.stem == "index" else f"{source.stem}/"
+        name, _, language = source.stem.partition(".")  # about.cy.md is published at cy/about/
+        address = "" if name == "index" else f"{name}/"
         if source.parent.name == "articles":
             address = f"articles/{address}"
-        assert re.search(reviewed, page(built, address)), source.name
+        assert re.search(reviewed, page(built, f"{language}/{address}" if language else address)), source.name
 
 
 # --- the accessibility contact route (site.yaml feedback_url) -----------------------------------
@@ -272,9 +276,12 @@ def test_a_feedback_route_set_in_site_yaml_is_linked_from_every_page(tmp_path):
     build(BuildOptions(root=root, out=root / "_site"))
     pages = every_page(root / "_site")
     assert len(pages) > 40
+    words = {"": "Tell us about a problem with this site", "cy/": yaml.safe_load(
+        (PROJECT / "templates/i18n/cy.yaml").read_text(encoding="utf-8"))["feedback_link"]}
     for path, markup in pages.items():
         footer = markup.split("<footer")[1]
-        assert '<a href="mailto:access@example.org">Tell us about a problem with this site</a>' in footer, path
+        link = words["cy/" if path.startswith("cy/") else ""]
+        assert f'<a href="mailto:access@example.org">{markupsafe.escape(link)}</a>' in footer, path
 
 
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "http://example.org/form", "mailto:nobody"])

@@ -100,7 +100,7 @@ def redirect_files(renderer: Any) -> list:
     redirects = redirects_of(site)
     if not redirects:
         return []
-    pages = {d.url for d in site.documents} | {url for url, _ in sitemap_entries(site)}
+    pages = {d.url for d in site.documents} | {entry[0] for entry in sitemap_entries(site, renderer.list_pages())}
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)
     files = [SiteFile("_redirects", "", (text,), lambda: Output("_redirects", text.encode()))]

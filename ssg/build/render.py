@@ -288,13 +288,17 @@ class Renderer:
         return self._template("partials/contacts.html", selected=wanted)
 
     # --- pages -----------------------------------------------------------------------
+    def page_title(self, document: Document) -> str:
+        """A document's title; a quote, which has none, is titled with who said what."""
+        return document.title or f"{document.meta.speaker}: {quote_excerpt(self.site.bodies.of(document))}"
+
     def document(self, document: Document) -> Output:
         self.used.clear()
         self.language = document.lang
         meta = document.meta
         html = self.body_html(document)
         markdown = functools.partial(self.site.bodies.of, document)  # read if needed: the HTML is often cached
-        title = document.title or f"{meta.speaker}: {quote_excerpt(markdown())}"  # a quote: who said what
+        title = self.page_title(document)
         lead = self._lead_picture(document)
         view = PageView(url=document.url, title=title, kind=document.kind, document=document, lang=document.lang,
                         description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
@@ -325,7 +329,7 @@ class Renderer:
             self.used.add(f"picture:{name}")  # when it appears or changes, the page is made again
             if name not in self.pictures:  # left as it is: `check` reports the broken link with the others
                 return f'<img alt="{html.escape(alt)}" src="{html.escape(src)}">'
-            line = next((document.body_line + n for n, text in enumerate(document.body.splitlines()) if src in text), None)
+            line = next((document.body_line + n for n, text in enumerate(self.site.bodies.of(document).splitlines()) if src in text), None)
             if not alt.strip() and not decorative:
                 raise SiteError(document.path, line, f"the picture '{src}' has no alt text",
                                 f"describe what it shows: ![a few words on the picture]({src}), or, for a picture "
@@ -709,8 +713,9 @@ def share_card_jobs(renderer: Renderer) -> list[Job]:
             continue
         footer = renderer.interface_for(document.lang).text("share_card_footer")
         path = f"{document.url}share.png"
-        jobs.append(Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, document.title, footer),
-                        make=functools.partial(_share_card, renderer.site.root, document.title, footer, path)))
+        title = renderer.page_title(document)
+        jobs.append(Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, title, footer),
+                        make=functools.partial(_share_card, renderer.site.root, title, footer, path)))
     return jobs
 
 
