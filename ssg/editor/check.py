@@ -239,7 +239,7 @@ class _PageParser(ProseParser):
         if tag == "a" and attributes.get("href") is not None:
             self.links.append(PageLink("a", attributes["href"], text))
         elif tag == "title":
-            self.title = text
+            self.title = self.title or text  # the page's, in <head>: an <svg> in the page has titles of its own
         elif tag != "a":
             self.headings.append(Heading(int(tag[1]), text, attributes.get("id") or ""))
         if self._text_for:  # words of a heading inside a link (or the reverse) belong to both
