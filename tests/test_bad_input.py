@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bad_inputs import CATALOGUE, QUOTE_FRONT, Case, md
+from bad_inputs import BAD, CATALOGUE, QUOTE_FRONT, TOO_SLOW, Case, body, md
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot, write_files
 
 # A generous ceiling, not a speed target: pathological Markdown must not make a build hang.
@@ -78,6 +78,22 @@ def test_bad_input(case: Case, good_site: Path, tmp_path: Path) -> None:
         assert lines[1].startswith("hint: ") and case.hint in lines[1], lines[1]
         assert len(lines) == 2, result.err
         assert snapshot(root / "_site") == before
+    assert leftovers(root) == []
+
+
+def test_many_unclosed_html_comments_never_hang_and_never_reach_the_page(good_site: Path, tmp_path: Path) -> None:
+    """30,000 `<!--` take Python-Markdown seconds: whether the body is converted or refused at the time limit
+    depends on the machine's speed, so both are right; a hang, a traceback or a comment on the page is not."""
+    root = tmp_path / "site"
+    shutil.copytree(good_site, root, symlinks=True)
+    write_files(root, {BAD: body("<!--" * 30_000)})
+    started = time.perf_counter()
+    result = run_cli("build", "--root", root)
+    assert time.perf_counter() - started < BOUNDED_SECONDS
+    if result.status == 0:
+        assert "<!--" not in (root / "_site/articles/bad/index.html").read_text(encoding="utf-8")
+    else:
+        assert (result.status, result.err.splitlines()[0]) == (1, f"error: {BAD}:6: {TOO_SLOW}")
     assert leftovers(root) == []
 
 
