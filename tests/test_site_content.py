@@ -79,7 +79,7 @@ def register_words(register) -> str:
 @pytest.fixture(scope="module")
 def documents():
     site = load_site(PROJECT, CONFIG, today=datetime.date.today())
-    return [Read(d.path, d.kind, d.meta, site.bodies.of(d)) for d in site.documents]
+    return [Read(d.path, d.kind, d.slug, d.meta, d.body_line, site.bodies.of(d)) for d in site.documents]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ class Read:
     """A published document with its Markdown body."""
     path: str
     kind: str
+    slug: str
     meta: object
+    body_line: int
     body: str
 
 
