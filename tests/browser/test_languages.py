@@ -9,8 +9,8 @@ from conftest import MINIMAL_CONFIG, PROJECT, article
 from ssg.build.pipeline import BuildOptions, build
 from test_languages import interface_file
 
-from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html
-from .test_site import NARROWEST, OUTLINE_PROBLEMS, page_addresses
+from .helpers import run_axe, validate_html
+from .test_site import NARROWEST, OUTLINE_PROBLEMS, page_addresses, problems_on
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +25,8 @@ def welsh_addresses(site) -> list[str]:
 
 
 def test_every_welsh_page_is_accessible_and_stays_on_site(page, serve_dir, built_site):
-    base = serve_dir(built_site)
-    offsite, errors = collect_offsite_requests(page, base), collect_console_errors(page)
-    page.set_viewport_size(NARROWEST)
-    problems = {}
-    for address in welsh_addresses(built_site):
-        page.goto(base + address)
-        found = [repr(v) for v in run_axe(page)] + page.evaluate(OUTLINE_PROBLEMS) + errors + offsite
-        if found:
-            problems[address] = found
-        errors.clear()
-        offsite.clear()
     assert len(welsh_addresses(built_site)) >= 4
-    assert problems == {}
+    assert problems_on(page, serve_dir(built_site), welsh_addresses(built_site)) == {}
 
 
 def test_every_welsh_page_is_valid_html(built_site):

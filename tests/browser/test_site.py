@@ -54,21 +54,25 @@ def page_addresses(site) -> list[str]:
                   if b'http-equiv="refresh"' not in path.read_bytes())  # not the short links' redirect pages
 
 
-def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(page, serve_dir, built_site):
-    base = serve_dir(built_site)
+def problems_on(page, base: str, addresses: list[str]) -> dict[str, list[str]]:
+    """Each address's axe violations, outline problems, console errors and off-site requests at 320 px."""
     offsite = collect_offsite_requests(page, base)
     errors = collect_console_errors(page)
     page.set_viewport_size(NARROWEST)
     problems = {}
-    for address in page_addresses(built_site):
+    for address in addresses:
         page.goto(base + address)
         found = [repr(v) for v in run_axe(page)] + page.evaluate(OUTLINE_PROBLEMS) + errors + offsite
         if found:
             problems[address] = found
         errors.clear()
         offsite.clear()
+    return problems
+
+
+def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(page, serve_dir, built_site):
     assert len(page_addresses(built_site)) > 40, "the whole site should have been checked"
-    assert problems == {}
+    assert problems_on(page, serve_dir(built_site), page_addresses(built_site)) == {}
 
 
 def test_every_page_is_valid_html(built_site):
