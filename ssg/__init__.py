@@ -1,22 +1,13 @@
 """A small static site generator for the Help Safely campaign.
 
-One module per pipeline stage; data flows one way, as frozen dataclasses:
+Four layers, each a subpackage importing only the ones before it (README, "How it works"):
 
-    config.py    site.yaml            -> Config (the dataclasses are the schema; schema.py checks YAML against them)
-    content.py   content/**/*.md      -> Document (front matter checked, body kept as Markdown)
-    charts.py    content/charts/*.yaml -> Chart
-    site.py      Config + Documents   -> Site (what is published today, sorted, tags, collisions refused)
-    markup.py    Markdown body        -> HTML fragment (directives, link rewriting, unsafe HTML refused)
-                 (directives.py: the [[...]] directives and their placeholders, shared with render.py)
-    render.py    Site + templates     -> keyed jobs -> Output(path, bytes) stream
-    outputs.py   Site                 -> feed, sitemap, robots.txt, _headers
-    assets.py    static/              -> fingerprinted files
-    cache.py     what the last build read and wrote (.cache/ssg), for incremental builds
-    publish.py   Outputs              -> staging folder, swapped in (or a journaled change set) atomically
-    pipeline.py  the recipe that calls the stages in order
-    parallel.py  forked worker processes, shared by reading and rendering
+    model/      what a site is: site.yaml, the kinds of content declared once, documents, the Site
+    markdown/   Markdown to safe HTML: the converter, the directives, the allow-list sanitiser
+    build/      one build: the recipe (pipeline.py), rendering, site-wide files, assets, pictures, publishing
+    editor/     the editor's other commands: serve, check, new (scaffold), deploy, translations
 
-The editor's other commands: serve.py, check.py (with readability.py), scaffold.py (new), deploy.py.
+errors.py, safe_files.py and parallel.py, which every layer uses, stay here; cli.py is the command line.
 """
 
 __version__ = "1.0.0"
