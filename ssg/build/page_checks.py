@@ -7,6 +7,9 @@ an editor should hear about at once. Only pages rendered by this build are looke
 build renders the edited page and the lists), and only links written as paths on the site (/the-law/,
 other-article.md), with regular expressions rather than an HTML parser: the pages are the
 generator's own output, with every attribute in double quotes.
+
+The checks run in the worker process that rendered the page (ssg/build/pipeline.py), so they cost
+the build no time of its own on a first build; each worker remembers the links it has resolved.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class RenderedPageChecks:
-    """Called with each output as it is rendered (a pipeline `rendered` hook); collects the warnings."""
+    """Checks one rendered output at a time; returns its warnings (with `strict`, the build stops on the first)."""
 
     def __init__(self, root: Path, base_url: str, documents: tuple[Document, ...], outputs: set[str],
                  strict: bool) -> None:
@@ -33,50 +36,52 @@ class RenderedPageChecks:
         self.home = urlsplit(base_url)
         self.base_path = self.home.path or "/"
         self.sources = {d.output_path: d for d in documents}
-        self.warnings: list[SiteError] = []
-        self._told: set[str] = set()
+        self._resolved: dict[tuple[str, str], str | None] = {}  # (folder of the page, href) -> missing path
 
-    def __call__(self, output_path: str, data: bytes) -> None:
+    def __call__(self, output_path: str, data: bytes) -> tuple[SiteError, ...]:
         if not output_path.endswith(".html"):
-            return
+            return ()
         page = data.decode("utf-8", "replace")
-        url = self.base_url + output_path.removesuffix("index.html")
+        folder = output_path.rpartition("/")[0]
+        warnings = []
         for href, words in _LINK.findall(page):
-            href = html.unescape(href)
-            if urlsplit(href).netloc or ":" in href.split("/")[0]:
-                continue  # a full address (another website, mailto:, tel:): check looks at those
-            target = self._missing(urljoin(url, href))
-            if target:
+            target = self._missing_target(folder, href)
+            if target is not None:
                 text = " ".join(_TAGS.sub("", html.unescape(words)).split())
-                self._warn(output_path, href, f"the link '{text}' leads to /{target}, which does not exist",
-                           "check the address: link to pages like /how-to-help/ and to articles like other-article.md")
+                warnings.append(self._warning(
+                    output_path, html.unescape(href), f"the link '{text}' leads to /{target}, which does not exist",
+                    "check the address: link to pages like /how-to-help/ and to articles like other-article.md"))
         for tag in _PICTURE.findall(page):
             attributes = dict(_ATTRIBUTE.findall(tag))
             if not attributes.get("alt", "").strip():
                 src = html.unescape(attributes.get("src", ""))
-                self._warn(output_path, src, f"the picture '{src}' has no alt text",
-                           f"describe what it shows for people who cannot see it: ![a few words on the picture]({src})")
+                warnings.append(self._warning(
+                    output_path, src, f"the picture '{src}' has no alt text",
+                    f"describe what it shows for people who cannot see it: ![a few words on the picture]({src})"))
+        return tuple(warnings)
 
-    def _missing(self, address: str) -> str | None:
-        """The site path `address` leads to if it is on this site and nothing is published there, else None."""
-        parts = urlsplit(address)
+    def _missing_target(self, folder: str, href: str) -> str | None:
+        """What a link on a page in `folder` leads to if that is on this site and missing; remembered, as the
+        same menu and tag links are on nearly every page."""
+        key = (folder if not href.startswith("/") else "", href)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(folder, html.unescape(href))
+        return self._resolved[key]
+
+    def _resolve(self, folder: str, href: str) -> str | None:
+        if urlsplit(href).netloc or ":" in href.split("/")[0]:
+            return None  # a full address (another website, mailto:, tel:): check looks at those
+        parts = urlsplit(urljoin(f"{self.base_url}{folder}/" if folder else self.base_url, href))
         if (parts.scheme, parts.netloc) != (self.home.scheme, self.home.netloc) or not parts.path.startswith(self.base_path):
             return None
         path = unquote(parts.path)[len(self.base_path):]
         wanted = [path + "index.html"] if path == "" or path.endswith("/") else [path, path + "/index.html"]
         return None if any(file in self.outputs for file in wanted) else path
 
-    def _warn(self, output_path: str, needle: str, message: str, hint: str) -> None:
-        """Warn once per message: a broken menu link is on every page, but is one mistake."""
-        if message in self._told:
-            return
-        self._told.add(message)
+    def _warning(self, output_path: str, needle: str, message: str, hint: str) -> SiteError:
         document = self.sources.get(output_path)
         where = (document.path, _line_with(self.root / document.path, needle)) if document else (f"/{output_path}", None)
-        problem = SiteError(*where, message, hint)
-        if self.strict:
-            raise problem
-        self.warnings.append(problem)
+        return SiteError(*where, message, hint)
 
 
 def _line_with(path: Path, needle: str) -> int | None:

@@ -21,8 +21,8 @@ from ssg.errors import SiteError, UsageError
 from ssg.build.incremental import LastBuild, build_id, stale
 from ssg.build.page_checks import RenderedPageChecks
 from ssg.markdown.directive_mistakes import refuse_misplaced_directives
-from ssg.build.publish import Publisher, check_output_folder, recover
-from ssg.build.render import Job, Renderer, prepare_pictures, produce
+from ssg.build.publish import Publisher, check_output_folder, recover, write_file
+from ssg.build.render import Job, Output, Renderer, prepare_pictures, produce
 from ssg.model.site import load_site
 
 
@@ -91,9 +91,9 @@ def build(options: BuildOptions) -> BuildReport:
                             prepare_pictures(site, processes))
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
-                                    options.strict)
-        written, changed = render_and_write(renderer, jobs, last.outputs, out, processes,
-                                            _both(options.rendered, checks) if options.check_pages else options.rendered)
+                                    options.strict) if options.check_pages else None
+        written, changed, page_warnings = render_and_write(renderer, jobs, last.outputs, out, processes, checks,
+                                                           options.rendered)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
         last.remember(renderer, site, written, save=options.remember)
@@ -101,19 +101,44 @@ def build(options: BuildOptions) -> BuildReport:
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
     return BuildReport(out, counts, time.perf_counter() - started, last.rendered(jobs), changed, site.left_out,
-                       site.warnings + tuple(checks.warnings), site.read)
+                       site.warnings + tuple(page_warnings), site.read)
 
 
-def _both(first: Callable[[str, bytes], None] | None,
-          then: Callable[[str, bytes], None]) -> Callable[[str, bytes], None]:
-    """One `rendered` hook that calls the caller's (if any), then the page checks."""
-    if first is None:
-        return then
+@dataclass(frozen=True)
+class Finished:
+    """One output as the worker process that rendered it hands it back: checked, digested and, in a
+    first build, already written into the staging folder, so that only a few numbers travel back and
+    the writing is shared between the workers."""
+    digest: str
+    deps: tuple[str, ...]
+    bodies: tuple[tuple[str, str], ...]
+    warnings: tuple[SiteError, ...]
+    data: bytes | None             # the bytes, when the build process still needs them
+    written: tuple[int, int] | None = None  # (size, mtime_ns) of the file the worker wrote
+    new_bytes: bool = True         # False if the output folder already held exactly these bytes
 
-    def hook(path: str, data: bytes) -> None:
-        first(path, data)
-        then(path, data)
-    return hook
+
+@dataclass(frozen=True)
+class Finisher:
+    """What each worker does with an output it has rendered (a first build writes it there and then)."""
+    checks: RenderedPageChecks | None
+    staging: str | None            # a first build's staging folder; None when only changes are written
+    out: Path
+    previous: dict[str, Written]
+    keep_data: bool                # a `rendered` hook wants every output's bytes
+
+    def __call__(self, job: Job, output: Output) -> Finished:
+        data = output.data
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        warnings = self.checks(job.path, data) if self.checks else ()
+        if self.staging is not None:
+            stat = write_file(self.staging, job.path, data)
+            return Finished(digest, output.deps, output.bodies, warnings, data if self.keep_data else None,
+                            (stat.st_size, stat.st_mtime_ns), not _same_bytes(self.out / job.path, data))
+        before = self.previous.get(job.path)
+        unchanged = before is not None and before.digest == digest
+        return Finished(digest, output.deps, output.bodies, warnings,
+                        None if unchanged and not self.keep_data else data)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -126,27 +151,39 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
-                     rendered: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, Written], int]:
-    """Render what is stale, write what changed; returns what the folder now holds and how many files changed."""
+                     checks: RenderedPageChecks | None, rendered: Callable[[str, bytes], None] | None = None,
+                     ) -> tuple[dict[str, Written], int, list[SiteError]]:
+    """Render what is stale, write what changed; returns what the folder now holds, how many files
+    changed, and the page checks' warnings (each message once: a broken menu link is one mistake)."""
     publisher = Publisher(out, changes_only=bool(previous))
+    finish = Finisher(checks, None if previous else str(publisher.staging), out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most outputs read the same settings: keep one copy
+    warnings: dict[str, SiteError] = {}
     changed = 0
     try:
-        for job, output in produce(renderer, [job for job in jobs if stale(job, previous)], processes):
-            if rendered:
-                rendered(job.path, output.data)
-            if output.bodies and renderer.bodies is not None:
-                renderer.bodies.add(output.bodies)
-            digest = hashlib.blake2b(output.data, digest_size=16).hexdigest()
-            key, before = job.key_after(renderer, output), previous.get(job.path)
-            deps = shared.setdefault(output.deps, output.deps)
-            if before is not None and before.digest == digest:
-                written[job.path] = Written(key, digest, before.size, before.mtime_ns, deps)
-                continue
-            stat = publisher.write(job.path, output.data)
-            written[job.path] = Written(key, digest, stat.st_size, stat.st_mtime_ns, deps)
-            changed += before is not None or not _same_bytes(out / job.path, output.data)
+        for job, done in produce(renderer, [job for job in jobs if stale(job, previous)], processes, finish):
+            if rendered and done.data is not None:
+                rendered(job.path, done.data)
+            for warning in done.warnings:
+                warnings.setdefault(warning.message, warning)
+            if done.bodies and renderer.bodies is not None:
+                renderer.bodies.add(done.bodies)
+            key, before = job.key_after(renderer, done.deps), previous.get(job.path)
+            deps = shared.setdefault(done.deps, done.deps)
+            if done.written is not None:
+                publisher.written_elsewhere(job.path)
+                written[job.path] = Written(key, done.digest, *done.written, deps)
+                changed += done.new_bytes
+            elif before is not None and before.digest == done.digest:
+                written[job.path] = Written(key, done.digest, before.size, before.mtime_ns, deps)
+            else:
+                assert done.data is not None  # Finisher keeps the bytes of every changed output
+                stat = publisher.write(job.path, done.data)
+                written[job.path] = Written(key, done.digest, stat.st_size, stat.st_mtime_ns, deps)
+                changed += 1
+        if checks and checks.strict and warnings:
+            raise next(iter(warnings.values()))
         deleted = sorted(set(previous) - set(written))
         if changed or deleted or not previous:
             publisher.commit(deleted, build_id(written))
@@ -155,4 +192,4 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
     except BaseException:
         publisher.abandon()
         raise
-    return written, changed + len(deleted)
+    return written, changed + len(deleted), list(warnings.values())

@@ -122,21 +122,13 @@ class Publisher:
 
     def write(self, path: str, data: bytes) -> os.stat_result:
         """Stage one output file; returns its stat (size and time, to recognise it later)."""
-        parts = path.split("/")
-        if path.startswith(("/", MARKER)) or ".." in parts or "" in parts:
-            raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
-        # Plain strings and os calls, not pathlib: this runs for every file of a first build.
-        target = os.path.join(self.staging, path)
-        try:
-            _make_folder(os.path.dirname(target))
-            with open(target, "wb") as file:
-                file.write(data)
-                file.flush()  # all of it in the file before the stat, which the next build compares with
-                stat = os.fstat(file.fileno())
-        except (FileExistsError, NotADirectoryError, IsADirectoryError):
-            raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
+        stat = write_file(str(self.staging), path, data)
         self.written.append(path)
         return stat
+
+    def written_elsewhere(self, path: str) -> None:
+        """Count a file a worker process wrote into the staging folder with write_file()."""
+        self.written.append(path)
 
     def commit(self, deleted: list[str], build_id: str) -> None:
         if self.changes_only:
@@ -147,6 +139,26 @@ class Publisher:
     def abandon(self) -> None:
         if self.staging.exists():
             _remove_ours(self.staging)
+
+
+def write_file(staging: str, path: str, data: bytes) -> os.stat_result:
+    """Write one output into a staging folder; returns its stat (size and time, to recognise it later).
+
+    Worker processes call this too, on a first build, each writing the pages it rendered.
+    """
+    parts = path.split("/")
+    if path.startswith(("/", MARKER)) or ".." in parts or "" in parts:
+        raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
+    # Plain strings and os calls, not pathlib: this runs for every file of a first build.
+    target = os.path.join(staging, path)
+    try:
+        _make_folder(os.path.dirname(target))
+        with open(target, "wb") as file:
+            file.write(data)
+            file.flush()  # all of it in the file before the stat, which the next build compares with
+            return os.fstat(file.fileno())
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
 
 
 def _make_folder(folder: str) -> None:

@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -651,11 +651,11 @@ class Job:
     template: str = ""                            # with `inputs`, what the key is made of,
     inputs: tuple = ()                            # besides what the output reads while rendering
 
-    def key_after(self, renderer: Renderer, output: Output) -> str:
-        """The key to remember, now that we know what the output read while it was rendered."""
+    def key_after(self, renderer: Renderer, deps: tuple[str, ...]) -> str:
+        """The key to remember, now that we know what the output read (`deps`) while it was rendered."""
         if not self.template:
             return self.key
-        return renderer.key(self.template, self.inputs, output.deps)
+        return renderer.key(self.template, self.inputs, deps)
 
 
 def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
@@ -778,14 +778,23 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
     renderer.bodies.flush()
 
 
-def produce(renderer: Renderer, jobs: list[Job], processes: int) -> Iterator[tuple[Job, Output]]:
-    """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order."""
+Result = TypeVar("Result")
+
+
+def produce(renderer: Renderer, jobs: list[Job], processes: int,
+            finish: Callable[[Job, Output], Result]) -> Iterator[tuple[Job, Result]]:
+    """Render the jobs in `processes` worker processes (in this one if there are few), streaming results in order.
+
+    Each output is passed to `finish` in the process that rendered it (the pipeline checks and writes it
+    there), so only what `finish` returns travels back to the build process.
+    """
     documents = sum(1 for job in jobs if job.document is not None or job.kind == "share card")
     if processes > 1 and documents >= PARALLEL_THRESHOLD:
-        yield from zip(jobs, forked_map(lambda index: _render(renderer, jobs[index]), len(jobs), processes))
+        yield from zip(jobs, forked_map(lambda index: finish(jobs[index], _render(renderer, jobs[index])),
+                                        len(jobs), processes))
     else:
         for job in jobs:
-            yield job, _render(renderer, job)
+            yield job, finish(job, _render(renderer, job))
 
 
 def _render(renderer: Renderer, job: Job) -> Output:
