@@ -5,8 +5,11 @@ started again and killed (SIGKILL, no chance to tidy up) at different moments: a
 times, as soon as its staging folder appears, and as soon as it starts to swap. After each
 kill, recovering (the first thing the next build does) must leave _site/ exactly the old
 site or exactly the new one; the next build must succeed and leave no staging folders.
-Publishing has two paths, whole (a new folder swapped in) and changes only (a journal,
-used when the cache matches the output folder): both are killed.
+Publishing has three paths, all killed: whole (a new folder swapped in); changes only
+without a trusted spare (a new folder that gets a hard link to every unchanged file: the
+small site); and changes only through the spare (the folder the last swap left behind,
+caught up with the few paths that build changed: the large site). The end of the file
+checks that a small rebuild through the spare links only O(changes) files, and the fallbacks.
 """
 from __future__ import annotations
 
@@ -21,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot, write_files
-from ssg.build.publish import MARKER, recover
+from conftest import MINIMAL_CONFIG, PROJECT, article, new_site, run_cli, snapshot, write_files
+from ssg.build.pipeline import BuildOptions, BuildReport
+from ssg.build.pipeline import build as build_in_process
+from ssg.build.publish import MARKER, SPARE_JOURNAL, recover
 
 ARTICLES = 120
 LEFTOVERS = ("_site.staging-", "_site.old-", "_site.commit-")
@@ -184,27 +189,53 @@ def _copy_in(template: Path, root: Path) -> None:
                     os.unlink(os.path.join(folder, name))
             if folder != str(root) and not key.is_relative_to(folder) and not os.listdir(folder):
                 os.rmdir(folder)
-    keep_key = (lambda folder, names: ["key"] if Path(folder) == template / ".cache" / "ssg" else [])
-    shutil.copytree(template, root, symlinks=True, dirs_exist_ok=True, ignore=keep_key)
+    copy_keeping_links(template, root, skip=template / ".cache" / "ssg" / "key")
+
+
+def copy_keeping_links(source: Path, target: Path, skip: Path | None = None) -> None:
+    """Copy a folder with its times, keeping files that are hard links to each other linked in the copy
+    (as _site/ and _site.spare/ share their unchanged files)."""
+    copied: dict[tuple[int, int], str] = {}
+    for folder, folders, files in os.walk(source):
+        there = Path(target, os.path.relpath(folder, source))
+        there.mkdir(parents=True, exist_ok=True)
+        for name in folders + files:
+            path = os.path.join(folder, name)
+            stat = os.lstat(path)
+            if os.path.islink(path):
+                os.symlink(os.readlink(path), there / name)
+            elif name in files and Path(path) != skip:
+                key = (stat.st_dev, stat.st_ino)
+                if key in copied:
+                    os.link(copied[key], there / name)
+                else:
+                    shutil.copy2(path, there / name)
+                    copied[key] = str(there / name)
 
 
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory):
-    """(edited site with its old _site/ and cache, kept aside; where it is built; old _site/; new _site/; seconds)."""
+    """(edited site with its old _site/, its spare and its cache, kept aside; where it is built; old _site/;
+    new _site/; seconds). The site was built twice, so the template edit's build goes through the spare."""
     base = tmp_path_factory.mktemp("kill-large")
     root, template = base / "site", base / "template"
     _load_generator().write_site(root, LARGE)
     build(root)
+    first = next((root / "content" / "articles").glob("*.md"))
+    first.write_text(first.read_text() + "\nOne more paragraph.\n")
+    build(root)
+    assert (root / "_site.spare").is_dir()
     old = snapshot(root / "_site")
     edit_template(root)
-    shutil.copytree(root, template, symlinks=True)
+    copy_keeping_links(root, template)
     _copy_in(template, root)
-    robots = (root / "_site" / "robots.txt").stat().st_ino
+    robots, spare = (root / "_site" / "robots.txt").stat().st_ino, (root / "_site.spare").stat().st_ino
     started = time.monotonic()
     build(root)
     seconds = time.monotonic() - started
     new = snapshot(root / "_site")
     assert (root / "_site" / "robots.txt").stat().st_ino == robots  # incremental: unchanged files were linked
+    assert (root / "_site").stat().st_ino == spare  # the spare, caught up and changed, became _site/
     changed = [name for name in new if old.get(name) != new[name]]
     assert len(old) > LARGE and len(changed) > LARGE
     return template, root, old, new, seconds
@@ -256,3 +287,105 @@ def test_a_template_edit_killed_at_any_point_leaves_the_old_site_or_the_new_one(
     build(root)
     assert snapshot(root / "_site") == new
     assert leftovers(root) == []
+
+
+# --- what a small rebuild costs, and the fallbacks ----------------------------------------------
+
+MANY = 150
+
+
+def _build(root: Path) -> BuildReport:
+    return build_in_process(BuildOptions(root=root, out=root / "_site", jobs=1))
+
+
+def _edit(root: Path, n: int, text: str) -> None:
+    write_files(root, {f"content/articles/a-{n:03d}.md": article(f"Article {n}", body=text)})
+
+
+@pytest.fixture
+def many(tmp_path):
+    """A site of MANY articles, built, then edited and built again (so it has its spare); its file count."""
+    root = new_site(tmp_path / "site", {f"content/articles/a-{n:03d}.md": article(f"Article {n}", body=f"Text {n}.")
+                                        for n in range(MANY)})
+    _build(root)
+    _edit(root, 1, "First edit.")
+    first = _build(root)
+    files = len(snapshot(root / "_site"))
+    assert first.linked > files - 20  # no spare yet: every unchanged file was linked into a new folder
+    return root, files
+
+
+def _fresh(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The site as a build from nothing makes it."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    _build(fresh)
+    return snapshot(fresh / "_site")
+
+
+def test_a_one_edit_build_links_only_what_the_last_build_changed(many, tmp_path):
+    root, files = many
+    _edit(root, 2, "Second edit.")
+    report = _build(root)
+    assert 0 < report.changed < 20 and 0 < report.linked < 20 < files  # O(changes), not O(files)
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
+    _edit(root, 3, "Third edit.")
+    _build(root)
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
+
+
+def test_a_no_op_build_leaves_the_spare_alone(many):
+    root, _ = many
+    journal = (root / "_site.spare" / SPARE_JOURNAL).read_bytes()
+    assert _build(root).linked == 0
+    assert (root / "_site.spare" / SPARE_JOURNAL).read_bytes() == journal
+
+
+@pytest.mark.parametrize("spoil", ["journal of another build", "no journal", "broken journal", "no marker"])
+def test_a_spare_that_is_not_trusted_falls_back_to_linking_every_file(many, tmp_path, spoil):
+    root, files = many
+    spare = root / "_site.spare"
+    if spoil == "journal of another build":
+        (spare / SPARE_JOURNAL).write_text('{"site": "0123456789abcdef01234567", "changed": []}')
+    elif spoil == "no journal":
+        (spare / SPARE_JOURNAL).unlink()
+    elif spoil == "broken journal":
+        (spare / SPARE_JOURNAL).write_text('{"site": ')
+    else:
+        (spare / MARKER).unlink()
+    (spare / "stray.html").write_text("not part of the site")  # would be published if the spare were used
+    _edit(root, 2, "Second edit.")
+    report = _build(root)
+    assert report.linked > files - 20
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
+    assert leftovers(root) == []
+
+
+def test_a_spare_folder_that_leads_outside_is_never_written_through(many, tmp_path):
+    root, _ = many
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("keep me")
+    spare = root / "_site.spare" / "articles" / "a-002"
+    shutil.rmtree(spare)
+    spare.symlink_to(outside)
+    _edit(root, 2, "Second edit.")
+    _build(root)
+    assert (outside / "index.html").read_text() == "keep me"
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
+
+
+def test_a_file_of_the_spare_where_this_build_writes_a_folder_falls_back(many, tmp_path):
+    """Where the spare holds a file in the way of a folder this build writes into, the build starts a
+    new staging folder (carrying what it wrote) instead of failing or publishing the spare's file."""
+    root, files = many
+    spare = root / "_site.spare"
+    shutil.rmtree(spare / "articles" / "a-002")
+    (spare / "articles" / "a-002").write_text("a file in the way")
+    _edit(root, 2, "Second edit.")
+    assert _build(root).linked > files - 20
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
+    assert leftovers(root) == []
+    _edit(root, 3, "Third edit.")
+    assert _build(root).linked < 20  # the spare is kept again

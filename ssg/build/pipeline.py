@@ -52,6 +52,7 @@ class BuildReport:
     seconds: float
     rendered: int = 0                # outputs rendered this time
     changed: int = 0                 # files written or deleted this time
+    linked: int = 0                  # unchanged files hard-linked into the new folder this time
     left_out: dict[str, int] = field(default_factory=dict)
     warnings: tuple[SiteError, ...] = ()
     documents: tuple[Document, ...] = ()  # every source read, drafts too (for check, which needs them again)
@@ -92,16 +93,15 @@ def build(options: BuildOptions) -> BuildReport:
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
                                     options.strict) if options.check_pages else None
-        written, changed, page_warnings = render_and_write(renderer, jobs, last.outputs, out, processes, checks,
-                                                           options.rendered)
+        published = render_and_write(renderer, jobs, last.outputs, out, processes, checks, options.rendered)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
-        last.remember(renderer, site, written, save=options.remember)
+        last.remember(renderer, site, published.written, save=options.remember)
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
-    return BuildReport(out, counts, time.perf_counter() - started, last.rendered(jobs), changed, site.left_out,
-                       site.warnings + tuple(page_warnings), site.read)
+    return BuildReport(out, counts, time.perf_counter() - started, last.rendered(jobs), published.changed,
+                       published.linked, site.left_out, site.warnings + published.warnings, site.read)
 
 
 @dataclass(frozen=True)
@@ -150,11 +150,18 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Published:
+    written: dict[str, Written]       # what the output folder now holds
+    changed: int                      # files written or deleted
+    linked: int                       # unchanged files linked into the new folder
+    warnings: tuple[SiteError, ...]   # the page checks', each message once (a broken menu link is one mistake)
+
+
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
                      checks: RenderedPageChecks | None, rendered: Callable[[str, bytes], None] | None = None,
-                     ) -> tuple[dict[str, Written], int, list[SiteError]]:
-    """Render what is stale, write what changed; returns what the folder now holds, how many files
-    changed, and the page checks' warnings (each message once: a broken menu link is one mistake)."""
+                     ) -> Published:
+    """Render what is stale, write what changed, and swap the new site in."""
     publisher = Publisher(out, changes_only=bool(previous))
     finish = Finisher(checks, None if previous else str(publisher.staging), out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}
@@ -192,4 +199,4 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
     except BaseException:
         publisher.abandon()
         raise
-    return written, changed + len(deleted), list(warnings.values())
+    return Published(written, changed + len(deleted), publisher.linked, tuple(warnings.values()))

@@ -4,12 +4,16 @@ The output folder is the only thing the generator owns. It refuses folders that 
 hold anything else (a project, a home folder), replaces an existing folder only when it
 carries the marker file it writes, and swaps whole folders atomically, so `_site/` is at
 every instant either the last good site or the new one, never a mix, even if the build is
-killed (issues 6 and 12; MkDocs #346 is the cautionary tale).
+killed (issues 6 and 12; MkDocs #346 is the cautionary tale). The folder a swap leaves
+behind is kept as the next build's staging folder (see Publisher), so a small rebuild
+costs O(changes), not O(files).
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
@@ -19,6 +23,7 @@ from ssg.errors import SiteError, UsageError
 MARKER = ".ssg-output"
 MARKER_TEXT = "This folder is written by build.py. Everything in it is replaced at each build.\n"
 PROJECT_FILES = ("content", "templates", "site.yaml", ".git")
+SPARE_JOURNAL = MARKER + "-spare"  # in the spare folder only: which build it trails, and what that build changed
 
 
 def check_output_folder(root: Path, out: Path) -> None:
@@ -104,41 +109,222 @@ def marker_build_id(out: Path) -> str | None:
 class Publisher:
     """Writes one build's outputs, then makes them the output folder in one step.
 
-    Every output written goes into a new staging folder. In changes mode (the output folder
-    is known to hold the last build) only changed files are written; at commit the staging
-    folder gets a hard link to each unchanged file of the output folder (no bytes copied),
-    so it holds the whole new site. Then the two folders are swapped atomically.
+    Every output written goes into a staging folder that no reader sees. In changes mode
+    (the output folder is known to hold the last build) only changed files are written, and
+    the staging folder is the *spare*: the folder the last swap left behind, kept as
+    `_site.spare` with a journal of the paths that build wrote or deleted. It shares every
+    other file with `_site/` through hard links, so re-linking those few paths makes it equal
+    to `_site/` again: publishing costs O(changes). Without a trusted spare (none, a journal
+    that does not name the output folder's build, anything odd), the staging folder is new
+    and gets a hard link to each unchanged file (no bytes copied). Either way the two folders
+    are then swapped atomically, and the old one becomes the next build's spare.
     """
 
     def __init__(self, out: Path, changes_only: bool) -> None:
         self.out = out
         self.changes_only = changes_only
         self.staging = out.parent / f"{out.name}.staging-{os.getpid()}"
+        self.ready = False       # in changes mode the staging folder is made at the first write (a no-op build makes none)
+        self.from_spare = False
+        self.written: list[str] = []
+        self.touched: list[str] = []  # paths of the spare this build has changed (written or deleted)
+        self.linked = 0  # files linked (or copied) into the staging folder besides those written
+        self._safe_folders: set[str] = set()
+        if not changes_only:
+            self._make_ready()  # a first build's worker processes write into it: it must exist before they fork
+
+    def _make_ready(self) -> None:
         if self.staging.exists():
             shutil.rmtree(self.staging)
+        self.from_spare = self.changes_only and self._take_spare()
+        if not self.from_spare:
+            self._new_staging()
+        self.ready = True
+
+    def _new_staging(self) -> None:
         self.staging.mkdir(parents=True)
         (self.staging / MARKER).write_text(MARKER_TEXT)
-        self.written: list[str] = []
+
+    def _take_spare(self) -> bool:
+        """Make the spare the staging folder, equal to the output folder; False (and no spare) if it is not trusted."""
+        spare = spare_folder(self.out)
+        changed = _spare_journal(spare, marker_build_id(self.out))
+        if changed is None:
+            return False
+        try:
+            os.rename(spare, self.staging)  # taken: a kill from here on leaves a staging folder, which recover() drops
+            os.unlink(self.staging / SPARE_JOURNAL)
+            for path in changed:
+                self.linked += self._catch_up(path)
+        except OSError:
+            if self.staging.exists():
+                _remove_ours(self.staging)
+            self.linked = 0
+            return False
+        return True
+
+    def _catch_up(self, path: str) -> int:
+        """Make one path of the staging folder what it is in the output folder; returns 1 if a file was linked."""
+        target = os.path.join(self.staging, path)
+        self._check_folder(os.path.dirname(target))
+        _unlink_if_there(target)
+        source = os.path.join(self.out, path)
+        if not os.path.isfile(source) or os.path.islink(source):
+            _prune_empty_folders(os.path.dirname(target), str(self.staging))
+            return 0
+        _make_folder(os.path.dirname(target))
+        _link_or_copy(source, target)
+        return 1
+
+    def _check_folder(self, folder: str) -> None:
+        """Refuse to work through a folder of the spare that leads elsewhere (a planted symlink)."""
+        if folder in self._safe_folders:
+            return
+        real = os.path.realpath(folder)
+        if real != folder and not real.startswith(str(self.staging) + os.sep):
+            raise NotADirectoryError(errno.ENOTDIR, "a folder of the spare leads outside it", folder)
+        self._safe_folders.add(folder)
 
     def write(self, path: str, data: bytes) -> os.stat_result:
         """Stage one output file; returns its stat (size and time, to recognise it later)."""
-        stat = write_file(str(self.staging), path, data)
+        if not self.ready:
+            self._make_ready()
+        try:
+            stat = self._write(path, data)
+        except (SiteError, OSError):
+            if not self.from_spare:
+                raise
+            self._leave_spare()  # an old file stands where a folder now goes (or the reverse): start clean
+            return self.write(path, data)
         self.written.append(path)
         return stat
 
+    def _write(self, path: str, data: bytes) -> os.stat_result:
+        if self.from_spare:
+            check_output_path(path)
+            target = os.path.join(self.staging, path)
+            self._check_folder(os.path.dirname(target))
+            self.touched.append(path)
+            _unlink_if_there(target)  # never write into a file: the spare shares it with the output folder
+        return write_file(str(self.staging), path, data)
+
     def written_elsewhere(self, path: str) -> None:
-        """Count a file a worker process wrote into the staging folder with write_file()."""
+        """Count a file a worker process wrote into a first build's staging folder with write_file()."""
         self.written.append(path)
 
+    def _leave_spare(self) -> None:
+        """Carry what this build wrote into a new staging folder, drop the spare, and go on without it."""
+        spare = self.staging.with_name(self.staging.name + "-spare")
+        os.rename(self.staging, spare)
+        self.from_spare = False
+        self._new_staging()
+        for path in self.written:
+            _make_folder(os.path.dirname(os.path.join(self.staging, path)))
+            os.rename(os.path.join(spare, path), os.path.join(self.staging, path))
+        _remove_ours(spare)
+
     def commit(self, deleted: list[str], build_id: str) -> None:
-        if self.changes_only:
-            link_unchanged(self.out, self.staging, skip={MARKER, *self.written, *deleted})
+        if not self.ready:
+            self._make_ready()
+        if self.from_spare:
+            try:
+                self._delete(deleted)
+            except OSError:
+                self._leave_spare()
+        if self.changes_only and not self.from_spare:
+            self.linked += link_unchanged(self.out, self.staging, skip={MARKER, *self.written, *deleted})
+        _unlink_if_there(str(self.staging / MARKER))
         (self.staging / MARKER).write_text(MARKER_TEXT + f"build {build_id}\n")
-        swap_in(self.staging, self.out)
+        old = swap_in(self.staging, self.out)
+        if old is None:
+            return
+        if self.changes_only:  # the old site, sharing every file but these with the new one
+            keep_as_spare(old, self.out, build_id, [*self.written, *deleted])
+        else:  # a first build shares no file with the old site: neither it nor an older spare is of use
+            _remove_ours(old)
+            remove_spare(self.out)
+
+    def _delete(self, deleted: list[str]) -> None:
+        for path in deleted:
+            target = os.path.join(self.staging, path)
+            self.touched.append(path)
+            self._check_folder(os.path.dirname(target))
+            _unlink_if_there(target)
+            _prune_empty_folders(os.path.dirname(target), str(self.staging))
 
     def abandon(self) -> None:
+        """Drop the staging folder; a spare goes back, with what this build changed in it added to its journal."""
+        if self.from_spare and self.staging.is_dir():
+            site_build = marker_build_id(self.out)
+            if site_build is not None:
+                keep_as_spare(self.staging, self.out, site_build, self.touched)
+                return
         if self.staging.exists():
             _remove_ours(self.staging)
+
+
+def spare_folder(out: Path) -> Path:
+    return out.parent / f"{out.name}.spare"
+
+
+def _spare_journal(spare: Path, site_build: str | None) -> list[str] | None:
+    """The paths that differ between the spare and the output folder, if the spare trails its build exactly."""
+    try:
+        if spare.is_symlink() or not (spare / MARKER).is_file() or site_build is None:
+            return None
+        journal = json.loads((spare / SPARE_JOURNAL).read_text())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    changed = journal.get("changed") if isinstance(journal, dict) else None
+    if journal.get("site") != site_build or not isinstance(changed, list) or \
+            not all(isinstance(path, str) and _plain_path(path) for path in changed):
+        return None
+    return changed
+
+
+def _plain_path(path: str) -> bool:
+    """A path inside a folder of ours, written the one way the build writes it, that is not the marker."""
+    parts = path.split("/")
+    return not path.startswith(("/", MARKER)) and ".." not in parts and "" not in parts and "\0" not in path
+
+
+def remove_spare(out: Path) -> None:
+    spare = spare_folder(out)
+    if spare.is_dir() and not spare.is_symlink() and _ours(spare):
+        _remove_ours(spare)
+
+
+def keep_as_spare(old: Path, out: Path, build_id: str, changed: list[str]) -> None:
+    """Keep the folder a swap left behind as the next build's spare (or remove it if that name is taken)."""
+    remove_spare(out)
+    spare = spare_folder(out)
+    if spare.exists() or spare.is_symlink():
+        _remove_ours(old)
+        return
+    (old / SPARE_JOURNAL).write_text(json.dumps({"site": build_id, "changed": changed}))
+    os.rename(old, spare)  # trusted from this instant: its journal names the build now in the output folder
+
+
+def _unlink_if_there(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _prune_empty_folders(folder: str, top: str) -> None:
+    """Remove `folder` and its parents up to `top` while they are empty (a full build makes no empty folder)."""
+    while folder != top and folder.startswith(top + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty, or already gone
+            if os.path.isdir(folder):
+                return
+        folder = os.path.dirname(folder)
+
+
+def check_output_path(path: str) -> None:
+    """Refuse an output path that would leave the output folder (or replace its marker)."""
+    if not _plain_path(path):
+        raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
 
 
 def write_file(staging: str, path: str, data: bytes) -> os.stat_result:
@@ -146,9 +332,7 @@ def write_file(staging: str, path: str, data: bytes) -> os.stat_result:
 
     Worker processes call this too, on a first build, each writing the pages it rendered.
     """
-    parts = path.split("/")
-    if path.startswith(("/", MARKER)) or ".." in parts or "" in parts:
-        raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
+    check_output_path(path)
     # Plain strings and os calls, not pathlib: this runs for every file of a first build.
     target = os.path.join(staging, path)
     try:
@@ -172,15 +356,18 @@ def _make_folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
 
 
-def link_unchanged(out: Path, staging: Path, skip: set[str]) -> None:
+def link_unchanged(out: Path, staging: Path, skip: set[str]) -> int:
     """Give `staging` a hard link to every file of `out` whose path is not in `skip`.
 
     The files are shared, not copied, and `out` is not changed: until the swap, readers see
     the old site whole. Folders are made only for files linked into them, so a folder whose
     files were all deleted is gone from the new site. Where a file system has no hard links,
-    files are copied (with their times, which the next build compares).
+    files are copied (with their times, which the next build compares). Returns how many.
     """
+    linked = 0
+
     def walk(source: str, target: str, prefix: str) -> None:
+        nonlocal linked
         made = os.path.isdir(target)
         with os.scandir(source) as entries:
             for entry in entries:
@@ -192,7 +379,9 @@ def link_unchanged(out: Path, staging: Path, skip: set[str]) -> None:
                         _make_folder(target)
                         made = True
                     _link_or_copy(entry.path, os.path.join(target, entry.name))
+                    linked += 1
     walk(str(out), str(staging), "")
+    return linked
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -204,18 +393,17 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def swap_in(staging: Path, out: Path) -> None:
-    """Make `staging` the output folder in one step, and remove the old site."""
+def swap_in(staging: Path, out: Path) -> Path | None:
+    """Make `staging` the output folder in one step; returns the folder now holding the old site, if any."""
     if not out.exists():
         os.rename(staging, out)
-        return
+        return None
     if _exchange(staging, out):
-        _remove_ours(staging)  # it now holds the old site
-        return
+        return staging  # it now holds the old site
     old = out.parent / f"{out.name}.old-{os.getpid()}"
     os.rename(out, old)       # a kill between these two renames is undone by recover()
     os.rename(staging, out)
-    _remove_ours(old)
+    return old
 
 
 def _exchange(a: Path, b: Path) -> bool:
