@@ -15,6 +15,8 @@ so start-up and imports count too. Modes:
                    reset between bodies (bodies are read before the timed loop)
   markdown-ours    this project's ssg.markdown.markup.MarkdownConverter over the same bodies (the project
                    in --code DIR, by default the one holding this file)
+  sanitiser        the sanitiser alone (ssg.markdown.sanitise.sanitise: nh3 and the comparison that
+                   refuses what it would change) over the HTML of every body, converted before the loop
 """
 from __future__ import annotations
 
@@ -76,6 +78,18 @@ def our_markdown(documents: list[tuple[str, str, int]], code: Path) -> dict:
     return _timed_conversions(converter.convert, documents)
 
 
+def our_sanitiser(documents: list[tuple[str, str, int]], code: Path) -> dict:
+    sys.path.insert(0, str(code))
+    from ssg.markdown.markup import MarkdownConverter
+    from ssg.markdown.sanitise import sanitise
+    converter = MarkdownConverter("/")
+    converter.deadline = float("inf")  # converting is not what is measured here: no time limit
+    fragments = [(converter.md.reset().convert(body), body, path, line) for path, body, line in documents]
+    started = time.perf_counter()
+    characters = sum(len(sanitise(*fragment)) for fragment in fragments)
+    return {"inner_seconds": time.perf_counter() - started, "html_characters": characters}
+
+
 def _timed_conversions(convert, documents) -> dict:
     started = time.perf_counter()
     characters = sum(len(convert(body, path, line)) for path, body, line in documents)
@@ -83,16 +97,17 @@ def _timed_conversions(convert, documents) -> dict:
 
 
 def run(mode: str, site: Path, out: Path, code: Path) -> dict:
-    if mode in ("markdown", "markdown-ours"):
+    if mode in ("markdown", "markdown-ours", "sanitiser"):
         documents = bodies(site)
-        return {"files": len(documents), **(stock_markdown(documents) if mode == "markdown"
-                                            else our_markdown(documents, code))}
+        measure = {"markdown": stock_markdown, "markdown-ours": lambda d: our_markdown(d, code),
+                   "sanitiser": lambda d: our_sanitiser(d, code)}[mode]
+        return {"files": len(documents), **measure(documents)}
     started = time.perf_counter()
     result = read_sources(site) if mode == "read" else read_and_write(site, out)
     return {"inner_seconds": time.perf_counter() - started, **result}
 
 
-MODES = ("read", "io", "markdown", "markdown-ours")
+MODES = ("read", "io", "markdown", "markdown-ours", "sanitiser")
 
 
 def main(argv: list[str]) -> int:
