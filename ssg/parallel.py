@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import signal
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 _task: Callable[[int], Any] | None = None  # set by forked_map; the workers inherit it when they fork
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ssg.build.pipeline import today_from_environment
 from ssg.editor import translations
-from ssg.model.config import load_config
 from ssg.errors import SiteError
+from ssg.model.config import load_config
 from ssg.model.kinds import KINDS
 from ssg.model.languages import site_languages
-from ssg.build.pipeline import today_from_environment
 from ssg.model.site import Site, load_site
 
 

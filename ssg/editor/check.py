@@ -16,25 +16,24 @@ import datetime
 import posixpath
 import re
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ssg.build.pipeline import BuildOptions, BuildReport, build, today_from_environment
+from ssg.build.render import TEMPLATES_DIR
+from ssg.editor import factcheck, translations
+from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
+from ssg.editor.scaffold import FILL_IN
+from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE
 from ssg.model.config import CONFIG_FILE, Config, load_config
 from ssg.model.content import CONTENT_DIR, Document, read_body
-from ssg.markdown.directives import DIRECTIVE_LINE
-from ssg.editor import factcheck
-from ssg.errors import SiteError
 from ssg.model.frontmatter import Written
-from ssg.model.kinds import KINDS, source_for_url
-from ssg.build.pipeline import BuildOptions, BuildReport, build, today_from_environment
-from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
 from ssg.model.interface import Interface, load_interface
-from ssg.build.render import TEMPLATES_DIR
-from ssg.editor.scaffold import FILL_IN
+from ssg.model.kinds import KINDS, source_for_url
 from ssg.model.site import group_translations, why_left_out
-from ssg.editor import translations
 
 LEVELS = ("error", "warning", "info")
 FILL_IN_FOUND = re.compile(r"FILL[ -]IN")  # FILL_IN, or "FILL-IN" in a placeholder web address
@@ -79,8 +78,8 @@ class CheckReport:
         """The one-line total: 'Checked 40 pages: 1 error, 2 warnings, 3 for information.'"""
         errors, warnings, infos = (self.count(level) for level in LEVELS)
         parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-        scope = "" if self.files is None else \
-            f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: {', '.join(self.files) or 'none changed'})"
+        scope = "" if self.files is None else (f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: "
+                                               f"{', '.join(self.files) or 'none changed'})")
         return f"Checked {self.pages} pages{scope}: {', '.join(parts)}, {infos} for information."
 
     def only(self, files: Iterable[str]) -> CheckReport:
@@ -282,7 +281,8 @@ class SourceLocator:
             if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
                 included.append(f"{CONTENT_DIR}/{kind.folder}/{match.group(2).strip()}{kind.extension}")
         facts = KINDS["fact"]  # the page lists its facts' sources
-        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}" for fact in getattr(document.meta, "facts", ())]
+        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}"
+                     for fact in getattr(document.meta, "facts", ())]
         return [document.path] + included + [CONFIG_FILE] + self.templates
 
     def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
@@ -515,7 +515,8 @@ def _quote_problems(checked: _Checked) -> Iterator[Problem]:
         source = getattr(document.meta, "source", None)
         if source is not None and source.date is None:
             yield Problem("warning", SiteError(
-                document.path, checked.locator.front_matter_line(document, "source"), f"the {document.kind}'s source has no date",
+                document.path, checked.locator.front_matter_line(document, "source"),
+                f"the {document.kind}'s source has no date",
                 "add `date:` under `source:`: when the source was published, like 2018-12-04"))
 
 
@@ -568,7 +569,7 @@ def _line_with(checked: _Checked, document: Document, text: str) -> int | None:
     return next((n for n, line in enumerate(checked.locator.lines(document.path), start=1) if text in line), None)
 
 def _translation_problems(checked: _Checked) -> Iterator[Problem]:
-    """Translations whose source changed since they were made (ssg/editor/translations.py): a warning, never an error."""
+    """Translations whose source changed since they were made (ssg/editor/translations.py): a warning, not an error."""
     by_kind: dict[str, list[Document]] = {}
     for document in checked.published:
         if KINDS[document.kind].url is not None:
@@ -577,5 +578,5 @@ def _translation_problems(checked: _Checked) -> Iterator[Problem]:
         yield Problem("warning", translations.problem(item))
 
 
-CHECKS = (_fact_problems, _translation_problems, _link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
-          _quote_problems, _left_out_notes)
+CHECKS = (_fact_problems, _translation_problems, _link_problems, _page_problems, _duplicate_titles,
+          _readability_problems, _placeholder_problems, _quote_problems, _left_out_notes)

@@ -25,12 +25,12 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Collection, Iterable, Mapping
 
-from ssg.markdown.directives import DIRECTIVE_LINE
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE
 
 # --- what is not a claim: blanked out before numbers are looked for --------------------------
 
@@ -348,7 +348,8 @@ def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mappi
             problems.append(("info", SiteError(fact.path, line, f"the source {url} is on http://: {reason}",
                                                EXPLAINED_HTTP_HINT)))
         else:
-            problems.append(("warning", SiteError(fact.path, line, f"the source {url} is on http://, which is not secure",
+            problems.append(("warning", SiteError(fact.path, line,
+                                                  f"the source {url} is on http://, which is not secure",
                                                   INSECURE_HTTP_HINT)))
     for fact in uncited_facts(register.values(), cited):
         problems.append(("warning", SiteError(

@@ -15,8 +15,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from ssg.model.content import CONTENT_DIR, slugify
 from ssg.errors import UsageError
+from ssg.model.content import CONTENT_DIR, slugify
 from ssg.model.frontmatter import Source
 from ssg.model.kinds import KINDS, MARKDOWN, Kind
 from ssg.model.schema import field_doc
@@ -29,8 +29,9 @@ FILLED = {"title": "{title}", "date": "{today}", "draft": "true", "checked": "{t
 TO_CHOOSE = {"confidence"}
 # Examples for the optional fields, written as comments.
 EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "images/picture.jpg",
-            "image_alt": "a police officer talking to a crowd", "template": "page.html", "facts": "[an-id-from-content-facts]",
-            "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31", "note": "a caveat", "fact": "an-id-from-content-facts"}
+            "image_alt": "a police officer talking to a crowd", "template": "page.html",
+            "facts": "[an-id-from-content-facts]", "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31",
+            "note": "a caveat", "fact": "an-id-from-content-facts"}
 # A required source must be filled in; optional sources are an example.
 SOURCE_PLACEHOLDERS = {"title": f'"{FILL_IN}"', "publisher": f'"{FILL_IN}"',
                        "url": f"https://example.org/{FILL_IN.replace(' ', '-')}", "date": "{today}"}
@@ -75,7 +76,8 @@ def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
     """The front matter block (or, for a YAML kind, the whole file), every field filled in or commented."""
     values = {"title": json.dumps(title, ensure_ascii=False), "today": today.isoformat()}
     fields = [f for f in dataclasses.fields(kind.meta) if field_doc(f)]  # not those the generator sets
-    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base) for f in dataclasses.fields(base)}
+    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base)
+              for f in dataclasses.fields(base)}
     fields.sort(key=lambda f: (not _required(f), not _required(f) and f.name in shared))  # required, own, shared
     lines = [f"# New {kind.name}. Lines starting with # are notes or optional settings: delete the # to use one."]
     if any(f.name == "draft" for f in fields):

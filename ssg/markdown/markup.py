@@ -11,17 +11,25 @@ import html
 import posixpath
 import re
 import time
+import xml.etree.ElementTree as etree
 from collections.abc import Callable  # (the speed-ups' types)
 from typing import Any
-import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import HTML_EMPTY
 
 import markdown
 from markdown import serializers, util
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import (BlockQuoteProcessor, CodeBlockProcessor, EmptyBlockProcessor, HashHeaderProcessor,
-                                     HRProcessor, ListIndentProcessor, ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    CodeBlockProcessor,
+    EmptyBlockProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ListIndentProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import smarty
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
@@ -29,17 +37,16 @@ from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtens
 from markdown.extensions.sane_lists import SaneListExtension, SaneOListProcessor, SaneUListProcessor
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
-from markdown.extensions.toc import (TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags,
-                                     unique)
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor, UnescapeTreeprocessor
 
-from ssg.model.content import url_for_content_file
-from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES, marker
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES, marker
 from ssg.markdown.sanitise import line_containing as _line_containing
 from ssg.markdown.sanitise import sanitise
+from ssg.model.content import url_for_content_file
 
 
 def extensions() -> list[markdown.Extension]:
@@ -95,7 +102,8 @@ class MarkdownConverter:
         try:
             fragment = self.md.reset().convert(body)
         except RecursionError:
-            raise SiteError(path, body_line, "the text is nested too deeply to read (lists or quotes inside each other)",
+            raise SiteError(path, body_line,
+                            "the text is nested too deeply to read (lists or quotes inside each other)",
                             "use fewer levels of lists and '>' quotes") from None
         except _TooSlow as slow:
             raise SiteError(path, body_line + _line_containing(body, _plain_start(slow.text)),

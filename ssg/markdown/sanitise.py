@@ -25,8 +25,8 @@ from html.parser import HTMLParser
 
 import nh3
 
-from ssg.markdown.directives import DIRECTIVES, MARKER, placeholder
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVES, MARKER, placeholder
 
 # The elements Python-Markdown and its extensions write (paragraphs, headings, lists, quotes,
 # code, links, pictures, tables, footnotes), and simple text markup an editor may write as raw

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssg.model.config import doc
 from ssg.errors import SiteError
+from ssg.model.config import doc
 from ssg.model.frontmatter import ID_PATTERN, Record, Source
 
 

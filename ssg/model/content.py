@@ -14,16 +14,17 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ssg import safe_files
 from ssg.errors import SiteError
 from ssg.model.frontmatter import Source  # noqa: F401 (where callers have always found it)
-from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
-from ssg.parallel import forked_map
+from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, Kind, PageMeta, QuoteMeta, published_record  # noqa: F401
 from ssg.model.schema import build_dataclass, load_yaml
+from ssg.parallel import forked_map
 
 CONTENT_DIR = "content"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -165,7 +166,8 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
                 raise SiteError(entry.shown, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(entry.shown, None, f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
+                raise SiteError(entry.shown, None,
+                                f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
 
@@ -227,7 +229,7 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
     if processes > 1 and len(unread) >= PARALLEL_READING:
         # Documents travel between processes without their file (see __getstate__): found_at sets it again.
         parsed = forked_map(lambda index: _read_changed(*unread[index][1:], shared), len(unread), processes)
-        for (place, *_, file, _, _), (document, body) in zip(unread, parsed):
+        for (place, *_, file, _, _), (document, body) in zip(unread, parsed, strict=True):
             documents[place], bodies[document.path] = document.found_at(file), body
     else:
         for place, *changed in unread:
@@ -273,10 +275,12 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
                         "add `image_alt:` with a few words on what the picture shows")
     wordless = next((tag for tag in getattr(meta, "tags", ()) if not slugify(tag)), None)
     if wordless is not None:
-        raise SiteError(path, line_of("tags"), f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
+        raise SiteError(path, line_of("tags"),
+                        f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
                         "use a word or two for each tag, like law or footage")
     if KINDS[kind].needs_body and not body.strip():
-        raise SiteError(path, body_line, f"the {kind} is empty", f"write the words of the {kind} under the closing '---'")
+        raise SiteError(path, body_line, f"the {kind} is empty",
+                        f"write the words of the {kind} under the closing '---'")
     refers = tuple(references(meta, line_of, data))
     image = getattr(meta, "image", None)
     pictured = published_record(image) if image else None
@@ -292,7 +296,8 @@ def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> t
     stem, _, extension = name.rpartition(".")
     if not SLUG.fullmatch(stem) or f".{extension}" not in PICTURE_TYPES:
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
-                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} (lower-case letters, digits and hyphens)")
+                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} "
+                        "(lower-case letters, digits and hyphens)")
     try:
         raw = safe_files.read_bytes(file, path, limit=MAX_PICTURE_BYTES)
     except FileNotFoundError:
@@ -341,7 +346,7 @@ def read_source(file: str | Path, path: str) -> bytes:
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None
-    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (bodies are read when a page needs them)
+    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (a body is read when a page needs it)
         raise _disappeared(path) from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise SiteError(path, None, f"this file is {os.path.getsize(file):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
@@ -383,7 +388,8 @@ def _checked_slug(path: str) -> tuple[str, str]:
         stem, suffix = name[:-3], ""
     if not (name.endswith(".md") and SLUG.fullmatch(stem)):
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
-                        f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
+                        f"rename it to {slugify(stem) or 'a-name-like-this'}.md "
+                        "(lower-case letters, digits and hyphens)")
     return stem, suffix
 
 
@@ -401,7 +407,7 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int]:
     """Split '---' front matter from the body: (yaml, its first line, body, its first line)."""
     if not text.strip():
         raise SiteError(path, 1, "the file is empty", "start it with front matter between two '---' lines")
-    first_line, newline, rest = text.partition("\n")
+    first_line, _, rest = text.partition("\n")
     if first_line.rstrip() != "---":
         raise SiteError(path, 1, "the file does not start with front matter",
                         "make the first line '---', then the settings (title: ...), then another '---'")
@@ -446,5 +452,5 @@ def refuse_unknown(records: dict[str, dict[str, Any]], kind: str, record_id: str
         folder = KINDS[kind].folder
         known = ", ".join(sorted(records.get(kind, {}))) or "none yet"
         raise SiteError(path, line, f"there is no {kind} with the id '{record_id}'",
-                        f"the id is a file name in {CONTENT_DIR}/{folder}/" + (" without .yaml" if KINDS[kind].format == YAML
-                                                                              else "") + f"; {folder} are: {known}")
+                        f"the id is a file name in {CONTENT_DIR}/{folder}/"
+                        + (" without .yaml" if KINDS[kind].format == YAML else "") + f"; {folder} are: {known}")

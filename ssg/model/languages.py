@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ssg.model.config import Config, Language
 from ssg.errors import SiteError
+from ssg.model.config import Config, Language
 from ssg.model.interface import Interface
 
 
@@ -67,7 +67,8 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
         for part in (key,) + inside:
             if not isinstance(value, dict) or part not in value:
                 name = ".".join(("site", key) + inside)
-                raise SiteError(interface.path, None, f"the interface text '{name}' is missing from this language's file",
+                raise SiteError(interface.path, None,
+                                f"the interface text '{name}' is missing from this language's file",
                                 f"add it under `site:` (see {interface.path} for the others)")
             value = value[part]
         return str(value)

@@ -122,7 +122,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise _yaml_error(error, text, path, first_line) from None
     except yaml.reader.ReaderError as error:  # control characters and the like
         line = first_line + text[:error.position].count("\n")
-        raise SiteError(path, line, f"this is not valid YAML: it holds an invisible control character (#x{error.character:X})",
+        raise SiteError(path, line,
+                        f"this is not valid YAML: it holds an invisible control character (#x{error.character:X})",
                         "remove any unusual or invisible characters from this line") from None
     finally:
         loader.dispose()
@@ -163,7 +164,8 @@ def _explain_yaml(error: str, line_text: str) -> tuple[str, str]:
     for needle, problem, hint in _YAML_PROBLEMS:
         if needle in error:
             return problem, hint
-    return "this line could not be read", "check this line: every setting is `key: value` and text with a colon needs quotes"
+    return ("this line could not be read",
+            "check this line: every setting is `key: value` and text with a colon needs quotes")
 
 
 def field_doc(field: dataclasses.Field) -> str:
@@ -238,7 +240,7 @@ def _refuse_misspelt(name: str, data: dict, fields: dict, path: str, what: str) 
                         f"did you mean '{name}'? write `{name}:` instead of `{close[0]}:`")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
     """The fields an editor may set, and their resolved type hints (slow to resolve: once per class).
 
@@ -249,8 +251,8 @@ def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
 
 
 def _empty(field: dataclasses.Field, path: str, line: int) -> SiteError:
-    return SiteError(path, line, f"'{field.name}' is empty",
-                     f"write the {field.name} after '{field.name}:'" + (f" ({field_doc(field)})" if field_doc(field) else ""))
+    explained = f" ({field_doc(field)})" if field_doc(field) else ""
+    return SiteError(path, line, f"'{field.name}' is empty", f"write the {field.name} after '{field.name}:'{explained}")
 
 
 def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: int,
@@ -304,7 +306,7 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
             raise SiteError(path, line, f"'{name}' should be at least {minimum}, not {_show(value)}", wrong.hint)
         return kind(value)
     if kind is str:
-        if isinstance(value, (dict, list)) or isinstance(value, bool):
+        if isinstance(value, (dict, list, bool)):
             raise wrong
         text = str(value).strip()
         limit = field.metadata.get("max_length", MAX_TEXT_LENGTH)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ssg.errors import SiteError
 from ssg.model.config import Config
 from ssg.model.content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
-from ssg.errors import SiteError
 from ssg.model.kinds import KINDS, Kind, with_pages
 
 # Output paths the generator itself writes besides its kinds' pages and lists; a page may not take them.
@@ -161,7 +161,8 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
             code = config.language_of_suffix(suffix)
             if code is None:
                 codes = ", ".join([config.language] + [lang.code for lang in config.languages])
-                raise SiteError(document.path, None, f"the language '{suffix}' in this file name is not one site.yaml declares",
+                raise SiteError(document.path, None,
+                                f"the language '{suffix}' in this file name is not one site.yaml declares",
                                 f"declare it under `languages:` in site.yaml, or rename the file (languages: {codes})")
             if code != document.lang:
                 document = dataclasses.replace(document, lang=code)
@@ -236,9 +237,10 @@ def _refuse_collisions(site: Site) -> None:
         for page in site.published[kind.name]:
             clash = next((g for g in generated if page.url == g or page.url.startswith(g)), None)
             if clash:
-                raise SiteError(page.path, None, f"this page would publish to /{page.url}, an address the site makes itself",
-                                "rename the file; pages cannot be called " + ", ".join(g.rstrip("/") for g in generated
-                                                                                       if g.endswith("/")))
+                folders = ", ".join(g.rstrip("/") for g in generated if g.endswith("/"))
+                raise SiteError(page.path, None,
+                                f"this page would publish to /{page.url}, an address the site makes itself",
+                                f"rename the file; pages cannot be called {folders}")
 
 
 def _refuse_missing_templates(site: Site) -> None:
