@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -184,7 +184,7 @@ class TemplateLoader(jinja2.BaseLoader):
     def __init__(self, folder: SourceFolder) -> None:
         self.folder = folder
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, object]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = split_template_path(template)  # refuses '..'
         if any(part.startswith(".") for part in parts):
             raise jinja2.TemplateNotFound(template)

@@ -176,7 +176,7 @@ class DirectoryTarget:
     def __enter__(self) -> DirectoryTarget:
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *_: object) -> None:
         return None
 
     @property
@@ -316,7 +316,7 @@ class GitTarget:
         self._git("init", "--quiet", "--bare", what="prepare a temporary repository")
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *_: object) -> None:
         self._temporary.cleanup()
 
     def _git(self, *args: str, what: str, work_tree: Path | None = None, stdin: str | None = None) -> str:

@@ -13,7 +13,7 @@ import datetime
 import json
 import typing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssg.errors import UsageError
 from ssg.model.content import CONTENT_DIR, slugify
@@ -21,6 +21,9 @@ from ssg.model.frontmatter import Source
 from ssg.model.kinds import KINDS, MARKDOWN, Kind
 from ssg.model.schema import field_doc
 from ssg.model.site import generated_paths
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 FILL_IN = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.
@@ -90,7 +93,7 @@ def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
     return "\n".join(lines + [""])
 
 
-def _field_lines(field: dataclasses.Field, hint: Any, values: dict[str, str]) -> list[str]:
+def _field_lines(field: dataclasses.Field[Any], hint: Any, values: dict[str, str]) -> list[str]:
     name, note, required = field.name, field_doc(field), _required(field)
     group, is_list = _group_of(hint)
     if group is not None:
@@ -107,7 +110,8 @@ def _field_lines(field: dataclasses.Field, hint: Any, values: dict[str, str]) ->
     return [_with_note(f"# {name}: {example}".rstrip(), note)]
 
 
-def _nested_lines(cls: type, values: dict[str, str], first: str, rest: str, required: bool) -> list[str]:
+def _nested_lines(cls: type[DataclassInstance], values: dict[str, str], first: str, rest: str,
+                  required: bool) -> list[str]:
     """The fields of a group of settings (a source, a bar); `first` and `rest` start the first and later lines."""
     chosen = (SOURCE_PLACEHOLDERS if required else SOURCE_EXAMPLES) if cls is Source else {}
     hints = typing.get_type_hints(cls)
@@ -126,15 +130,17 @@ def _nested_lines(cls: type, values: dict[str, str], first: str, rest: str, requ
     return lines
 
 
-def _required(field: dataclasses.Field) -> bool:
+def _required(field: dataclasses.Field[Any]) -> bool:
     return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
 
-def _group_of(hint: Any) -> tuple[type | None, bool]:
+def _group_of(hint: Any) -> tuple[type[DataclassInstance] | None, bool]:
     """(the dataclass, is it a list of them) for a field holding a group of settings or a list of groups."""
-    if typing.get_origin(hint) is tuple and dataclasses.is_dataclass(typing.get_args(hint)[0]):
-        return typing.get_args(hint)[0], True
-    return (hint, False) if dataclasses.is_dataclass(hint) else (None, False)
+    is_list = typing.get_origin(hint) is tuple
+    group = typing.get_args(hint)[0] if is_list else hint
+    if isinstance(group, type) and dataclasses.is_dataclass(group):
+        return group, is_list
+    return None, False
 
 
 def _placeholder(hint: Any) -> str:

@@ -21,7 +21,7 @@ SITE_PATH = r"/[^\s]*"
 ON_THIS_SITE = (SITE_PATH, "should be a path on this site starting with /")  # a field's pattern and its message
 
 
-def doc(text: str, **extra) -> dict:
+def doc(text: str, **extra: object) -> dict[str, object]:
     return {"doc": text, **extra}
 
 

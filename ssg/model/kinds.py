@@ -12,11 +12,14 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssg.model.charts import Chart, check_chart
 from ssg.model.config import doc
 from ssg.model.frontmatter import Publishable, Record, Source, Written
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 # A kind's file format: Markdown with front matter, plain YAML, or a picture (published by ssg/build/pictures.py,
 # metadata removed).
@@ -39,7 +42,7 @@ class Kind:
     """One kind of content: where its files live, what they hold, and what the site makes of them."""
     name: str                             # "article": Document.kind, the `new` argument, the template name
     folder: str                           # its folder under content/
-    meta: type                            # its front matter (or, for YAML kinds, its whole file) as a dataclass
+    meta: type[DataclassInstance]         # its front matter (or, for YAML kinds, its whole file) as a dataclass
     heading: str                          # the README reference heading, after "### "
     format: str = MARKDOWN                # MARKDOWN (front matter + body) or YAML (data, no page)
     url: str | None = None                # its pages' URL rule, like "articles/{slug}/"; None: no page of its own
@@ -68,7 +71,9 @@ class Kind:
         """The site-relative URL of a document of this kind: 'articles/x/', 'about/', '' for the home page."""
         if slug == self.home:
             return ""
-        return self.url.format(slug=slug)  # type: ignore[union-attr] (only kinds with pages are asked)
+        if self.url is None:  # only kinds with pages are asked
+            raise ValueError(f"the kind '{self.name}' has no pages")
+        return self.url.format(slug=slug)
 
     @property
     def url_prefix(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,8 @@ class Site:
         return self.of("quote")
 
     def quote(self, quote_id: str) -> Document | None:
-        return self.find("quote", quote_id)
+        quote: Document | None = self.find("quote", quote_id)  # quotes have pages: a Document, not a record
+        return quote
 
     @property
     def charts(self) -> dict[str, Any]:
@@ -152,7 +154,8 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     """Each document with its language resolved from its file name: '' for the main language (about.md,
     about.en.md), a code site.yaml declares (about.cy.md); an undeclared one is an error naming the file.
     Two files for the same page in the same language are refused."""
-    resolved, seen = [], {}
+    resolved: list[Document] = []
+    seen: dict[tuple[str, str, str], str] = {}  # (kind, slug, language): the path of the file
     for document in documents:
         # The suffix is read from the name each time: a document remembered from the last build may hold
         # the language site.yaml gave it then.
@@ -175,7 +178,7 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     return resolved
 
 
-def group_translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
+def group_translations(published: Mapping[str, Sequence[Document]]) -> dict[tuple[str, str], tuple[Document, ...]]:
     """The language versions of each document that has more than one, main language first."""
     versions: dict[tuple[str, str], list[Document]] = {}
     for documents in published.values():
