@@ -238,7 +238,7 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
     else:
         for place, changed in unread:
             documents[place], bodies[changed[1]] = _read_changed(*changed, shared)
-    return cast(list[Document], documents), Bodies(bodies)  # every None has been replaced
+    return cast("list[Document]", documents), Bodies(bodies)  # every None has been replaced
 
 
 def read_document(kind: str, file: str | Path) -> Document:
