@@ -256,7 +256,8 @@ def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, w
         if pictures:
             name = f"picture-{article.number}.jpg"
             write_picture(site / "content/images" / name, article.number, seed)
-            article = dataclasses.replace(article, body=f"{article.body}\n![Picture {article.number}](/images/{name})\n")
+            picture = f"![Picture {article.number}](/images/{name})"
+            article = dataclasses.replace(article, body=f"{article.body}\n{picture}\n")
         (folder / article.file).write_bytes(article.source().encode())
         if welsh:
             translated = dataclasses.replace(article, title=article.title + " (cy)")
@@ -264,8 +265,8 @@ def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, w
     (site / "content/pages/index.md").parent.mkdir(parents=True)
     (site / "content/pages/index.md").write_text(HOME_PAGE, encoding="utf-8")
     if welsh:
-        (site / "content/pages/index.cy.md").write_text(HOME_PAGE.replace("title: Benchmark site", "title: Safle meincnodi"),
-                                                        encoding="utf-8")
+        welsh_home = HOME_PAGE.replace("title: Benchmark site", "title: Safle meincnodi")
+        (site / "content/pages/index.cy.md").write_text(welsh_home, encoding="utf-8")
     (site / "site.yaml").write_text(SITE_YAML + (WELSH_LANGUAGES if welsh else ""), encoding="utf-8")
     shutil.copytree(project / "templates", site / "templates")
     shutil.copytree(project / "static", site / "static")
@@ -306,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, required=True, help="how many articles")
     parser.add_argument("--seed", type=int, default=1, help="another seed gives other articles (default 1)")
     parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (two languages)")
-    parser.add_argument("--pictures", action="store_true", help="give each article a picture of its own (1600 x 1000 JPEG)")
+    parser.add_argument("--pictures", action="store_true",
+                        help="give each article a picture of its own (1600 x 1000 JPEG)")
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")

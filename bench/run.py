@@ -25,6 +25,7 @@ The tables are printed as Markdown, and written to FILE with --save.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -34,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,20 +151,17 @@ def changed_files(before: dict, after: dict) -> int:
     return sum(1 for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
-class edited:
+@contextlib.contextmanager
+def edited(source: Path, round_number: int) -> Iterator[str]:
     """Append a paragraph to one article for the length of a `with` block, then put the file back."""
-
-    def __init__(self, source: Path, round_number: int) -> None:
-        self.source, self.original = source, source.read_bytes()
-        self.marker = f"added by the benchmark in round {round_number}"
-
-    def __enter__(self) -> str:
-        paragraph = f"\nThis paragraph was {self.marker}, with *emphasis* and a `code span`.\n"
-        self.source.write_bytes(self.original + paragraph.encode())
-        return self.marker
-
-    def __exit__(self, *exception) -> None:
-        self.source.write_bytes(self.original)
+    original = source.read_bytes()
+    marker = f"added by the benchmark in round {round_number}"
+    paragraph = f"\nThis paragraph was {marker}, with *emphasis* and a `code span`.\n"
+    source.write_bytes(original + paragraph.encode())
+    try:
+        yield marker
+    finally:
+        source.write_bytes(original)
 
 
 def _check_edit_shows(page: Path, marker: str, who: str) -> None:
@@ -246,9 +245,10 @@ def machine_description(measured: str) -> str:
     memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() or "none"
-    return (f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu}), "
+    return (f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu}), "
             f"{memory / 2**20:.0f} GiB; Linux {platform.release()}; "
-            f"Python {platform.python_version()} ({os.path.realpath(sys._base_executable)}, ours and the Python peers); "
+            f"Python {platform.python_version()} "
+            f"({os.path.realpath(sys._base_executable)}, ours and the Python peers); "
             f"Node {node}; measured: {measured}")
 
 
@@ -303,7 +303,8 @@ def paired_ratio(numerator: Series, denominator: Series) -> float:
     Pairing keeps the machine's load of the moment out of the ratio: a peer that ran only
     in round 1 is compared with our round 1, not with the median of all our rounds.
     """
-    return statistics.median(a.seconds / b.seconds for a, b in zip(numerator.runs, denominator.runs))
+    pairs = zip(numerator.runs, denominator.runs, strict=False)  # a peer may have run fewer rounds
+    return statistics.median(a.seconds / b.seconds for a, b in pairs)
 
 
 def peers_table(all_results: list[SizeResults]) -> str:
@@ -343,9 +344,10 @@ def targets_table(all_results: list[SizeResults]) -> str:
                                 None if max(noop.rewritten) == 0 else False))
         if "Hugo" in results.peers:
             hugo_cold = results.peers["Hugo"]["cold"]
-            share = paired_ratio(results.ours["edit"], hugo_cold)
+            edit = results.ours["edit"]
+            share = paired_ratio(edit, hugo_cold)
             rows.append(_target(results.pages, "one-edit rebuild at most 1/10 of Hugo's full build",
-                                f"{share:.3f} of it ({results.ours['edit'].seconds:.2f} s vs {hugo_cold.seconds:.2f} s)",
+                                f"{share:.3f} of it ({edit.seconds:.2f} s vs {hugo_cold.seconds:.2f} s)",
                                 share <= 0.1))
             rows.append(_memory_target(results.pages, results.ours["cold"], hugo_cold))
     if 1000 in by_pages and 10000 in by_pages:

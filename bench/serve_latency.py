@@ -30,10 +30,11 @@ from playwright.sync_api import sync_playwright
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests"), str(PROJECT / "bench")]
 
+from ssg.model.content import url_for_content_file  # noqa: E402
+
 from browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from generate import write_site  # noqa: E402
 from preview_process import PreviewProcess  # noqa: E402
-from ssg.model.content import url_for_content_file  # noqa: E402
 
 # Runs in every page before its own scripts: once <main> shows the text the benchmark waits for
 # (sessionStorage.probe, kept across a reload), note when the next frame has been painted (epoch ms).
@@ -41,7 +42,9 @@ RECORD_SHOWN = """
 new MutationObserver(() => {
   const probe = sessionStorage.getItem('probe'), main = document.querySelector('main');
   if (!window.shown && probe && main && main.textContent.includes(probe))
-    requestAnimationFrame(() => setTimeout(() => { window.shown = window.shown || performance.timeOrigin + performance.now(); }));
+    requestAnimationFrame(() => setTimeout(() => {
+      window.shown = window.shown || performance.timeOrigin + performance.now();
+    }));
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"
@@ -100,7 +103,8 @@ def summary(name: str, seconds: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="saves per site (default: %(default)s)")
-    parser.add_argument("--articles", type=int, default=1000, help="articles in the generated site (default: %(default)s)")
+    parser.add_argument("--articles", type=int, default=1000,
+                        help="articles in the generated site (default: %(default)s)")
     parser.add_argument("--only", choices=("real", "generated"), help="measure one site only")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="serve-latency-") as scratch, sync_playwright() as playwright:

@@ -27,7 +27,8 @@ COMMANDS = [
     ("new", "ssg.commands.new", "start a new article, page or quote (as a draft)"),
     ("check", "ssg.commands.check", "list every problem to fix: broken links, missing alt text, hard reading..."),
     ("deploy", "ssg.commands.deploy", "build, check and publish the site as site.yaml's deploy: section says"),
-    ("translations", "ssg.commands.translations", "how far each language's translations are; --mark FILE records one as up to date"),
+    ("translations", "ssg.commands.translations",
+     "how far each language's translations are; --mark FILE records one as up to date"),
     ("serve", "ssg.commands.serve", "preview the site while you write: rebuild and reload the browser at each save"),
 ]
 

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import signal
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar, cast
 
-_task: Callable[[int], Any] | None = None  # set by forked_map; the workers inherit it when they fork
+Result = TypeVar("Result")
+
+_task: Callable[[int], object] | None = None  # set by forked_map; the workers inherit it when they fork
 
 
-def forked_map(task: Callable[[int], Any], count: int, processes: int) -> Iterator[Any]:
+def forked_map(task: Callable[[int], Result], count: int, processes: int) -> Iterator[Result]:
     """task(0) ... task(count - 1), computed in `processes` forked worker processes, yielded in order.
 
     Workers are forked, so they inherit `task` and everything it uses (a closure is fine):
@@ -20,12 +23,14 @@ def forked_map(task: Callable[[int], Any], count: int, processes: int) -> Iterat
     chunk = max(1, min(64, count // (processes * 8)))
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=ignore_interrupts) as pool:
-            yield from pool.imap(_run, range(count), chunk)
+            yield from cast(Iterator[Result], pool.imap(_run, range(count), chunk))  # task's results
     finally:
         _task = None
 
 
-def _run(index: int) -> Any:
+def _run(index: int) -> object:
+    if _task is None:
+        raise RuntimeError("_run is for forked_map's worker processes, which inherit its task")
     return _task(index)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import jinja2
 from jinja2.loaders import split_template_path
@@ -103,9 +104,8 @@ def checked_site_file(root: Path, name: str) -> str:
 
 def check_file(folder: SourceFolder, file: str, shown: str) -> None:
     """Refuse `file` (in `folder`) if it is a link that leaves the folder, or not a regular file."""
-    if os.path.islink(file):
-        if _checked_link(folder, file, shown, os.path.dirname(file)):
-            raise IsADirectoryError(file)
+    if os.path.islink(file) and _checked_link(folder, file, shown, os.path.dirname(file)):
+        raise IsADirectoryError(file)
 
 
 def _checked_link(folder: SourceFolder, link: str, shown: str, directory: str) -> bool:
@@ -117,14 +117,16 @@ def _checked_link(folder: SourceFolder, link: str, shown: str, directory: str) -
         raise SiteError(shown, None, "this link points to a file that does not exist, or to itself",
                         "replace the link with the real file") from None
     if not _visible_inside(real, folder.real):
+        outside_folder = real == folder.real or os.path.relpath(real, folder.real).startswith("..")
         where = ("outside the site folder" if os.path.relpath(real, folder.site).startswith("..")
-                 else f"outside {folder.shown}/" if real == folder.real or os.path.relpath(real, folder.real).startswith("..")
+                 else f"outside {folder.shown}/" if outside_folder
                  else "to a hidden file or folder")
         if stat.S_ISDIR(mode):
             raise SiteError(shown, None, f"this folder is a link that points {where}, or nowhere",
                             "replace the link with a real folder holding the files")
         raise SiteError(shown, None, f"this link points {where}",
-                        f"copy the file into {folder.shown + '/' if folder.shown else 'the site folder'} instead of linking to it")
+                        f"copy the file into {folder.shown + '/' if folder.shown else 'the site folder'} "
+                        "instead of linking to it")
     if stat.S_ISDIR(mode):
         if _visible_inside(os.path.realpath(directory), real) or real == os.path.realpath(directory):
             raise SiteError(shown, None, "this link points to a folder that holds it, an endless loop",
@@ -163,7 +165,8 @@ def read_bytes(file: str | Path, shown: str, limit: int | None = None) -> bytes:
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise
     except OSError as error:  # a link loop, say
-        raise SiteError(shown, None, f"this file cannot be read ({error.strerror})", "replace it with a real file") from None
+        raise SiteError(shown, None, f"this file cannot be read ({error.strerror})",
+                        "replace it with a real file") from None
     with os.fdopen(descriptor, "rb") as opened:
         mode = os.fstat(descriptor)
         if stat.S_ISDIR(mode.st_mode):
@@ -181,7 +184,7 @@ class TemplateLoader(jinja2.BaseLoader):
     def __init__(self, folder: SourceFolder) -> None:
         self.folder = folder
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, object]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = split_template_path(template)  # refuses '..'
         if any(part.startswith(".") for part in parts):
             raise jinja2.TemplateNotFound(template)

@@ -12,9 +12,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from tornado.httpclient import HTTPRequest
@@ -91,7 +91,7 @@ class PreviewProcess:
                     raise AssertionError(f"the server never printed {what}; it printed:\n" + "\n".join(self.lines))
                 self._printed.wait(min(left, 0.5))
 
-    def wait_until_serving(self, timeout: float = WAIT_SECONDS) -> "PreviewProcess":
+    def wait_until_serving(self, timeout: float = WAIT_SECONDS) -> PreviewProcess:
         self.wait_for(lambda line: line.startswith("Serving "), what="its address", timeout=timeout)
         return self
 
@@ -136,7 +136,8 @@ class ReloadListener:
         self._socket = None
         self._loop = asyncio.new_event_loop()
         connected = threading.Event()
-        threading.Thread(target=self._loop.run_until_complete, args=(self._listen(url, connected),), daemon=True).start()
+        listening = self._listen(url, connected)
+        threading.Thread(target=self._loop.run_until_complete, args=(listening,), daemon=True).start()
         assert connected.wait(WAIT_SECONDS), "could not connect to /_serve/socket"
 
     async def _listen(self, url: str, connected: threading.Event) -> None:
@@ -149,7 +150,7 @@ class ReloadListener:
                 self._received.notify_all()
 
     def wait_for_updates(self, count: int) -> list[dict]:
-        """The first `count` messages ({"command": "update", "reload": bool}); fails if fewer come within WAIT_SECONDS."""
+        """The first `count` messages ({"command": "update", "reload": bool}); fails if fewer come in WAIT_SECONDS."""
         with self._received:
             assert self._received.wait_for(lambda: len(self.messages) >= count, WAIT_SECONDS), self.messages
             return self.messages[:count]

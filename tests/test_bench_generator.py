@@ -55,6 +55,6 @@ def test_refuses_a_folder_it_did_not_write(tmp_path: Path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
-    with pytest.raises(SystemExit, match="was not written by bench/generate.py"):
+    with pytest.raises(SystemExit, match=r"was not written by bench/generate\.py"):
         generate.main([str(mine), "--pages", "3"])
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]

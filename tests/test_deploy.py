@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
-from ssg.model.config import Deploy
 from ssg.editor.deploy import MANIFEST
+from ssg.model.config import Deploy
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -217,7 +218,7 @@ def test_an_unknown_method_is_refused(make_site):
 
 
 def test_deploy_never_publishes_drafts(folder_site):
-    root, target = folder_site
+    root, _ = folder_site
     result = run_cli("deploy", "--drafts", "--root", root)
     assert result.status == 2
     assert "deploy never publishes drafts" in result.err
@@ -414,7 +415,7 @@ def test_a_remote_folder_must_be_a_folder(make_site, tmp_path):
 @pytest.mark.parametrize("branch", ["--force", "-x", "a..b", "x.lock", "a/.b"])
 def test_branch_names_are_checked_by_gits_rules(git_site, branch):
     """Names site.yaml's character allow-list lets through, but git refuses (or reads as an option)."""
-    root, remote = git_site
+    root, _ = git_site
     text = (root / "site.yaml").read_text().replace("branch: gh-pages", f"branch: {branch}")
     (root / "site.yaml").write_text(text)
     result = run_cli("deploy", "--dry-run", "--root", root)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
-from ssg.commands.serve import DRAFTS_PREVIEW
 from ssg.build.pipeline import BuildOptions, build
+from ssg.commands.serve import DRAFTS_PREVIEW
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
 
 
@@ -123,7 +124,8 @@ def test_check_changed_lists_only_the_files_changed_since_the_last_commit(make_s
 
 def test_an_http_source_explained_in_site_yaml_is_a_note_not_a_warning(make_site):
     source = "sources:\n  - title: Old page\n    publisher: P\n    url: http://old.example.org/page\n"
-    root = make_site({"content/articles/a.md": article("A").replace("date: 2024-01-02\n", "date: 2024-01-02\n" + source)})
+    with_source = article("A").replace("date: 2024-01-02\n", "date: 2024-01-02\n" + source)
+    root = make_site({"content/articles/a.md": with_source})
     warned = run_cli("check", "--root", root)
     assert ("content/articles/a.md:8: warning: the link 'Old page' goes to http://old.example.org/page, over "
             "http://, which is not secure\n  hint: use its https:// address if it has one (try it in a browser), "

@@ -6,8 +6,21 @@ import datetime
 
 import pytest
 
-from ssg.editor.factcheck import (Chart, Fact, Page, cited_by, fact_problems, figures_of, insecure_sources, numbers_in,
-                           page_unbacked, phone_numbers_of, stale_facts, unbacked_numbers, uncited_facts)
+from ssg.editor.factcheck import (
+    Chart,
+    Fact,
+    Page,
+    cited_by,
+    fact_problems,
+    figures_of,
+    insecure_sources,
+    numbers_in,
+    page_unbacked,
+    phone_numbers_of,
+    stale_facts,
+    unbacked_numbers,
+    uncited_facts,
+)
 
 CONTACTS = phone_numbers_of(["999", "112", "18000", "In an emergency. When it is not, dial 18001 101.",
                              "101", "met.police.uk", "0800 555 111"])

@@ -7,18 +7,18 @@ file:line, sitemap entries and exact incremental rebuilds.
 """
 from __future__ import annotations
 
-import io
-
 import dataclasses
 import datetime
+import io
 import os
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, run_cli
 from ssg.model import kinds
 from ssg.model.config import doc
 from ssg.model.frontmatter import Written
+
+from conftest import MINIMAL_CONFIG, run_cli
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -37,9 +37,10 @@ TEMPLATES = {
                              '<p class="place">{{ document.meta.place }}, {{ document.meta.date | human_date }}</p>\n'
                              '{% include "partials/body.html" %}\n{% endblock %}\n'),
     "templates/events.html": ('{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<ul>\n'
-                              '{% for event in page.extra.events %}<li><a href="{{ url(event.url) }}">{{ event.title }}</a>'
-                              '</li>\n{% endfor %}</ul>\n{% if page.extra.pagination.next %}<a href="{{ url(page.extra.'
-                              'pagination.next) }}">Later</a>{% endif %}\n{% endblock %}\n'),
+                              '{% for event in page.extra.events %}'
+                              '<li><a href="{{ url(event.url) }}">{{ event.title }}</a></li>\n{% endfor %}</ul>\n'
+                              '{% if page.extra.pagination.next %}'
+                              '<a href="{{ url(page.extra.pagination.next) }}">Later</a>{% endif %}\n{% endblock %}\n'),
 }
 
 
@@ -71,7 +72,8 @@ def test_a_declared_kind_gets_pages_list_pages_and_sitemap_entries(declared, sit
     assert result.status == 0, result.err
     page = (site / "_site/events/school-talk/index.html").read_text()
     assert '<p class="place">Ysgol Glan Morfa, 1 February 2024</p>' in page
-    first, second = (site / "_site/events/index.html").read_text(), (site / "_site/events/page/2/index.html").read_text()
+    first = (site / "_site/events/index.html").read_text()
+    second = (site / "_site/events/page/2/index.html").read_text()
     assert first.index("Town meeting") < first.index("School talk") and "Market stall" not in first  # newest first
     assert "Market stall" in second and 'href="/events/page/2/"' in first
     sitemap = (site / "_site/sitemap.xml").read_text()
@@ -195,7 +197,8 @@ def test_an_unknown_fact_id_is_an_error_at_its_line(make_site, build_site, files
 
 def test_a_fact_with_an_odd_confidence_is_refused_at_its_line(make_site, build_site):
     root = make_site({"content/facts/f.yaml": FACT.replace("confidence: high", "confidence: sure")})
-    assert build_site(root).err.splitlines()[0] == "error: content/facts/f.yaml:11: 'confidence' should be high, medium or low, not the text 'sure'"
+    assert build_site(root).err.splitlines()[0] == ("error: content/facts/f.yaml:11: "
+                                                    "'confidence' should be high, medium or low, not the text 'sure'")
 
 
 def png(colour: str = "navy") -> bytes:
@@ -231,8 +234,10 @@ def article_with(front: str) -> str:
 
 @pytest.mark.parametrize("files, error", [
     ({"content/images/x.png": b"GIF89a not a png"}, "content/images/x.png: this file is not a .png picture"),
-    ({"content/images/My Photo.jpg": b"\xff\xd8\xff"}, "content/images/My Photo.jpg: the file name 'My Photo.jpg' would make a poor web address"),
-    ({"content/images/x.svg": b"<svg/>"}, "content/images/x.svg: only picture (.jpg, .jpeg, .png, .gif, .webp, .avif) files belong in content/images/"),
+    ({"content/images/My Photo.jpg": b"\xff\xd8\xff"},
+     "content/images/My Photo.jpg: the file name 'My Photo.jpg' would make a poor web address"),
+    ({"content/images/x.svg": b"<svg/>"},
+     "content/images/x.svg: only picture (.jpg, .jpeg, .png, .gif, .webp, .avif) files belong in content/images/"),
     ({"content/articles/a.md": article_with("image: images/missing.png\nimage_alt: A.")},
      "content/articles/a.md:5: there is no picture with the id 'missing.png'"),
 ])
@@ -248,7 +253,8 @@ def test_a_fact_directive_shows_the_statement_with_its_sources_and_follows_edits
     html = (root / "_site/articles/figures/index.html").read_text()
     aside = html[html.index('<aside class="fact">'):html.index("</aside>", html.index('<aside class="fact">'))]
     assert "<p>In 2023/24 the Met recorded 6,556 assaults on its officers.</p>" in aside
-    assert '<a href="https://example.org/met">Metropolitan Police, “Assaults on Met officers”</a>, 25 July 2024;' in aside
+    cited = '<a href="https://example.org/met">Metropolitan Police, “Assaults on Met officers”</a>, 25 July 2024;'
+    assert cited in aside
     (root / "content/facts/met-assaults.yaml").write_text(FACT.replace("6,556 assaults", "6,556 recorded assaults"))
     assert build_site(root).status == 0
     assert "6,556 recorded assaults" in (root / "_site/articles/figures/index.html").read_text()

@@ -7,20 +7,23 @@ import datetime
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article
 from ssg.model.config import load_config
 from ssg.model.content import url_for
 from ssg.model.site import load_site
 
-LANGUAGES = MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n  - code: ar\n    name: Arabic (test)\n    direction: rtl\n"
+from conftest import MINIMAL_CONFIG, PROJECT, article
+
+LANGUAGES = (MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n"
+             "  - code: ar\n    name: Arabic (test)\n    direction: rtl\n")
 # The tests' own stand-ins for translated words: we never invent a translation.
 TEST_MONTHS = "months: [" + ", ".join(f"Month{n}" for n in range(1, 13)) + "]\n"
-TEST_SITE_WORDS = ("site:\n  title: Test site ({code})\n  description: D ({code}).\n  navigation: {{}}\n  footer_links: {{}}\n"
+TEST_SITE_WORDS = ("site:\n  title: Test site ({code})\n  description: D ({code}).\n"
+                   "  navigation: {{}}\n  footer_links: {{}}\n"
                    "  contacts:\n    emergency: {{label: 'Call 999 ({code})', when: 'Now ({code}).'}}\n")
 TRANSLATED = "---\ntitle: {title}\nsummary: S.\ntemplate: translated.html\n---\nText.\n"
 TOGGLE = ('{% extends "page.html" %}{% block main %}<h1>{{ page.title }}</h1><ul class="versions">'
-          '{% for other in translations_of(document) %}<li><a href="{{ url(other.url) }}">{{ other.lang or "main" }}</a></li>'
-          '{% endfor %}</ul>{% endblock %}')
+          '{% for other in translations_of(document) %}'
+          '<li><a href="{{ url(other.url) }}">{{ other.lang or "main" }}</a></li>{% endfor %}</ul>{% endblock %}')
 
 
 def interface_file(root, code: str, drop: str = "") -> None:
@@ -61,7 +64,8 @@ def test_translations_are_published_under_their_language_and_know_each_other(sit
     assert "4 March 2024" in (site / "_site/articles/news/index.html").read_text()  # news.en.md: the main language
     assert '<html lang="ar" dir="rtl">' in (site / "_site/ar/articles/arabic/index.html").read_text()
     sitemap = (site / "_site/sitemap.xml").read_text()
-    assert "<loc>https://example.org/cy/about/</loc>" in sitemap and "<loc>https://example.org/cy/articles/news/</loc>" in sitemap
+    assert "<loc>https://example.org/cy/about/</loc>" in sitemap
+    assert "<loc>https://example.org/cy/articles/news/</loc>" in sitemap
     listed = (site / "_site/articles/index.html").read_text()
     assert "News (cy)" not in listed and "News" in listed  # each language's list shows its own articles
     assert "News (cy)" in (site / "_site/cy/articles/index.html").read_text()
@@ -120,6 +124,7 @@ def test_the_real_sites_interface_text_has_every_key_the_code_and_templates_use(
     for template in (PROJECT / "templates").rglob("*.html"):
         used |= set(re.findall(r"\bt\('([a-z_]+)'", template.read_text()))
     from ssg.model.kinds import KINDS
-    used |= {key for kind in KINDS.values() if kind.list_page for key in (kind.list_page.title, kind.list_page.description)}
+    used |= {key for kind in KINDS.values() if kind.list_page
+             for key in (kind.list_page.title, kind.list_page.description)}
     english = (PROJECT / "templates/i18n/en-GB.yaml").read_text()
     assert used and all(re.search(rf"^{key}:", english, re.M) for key in used)

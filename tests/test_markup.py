@@ -15,9 +15,16 @@ from markdown.serializers import to_html_string
 from markdown.treeprocessors import InlineProcessor
 
 import ssg.markdown.markup
-from ssg.model.content import split_front_matter
 from ssg.errors import SiteError
-from ssg.markdown.markup import HeadingIdsOnly, MarkdownConverter, SkippingInlineProcessor, link_parts, serialize_html, site_link
+from ssg.markdown.markup import (
+    HeadingIdsOnly,
+    MarkdownConverter,
+    SkippingInlineProcessor,
+    link_parts,
+    serialize_html,
+    site_link,
+)
+from ssg.model.content import split_front_matter
 
 from conftest import PROJECT
 from generate import make_articles  # bench/generate.py (pytest's pythonpath)

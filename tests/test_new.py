@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from conftest import run_cli
 from ssg.model.content import Source, read_document
 from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML
+
+from conftest import run_cli
 
 EPOCH_2024_05_01 = "1714521600"
 
@@ -70,7 +71,8 @@ def test_new_for_a_picture_says_where_to_put_it(make_site):
     kind = next(name for name, kind in KINDS.items() if kind.format == PICTURE)
     result = run_cli("new", kind, "A diagram", "--root", root)
     assert result.status == 2 and not (root / "content/images").exists()
-    assert result.err.startswith(f"error: `new` writes text files, and a {kind} is not one.\nhint: copy the file into content/images/")
+    assert result.err.startswith(f"error: `new` writes text files, and a {kind} is not one.\n"
+                                 "hint: copy the file into content/images/")
 
 
 def test_a_new_article_is_a_draft_until_the_line_is_deleted(make_site, build_site):

@@ -182,8 +182,8 @@ def test_two_builds_of_the_real_site_are_byte_identical(tmp_path):
                                            ("a/b/index.html", "a/b")])
 def test_two_outputs_at_one_address_are_refused_with_a_plain_message(tmp_path, first, second):
     """A last defence (the site refuses such sources first): files and folders never overwrite each other."""
-    from ssg.errors import SiteError
     from ssg.build.publish import Publisher
+    from ssg.errors import SiteError
     publisher = Publisher(tmp_path / "_site", changes_only=False)
     publisher.write(first, b"first")
     with pytest.raises(SiteError, match="two sources would publish to the same address"):

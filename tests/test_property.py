@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ssg.model.content import KINDS, decode_text, parse_document
 from ssg.errors import SiteError
 from ssg.markdown.markup import MarkdownConverter
+from ssg.model.content import KINDS, decode_text, parse_document
 
 PATH = "content/articles/generated.md"
 FIELDS = sorted({name for kind in KINDS.values() for name in kind.meta.__dataclass_fields__})

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
-from ssg.editor.check import check_site
-from ssg.model.config import load_config
 from ssg.build.pipeline import BuildOptions
+from ssg.editor.check import check_site
 from ssg.editor.readability import MIN_WORDS, count_syllables, score_page, score_text, sentences_of
+from ssg.model.config import load_config
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 
 
 @pytest.mark.parametrize("word, syllables", [

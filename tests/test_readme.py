@@ -13,7 +13,8 @@ def test_reference_tables_match_the_code_that_checks_the_files():
     from ssg.model.kinds import KINDS, has_settings, readme_reference
     from ssg.model.schema import reference_table
     for kind in filter(has_settings, KINDS.values()):
-        assert f"### {kind.heading}\n\n{reference_table(kind.meta)}" in README, f"README's table for {kind.name} is out of date"
+        table = f"### {kind.heading}\n\n{reference_table(kind.meta)}"
+        assert table in README, f"README's table for {kind.name} is out of date"
     assert readme_reference() in README
     assert reference_table(Config) in README, "README's table for site.yaml is out of date"
 

@@ -44,7 +44,8 @@ def test_every_page_has_its_head_and_one_h1(built):
         text = file.read_text()
         page = Page(text)
         where = file.relative_to(built)
-        assert page.lang == ("cy" if where.parts[0] == "cy" else "en-GB") and page.title.strip() and page.meta.get("description"), where
+        assert page.lang == ("cy" if where.parts[0] == "cy" else "en-GB"), where
+        assert page.title.strip() and page.meta.get("description"), where
         assert page.canonical.startswith("https://"), where
         assert len(re.findall(r"<h1[ >]", text)) == 1, where
 

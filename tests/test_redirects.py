@@ -27,7 +27,8 @@ def test_short_links_make_redirects_and_redirect_pages(make_site, build_site):
 def test_short_links_work_under_a_sub_path(make_site, build_site):
     root = site_with(make_site, "  - {path: /us, to: /about/}\n", base_url="https://example.org/campaign/")
     assert build_site(root).status == 0
-    assert (root / "_site/_redirects").read_text() == "/campaign/us /campaign/about/ 301\n/campaign/us/ /campaign/about/ 301\n"
+    assert (root / "_site/_redirects").read_text() == ("/campaign/us /campaign/about/ 301\n"
+                                                       "/campaign/us/ /campaign/about/ 301\n")
     page = (root / "_site/us/index.html").read_text()
     assert 'url=/campaign/about/"' in page and 'href="https://example.org/campaign/about/"' in page
 

@@ -12,7 +12,7 @@ ARTICLE_URL = "articles/campaign/"
 
 def epoch(day: str) -> str:
     """SOURCE_DATE_EPOCH for noon UTC on `day` (YYYY-MM-DD)."""
-    moment = datetime.datetime.fromisoformat(day).replace(hour=12, tzinfo=datetime.timezone.utc)
+    moment = datetime.datetime.fromisoformat(day).replace(hour=12, tzinfo=datetime.UTC)
     return str(int(moment.timestamp()))
 
 

@@ -8,8 +8,8 @@ inside markup, URLs). Each row says what the generator did with it before the al
 from another website, break out of its place or pass for the site's own parts there; TEXT that it
 reached the page as harmless text; REFUSED that the old block list refused it too (kept so that it
 stays refused). Now every row is refused at its line, or published as harmless text.
-tests/browser/test_attacks.py loads what the sanitiser makes of each one in Chromium. The older cases of tests/bad_inputs.py (UNSAFE_MARKUP) run
-with the rest of that catalogue in tests/test_bad_input.py.
+tests/browser/test_attacks.py loads what the sanitiser makes of each one in Chromium. The older cases of
+tests/bad_inputs.py (UNSAFE_MARKUP) run with the rest of that catalogue in tests/test_bad_input.py.
 """
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ssg.errors import SiteError
+from ssg.markdown import sanitise
+from ssg.markdown.markup import MarkdownConverter
+
 from bad_inputs import CHART, QUOTE_FRONT, md
 from conftest import MINIMAL_CONFIG, PROJECT, run_cli, snapshot
-from ssg.markdown import sanitise
-from ssg.errors import SiteError
-from ssg.markdown.markup import MarkdownConverter
 
 PAYLOAD = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>"  # runs if not escaped, in text or attributes
 SHORT = "<i onclick=x>"  # for fields with a short length limit
@@ -95,10 +96,11 @@ class PolicyChecker(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name == "style":
                 self.problems.append(f"<{tag} {name}=...>")
-            if name in ("src", "srcset", "poster", "data") or (tag == "link" and name == "href"):
-                if re.match(r"(?i)\s*(https?:)?//", value or "") and not (value or "").startswith(self.origin):
-                    if not (tag == "link" and attributes.get("rel") in ("canonical", "alternate")):
-                        self.problems.append(f"<{tag} {name}={value}> loads from another site")
+            loads = name in ("src", "srcset", "poster", "data") or (tag == "link" and name == "href")
+            elsewhere = re.match(r"(?i)\s*(https?:)?//", value or "") and not (value or "").startswith(self.origin)
+            names_a_page = tag == "link" and attributes.get("rel") in ("canonical", "alternate")
+            if loads and elsewhere and not names_a_page:
+                self.problems.append(f"<{tag} {name}={value}> loads from another site")
         if tag == "script":
             self.in_script = "src" not in attributes and attributes.get("type") != "application/ld+json"
         if tag == "style":
@@ -123,7 +125,7 @@ def real_site(tmp_path_factory) -> Path:
 
 
 def test_every_page_of_the_real_site_works_under_the_policy(real_site):
-    """No inline script, inline style, event handler or off-site resource on any page (the browser test runs them too)."""
+    """No inline script or style, event handler or off-site resource on any page (the browser test runs them too)."""
     pages = sorted(real_site.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:

@@ -19,9 +19,9 @@ import shutil
 import signal
 import socket
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -152,7 +152,8 @@ ATTACKS = [
     Attack("static-svg-off-site-image", svg("<image href='https://evil.example/t.png'/>"),
            "static/x.svg:2: this SVG holds a reference to another website or a script "
            "(href=\"https://evil.example/t.png\"), which is not allowed", SVG_HINT),
-    Attack("static-svg-xlink-backslash", svg("<use xmlns:xlink='http://www.w3.org/1999/xlink' xlink:href='/\\evil.example/x#a'/>"),
+    Attack("static-svg-xlink-backslash",
+           svg("<use xmlns:xlink='http://www.w3.org/1999/xlink' xlink:href='/\\evil.example/x#a'/>"),
            "static/x.svg:2: this SVG holds a reference to another website or a script "
            "(href=\"/\\evil.example/x#a\"), which is not allowed", SVG_HINT),
     Attack("static-svg-javascript-link", svg("<a href='java&#9;script:alert(1)'><text>x</text></a>"),
@@ -174,7 +175,8 @@ ATTACKS = [
            "templates/e.html: this link points outside the site folder", LINK_HINT),
     Attack("template-dotenv", lambda r: (link(r, "templates/e.html", "../.env"), include_in_page(r, "e.html")),
            "templates/e.html: this link points outside templates/", LINK_HINT),
-    Attack("template-hidden-name", lambda r: (write_files(r, {"templates/.env": "DOTENV-SECRET"}), include_in_page(r, ".env")),
+    Attack("template-hidden-name", lambda r: (write_files(r, {"templates/.env": "DOTENV-SECRET"}),
+                                              include_in_page(r, ".env")),
            "templates/.env: this template is missing", "restore it"),
     Attack("templates-folder-itself", lambda r: (shutil.copytree(r / "templates", r.parent / "outside/t"),
                                                  link(r, "templates", "../outside/t")),
@@ -188,13 +190,17 @@ ATTACKS = [
            "content/pages/leak.md: this link points outside content/", LINK_HINT),
     Attack("content-outside-file", lambda r: link(r, "content/pages/leak.md", "../../../outside/secret.md"),
            "content/pages/leak.md: this link points outside the site folder", LINK_HINT),
-    Attack("content-folder-itself", lambda r: (shutil.copytree(r / "content", r.parent / "outside/c"),
-                                               shutil.copy(r.parent / "outside/secret.md", r.parent / "outside/c/pages"),
-                                               link(r, "content", "../outside/c")),
+    Attack("content-folder-itself",
+           lambda r: (shutil.copytree(r / "content", r.parent / "outside/c"),
+                      shutil.copy(r.parent / "outside/secret.md", r.parent / "outside/c/pages"),
+                      link(r, "content", "../outside/c")),
            "content: this folder is a link that points outside the site folder, or nowhere", FOLDER_HINT),
-    Attack("content-fifo", lambda r: os.mkfifo(r / "content/articles/pipe.md"), f"content/articles/pipe.md: {PIPE}", PIPE_HINT),
-    Attack("chart-fifo", lambda r: ((r / "content/charts").mkdir(), os.mkfifo(r / "content/charts/pipe.yaml")), f"content/charts/pipe.yaml: {PIPE}", PIPE_HINT),
-    Attack("site-yaml-fifo", lambda r: ((r / "site.yaml").unlink(), os.mkfifo(r / "site.yaml")), f"site.yaml: {PIPE}", PIPE_HINT),
+    Attack("content-fifo", lambda r: os.mkfifo(r / "content/articles/pipe.md"),
+           f"content/articles/pipe.md: {PIPE}", PIPE_HINT),
+    Attack("chart-fifo", lambda r: ((r / "content/charts").mkdir(), os.mkfifo(r / "content/charts/pipe.yaml")),
+           f"content/charts/pipe.yaml: {PIPE}", PIPE_HINT),
+    Attack("site-yaml-fifo", lambda r: ((r / "site.yaml").unlink(), os.mkfifo(r / "site.yaml")),
+           f"site.yaml: {PIPE}", PIPE_HINT),
     Attack("site-yaml-outside", lambda r: link(r, "site.yaml", "../outside/secret.txt"),
            "site.yaml: this link points outside the site folder", LINK_HINT),
     # crashes
@@ -202,7 +208,8 @@ ATTACKS = [
            "content/articles/big.md:5: this number is 5,000 characters long; the limit is 100", "put it in quotes"),
     Attack("huge-hex-integer", lambda r: write_files(r, {"content/articles/big.md": article(draft="0x" + "f" * 20000)}),
            "content/articles/big.md:5: this number is 20,002 characters long; the limit is 100", "put it in quotes"),
-    Attack("site-yaml-huge-integer", lambda r: write_files(r, {"site.yaml": MINIMAL_CONFIG + "title2: " + "1" * 4400 + "\n"}),
+    Attack("site-yaml-huge-integer",
+           lambda r: write_files(r, {"site.yaml": MINIMAL_CONFIG + "title2: " + "1" * 4400 + "\n"}),
            f"site.yaml:{MINIMAL_CONFIG.count(chr(10)) + 1}: this number is 4,400 characters long; the limit is 100",
            "put it in quotes"),
 ]

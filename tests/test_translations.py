@@ -9,7 +9,8 @@ from conftest import MINIMAL_CONFIG, run_cli
 
 WELSH = MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n"
 SOURCE = "---\ntitle: About\nsummary: Who we are.\n---\nFirst paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
-TRANSLATION = "---\ntitle: Amdanom ni\nsummary: Pwy ydyn ni.\n---\nParagraff cyntaf.\n\nAil baragraff.\n\nTrydydd paragraff.\n"
+TRANSLATION = ("---\ntitle: Amdanom ni\nsummary: Pwy ydyn ni.\n---\n"
+               "Paragraff cyntaf.\n\nAil baragraff.\n\nTrydydd paragraff.\n")
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ def test_a_translation_never_marked_is_reported_with_the_command_to_mark_it(site
     result = check(site)
     assert ("content/pages/about.cy.md:1: warning: this translation does not say which version of "
             "content/pages/about.md it was made from") in result.out
-    assert "hint: when it is finished, run `python build.py translations --mark content/pages/about.cy.md`" in result.out
+    hint = "hint: when it is finished, run `python build.py translations --mark content/pages/about.cy.md`"
+    assert hint in result.out
 
 
 def test_a_welsh_page_gets_no_english_reading_grade(site):

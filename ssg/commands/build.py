@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ssg.build.pipeline import build
+
 from .options import add_site_options, build_options
 
 

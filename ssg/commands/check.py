@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ssg.editor.check import CheckReport, check_site
 from ssg.errors import UsageError
+
 from .options import add_site_options, build_options
 
 

@@ -10,11 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ssg.build.pipeline import build
 from ssg.editor.check import check_build
-from ssg.model.config import load_config
 from ssg.editor.deploy import Plan, deploy_settings, open_target
 from ssg.errors import UsageError
-from ssg.build.pipeline import build
+from ssg.model.config import load_config
+
 from .check import print_report
 from .options import add_site_options, build_options
 

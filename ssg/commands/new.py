@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ssg.model.kinds import KINDS
 from ssg.build.pipeline import today_from_environment
 from ssg.editor.scaffold import new_document
+from ssg.model.kinds import KINDS
 
 
 def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ssg.build.pipeline import today_from_environment
 from ssg.editor import translations
-from ssg.model.config import load_config
 from ssg.errors import SiteError
+from ssg.model.config import load_config
+from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import site_languages
-from ssg.build.pipeline import today_from_environment
 from ssg.model.site import Site, load_site
 
 
@@ -59,7 +60,7 @@ def _relative(root: Path, path: str) -> str:
     return given.as_posix()
 
 
-def _source_of(site: Site, path: str):
+def _source_of(site: Site, path: str) -> Document:
     """The main language version of the translation at `path`."""
     translation = next((d for d in site.read if d.path == path), None)
     if translation is None or not translation.lang:

@@ -16,25 +16,23 @@ import datetime
 import posixpath
 import re
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ssg.build.pipeline import BuildOptions, BuildReport, build, today_from_environment
+from ssg.editor import factcheck, translations
+from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
+from ssg.editor.scaffold import FILL_IN
+from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE
 from ssg.model.config import CONFIG_FILE, Config, load_config
 from ssg.model.content import CONTENT_DIR, Document, read_body
-from ssg.markdown.directives import DIRECTIVE_LINE
-from ssg.editor import factcheck
-from ssg.errors import SiteError
 from ssg.model.frontmatter import Written
-from ssg.model.kinds import KINDS, source_for_url
-from ssg.build.pipeline import BuildOptions, BuildReport, build, today_from_environment
-from ssg.editor.readability import MIN_WORDS, ProseParser, Score, count_words
 from ssg.model.interface import Interface, load_interface
-from ssg.build.render import TEMPLATES_DIR
-from ssg.editor.scaffold import FILL_IN
-from ssg.model.site import group_translations, why_left_out
-from ssg.editor import translations
+from ssg.model.kinds import KINDS, source_for_url
+from ssg.model.site import TEMPLATES_DIR, group_translations, why_left_out
 
 LEVELS = ("error", "warning", "info")
 FILL_IN_FOUND = re.compile(r"FILL[ -]IN")  # FILL_IN, or "FILL-IN" in a placeholder web address
@@ -79,8 +77,8 @@ class CheckReport:
         """The one-line total: 'Checked 40 pages: 1 error, 2 warnings, 3 for information.'"""
         errors, warnings, infos = (self.count(level) for level in LEVELS)
         parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-        scope = "" if self.files is None else \
-            f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: {', '.join(self.files) or 'none changed'})"
+        scope = "" if self.files is None else (f" (showing {len(self.files)} file{'s' * (len(self.files) != 1)}: "
+                                               f"{', '.join(self.files) or 'none changed'})")
         return f"Checked {self.pages} pages{scope}: {', '.join(parts)}, {infos} for information."
 
     def only(self, files: Iterable[str]) -> CheckReport:
@@ -209,35 +207,37 @@ class _PageParser(ProseParser):
         self.links: list[PageLink] = []
         self.images: list[tuple[str, str | None]] = []
         self.headings: list[Heading] = []
-        self._text_for: list[tuple[str, dict, list[str]]] = []  # open <a>, <title>, <h1>..: (tag, attrs, text)
+        # open <a>, <title>, <h1>..: (tag, attributes, text)
+        self._text_for: list[tuple[str, dict[str, str | None], list[str]]] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         super().handle_starttag(tag, attrs)
         attributes = dict(attrs)
         for name in ("id", "name") if tag == "a" else ("id",):
-            if attributes.get(name):
-                self.ids.add(attributes[name])
+            if identifier := attributes.get(name):
+                self.ids.add(identifier)
         if tag == "meta" and attributes.get("name") == "description":
             self.description = attributes.get("content") or ""
         if tag == "img":
             self.images.append((attributes.get("src") or "", attributes.get("alt")))
             for _, _, text in self._text_for:  # a linked picture's alt text is the link's words
                 text.append(attributes.get("alt") or "")
-        if attributes.get("src"):
-            self.links.append(PageLink(tag, attributes["src"], attributes.get("alt") or ""))
-        if tag == "link" and attributes.get("href"):
-            self.links.append(PageLink(tag, attributes["href"], ""))
+        if src := attributes.get("src"):
+            self.links.append(PageLink(tag, src, attributes.get("alt") or ""))
+        if tag == "link" and (href := attributes.get("href")):
+            self.links.append(PageLink(tag, href, ""))
         if tag in ("a", "title", "h1", "h2", "h3", "h4", "h5", "h6"):
             self._text_for.append((tag, attributes, []))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         super().handle_endtag(tag)
         if not self._text_for or self._text_for[-1][0] != tag:
             return
         _, attributes, parts = self._text_for.pop()
         text = " ".join("".join(parts).split())
-        if tag == "a" and attributes.get("href") is not None:
-            self.links.append(PageLink("a", attributes["href"], text))
+        href = attributes.get("href")
+        if tag == "a" and href is not None:
+            self.links.append(PageLink("a", href, text))
         elif tag == "title":
             self.title = self.title or text  # the page's, in <head>: an <svg> in the page has titles of its own
         elif tag != "a":
@@ -245,7 +245,7 @@ class _PageParser(ProseParser):
         if self._text_for:  # words of a heading inside a link (or the reverse) belong to both
             self._text_for[-1][2].append(text)
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         super().handle_data(data)
         if self._text_for:
             self._text_for[-1][2].append(data)
@@ -256,7 +256,7 @@ class _PageParser(ProseParser):
 class SourceLocator:
     """Finds the file and line that produced something seen on a built page."""
 
-    def __init__(self, root: Path, documents: list[Document]) -> None:
+    def __init__(self, root: Path, documents: Sequence[Document]) -> None:
         self.root = root
         self.documents = documents
         self.templates = sorted(p.relative_to(root).as_posix() for p in (root / TEMPLATES_DIR).rglob("*")
@@ -279,10 +279,11 @@ class SourceLocator:
         for line in read_body(document).split("\n"):
             match = DIRECTIVE_LINE.match(line)
             kind = KINDS.get(match.group(1)) if match and match.group(2) else None
-            if kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
+            if match and kind is not None:  # a directive showing a document or record: [[quote: id]], [[chart: id]]
                 included.append(f"{CONTENT_DIR}/{kind.folder}/{match.group(2).strip()}{kind.extension}")
         facts = KINDS["fact"]  # the page lists its facts' sources
-        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}" for fact in getattr(document.meta, "facts", ())]
+        included += [f"{CONTENT_DIR}/{facts.folder}/{fact}{facts.extension}"
+                     for fact in getattr(document.meta, "facts", ())]
         return [document.path] + included + [CONFIG_FILE] + self.templates
 
     def locate(self, page: BuiltPage, exact: Iterable[str] = (), words: str = "") -> tuple[str, int | None]:
@@ -515,7 +516,8 @@ def _quote_problems(checked: _Checked) -> Iterator[Problem]:
         source = getattr(document.meta, "source", None)
         if source is not None and source.date is None:
             yield Problem("warning", SiteError(
-                document.path, checked.locator.front_matter_line(document, "source"), f"the {document.kind}'s source has no date",
+                document.path, checked.locator.front_matter_line(document, "source"),
+                f"the {document.kind}'s source has no date",
                 "add `date:` under `source:`: when the source was published, like 2018-12-04"))
 
 
@@ -568,7 +570,7 @@ def _line_with(checked: _Checked, document: Document, text: str) -> int | None:
     return next((n for n, line in enumerate(checked.locator.lines(document.path), start=1) if text in line), None)
 
 def _translation_problems(checked: _Checked) -> Iterator[Problem]:
-    """Translations whose source changed since they were made (ssg/editor/translations.py): a warning, never an error."""
+    """Translations whose source changed since they were made (ssg/editor/translations.py): a warning, not an error."""
     by_kind: dict[str, list[Document]] = {}
     for document in checked.published:
         if KINDS[document.kind].url is not None:
@@ -577,5 +579,5 @@ def _translation_problems(checked: _Checked) -> Iterator[Problem]:
         yield Problem("warning", translations.problem(item))
 
 
-CHECKS = (_fact_problems, _translation_problems, _link_problems, _page_problems, _duplicate_titles, _readability_problems, _placeholder_problems,
-          _quote_problems, _left_out_notes)
+CHECKS = (_fact_problems, _translation_problems, _link_problems, _page_problems, _duplicate_titles,
+          _readability_problems, _placeholder_problems, _quote_problems, _left_out_notes)

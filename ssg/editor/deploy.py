@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ssg.model.config import CONFIG_FILE, Config, Deploy
-from ssg.errors import SiteError, UsageError
 from ssg.build.publish import MARKER, PROJECT_FILES
+from ssg.errors import SiteError, UsageError
+from ssg.model.config import CONFIG_FILE, Config, Deploy
 
 MANIFEST = ".ssg-deploy-manifest"
 MANIFEST_HEADER = "# Files the last `build.py deploy` put in this folder; the next deploy may delete only these.\n"
@@ -146,7 +146,7 @@ def _checked_url(remote: str, root: Path) -> str:
     try:
         parts = urlsplit(remote)
         host_ok = parts.hostname is not None and re.fullmatch(HOST, parts.hostname) is not None
-        parts.port  # reading a port that is not a number raises ValueError
+        _ = parts.port  # reading a port that is not a number raises ValueError
     except ValueError:
         host_ok = False
     if parts.scheme not in URL_SCHEMES or not host_ok or " " in remote or not parts.path.startswith("/"):
@@ -176,7 +176,7 @@ class DirectoryTarget:
     def __enter__(self) -> DirectoryTarget:
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *_: object) -> None:
         return None
 
     @property
@@ -316,7 +316,7 @@ class GitTarget:
         self._git("init", "--quiet", "--bare", what="prepare a temporary repository")
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *_: object) -> None:
         self._temporary.cleanup()
 
     def _git(self, *args: str, what: str, work_tree: Path | None = None, stdin: str | None = None) -> str:

@@ -25,12 +25,12 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Collection, Iterable, Mapping
 
-from ssg.markdown.directives import DIRECTIVE_LINE
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE
 
 # --- what is not a claim: blanked out before numbers are looked for --------------------------
 
@@ -169,7 +169,7 @@ def phone_numbers_of(contact_texts: Iterable[str]) -> frozenset[str]:
     'dial 18001 101' gives '18001 101', '18001' ('put 18001 in front of it') and '101'.
     Numbers of one or two digits are key presses, not phone numbers: see KEY_PRESS.
     """
-    found = set()
+    found: set[str] = set()
     for text in contact_texts:
         for sequence in re.findall(r"\d+(?:\s+\d+)*", text):
             groups = sequence.split()
@@ -179,18 +179,18 @@ def phone_numbers_of(contact_texts: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _blank(text: str, pattern: re.Pattern) -> str:
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
     """`text` with each match of `pattern` replaced by spaces (newlines kept, so lines stay put)."""
     return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
-def _phone_pattern(phone_numbers: Iterable[str]) -> re.Pattern | None:
+def _phone_pattern(phone_numbers: Iterable[str]) -> re.Pattern[str] | None:
     """Each phone number, written with or without its spaces, longest first ('18001 101' before '101')."""
     return _compiled_phones(frozenset(re.sub(r"\s+", " ", p.strip()) for p in phone_numbers if p.strip()))
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_phones(numbers: frozenset[str]) -> re.Pattern | None:
+def _compiled_phones(numbers: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern per set of phone numbers (a site has one set, and a few key presses): compiled once."""
     phones = sorted(numbers, key=len, reverse=True)
     if not phones:
@@ -200,7 +200,7 @@ def _compiled_phones(numbers: frozenset[str]) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
-def _number(match: re.Match, prose: str, line: int) -> Number:
+def _number(match: re.Match[str], prose: str, line: int) -> Number:
     """The Number a match of NUMBER stands for, with the qualifier written just before it."""
     digits = match["digits"].replace(",", "")
     value = Decimal(digits + (match["fraction"] or ""))
@@ -348,7 +348,8 @@ def fact_problems(facts: Iterable[Fact], pages: Iterable[Page], *, quotes: Mappi
             problems.append(("info", SiteError(fact.path, line, f"the source {url} is on http://: {reason}",
                                                EXPLAINED_HTTP_HINT)))
         else:
-            problems.append(("warning", SiteError(fact.path, line, f"the source {url} is on http://, which is not secure",
+            problems.append(("warning", SiteError(fact.path, line,
+                                                  f"the source {url} is on http://, which is not secure",
                                                   INSECURE_HTTP_HINT)))
     for fact in uncited_facts(register.values(), cited):
         problems.append(("warning", SiteError(

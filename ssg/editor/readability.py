@@ -114,7 +114,7 @@ class ProseParser(HTMLParser):
         self.left_out_depth = 0                        # > 0 while inside a LEFT_OUT element
         self.current: list[list[str]] = []             # text of the open blocks, innermost last
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:
             return
         opens_prose = PROSE_CLASS in (dict(attrs).get("class") or "").split()
@@ -126,7 +126,7 @@ class ProseParser(HTMLParser):
             self.current.append([])
         self.open.append((tag, opens_prose, starts_block))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if not any(open_tag == tag for open_tag, _, _ in self.open):
             return
         while self.open:  # close everything up to the matching tag, as browsers do
@@ -140,7 +140,7 @@ class ProseParser(HTMLParser):
             if closed == tag:
                 return
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.current and not self.left_out_depth:
             self.current[-1].append(data)
 

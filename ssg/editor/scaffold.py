@@ -13,14 +13,17 @@ import datetime
 import json
 import typing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssg.model.content import CONTENT_DIR, slugify
 from ssg.errors import UsageError
+from ssg.model.content import CONTENT_DIR, slugify
 from ssg.model.frontmatter import Source
 from ssg.model.kinds import KINDS, MARKDOWN, Kind
 from ssg.model.schema import field_doc
 from ssg.model.site import generated_paths
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 FILL_IN = "FILL IN"  # written where the editor must write something; `build.py check` reports it
 # The fields that are filled in, as YAML; {title} and {today} are replaced.
@@ -29,8 +32,9 @@ FILLED = {"title": "{title}", "date": "{today}", "draft": "true", "checked": "{t
 TO_CHOOSE = {"confidence"}
 # Examples for the optional fields, written as comments.
 EXAMPLES = {"updated": "{today}", "expires": "2030-12-31", "tags": "[law, footage]", "image": "images/picture.jpg",
-            "image_alt": "a police officer talking to a crowd", "template": "page.html", "facts": "[an-id-from-content-facts]",
-            "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31", "note": "a caveat", "fact": "an-id-from-content-facts"}
+            "image_alt": "a police officer talking to a crowd", "template": "page.html",
+            "facts": "[an-id-from-content-facts]", "figures": '["6,556", "nearly 18"]', "check_again": "2030-12-31",
+            "note": "a caveat", "fact": "an-id-from-content-facts"}
 # A required source must be filled in; optional sources are an example.
 SOURCE_PLACEHOLDERS = {"title": f'"{FILL_IN}"', "publisher": f'"{FILL_IN}"',
                        "url": f"https://example.org/{FILL_IN.replace(' ', '-')}", "date": "{today}"}
@@ -75,7 +79,8 @@ def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
     """The front matter block (or, for a YAML kind, the whole file), every field filled in or commented."""
     values = {"title": json.dumps(title, ensure_ascii=False), "today": today.isoformat()}
     fields = [f for f in dataclasses.fields(kind.meta) if field_doc(f)]  # not those the generator sets
-    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base) for f in dataclasses.fields(base)}
+    shared = {f.name for base in kind.meta.__mro__[1:] if dataclasses.is_dataclass(base)
+              for f in dataclasses.fields(base)}
     fields.sort(key=lambda f: (not _required(f), not _required(f) and f.name in shared))  # required, own, shared
     lines = [f"# New {kind.name}. Lines starting with # are notes or optional settings: delete the # to use one."]
     if any(f.name == "draft" for f in fields):
@@ -88,7 +93,7 @@ def front_matter(kind: Kind, title: str, today: datetime.date) -> str:
     return "\n".join(lines + [""])
 
 
-def _field_lines(field: dataclasses.Field, hint: Any, values: dict[str, str]) -> list[str]:
+def _field_lines(field: dataclasses.Field[Any], hint: Any, values: dict[str, str]) -> list[str]:
     name, note, required = field.name, field_doc(field), _required(field)
     group, is_list = _group_of(hint)
     if group is not None:
@@ -105,7 +110,8 @@ def _field_lines(field: dataclasses.Field, hint: Any, values: dict[str, str]) ->
     return [_with_note(f"# {name}: {example}".rstrip(), note)]
 
 
-def _nested_lines(cls: type, values: dict[str, str], first: str, rest: str, required: bool) -> list[str]:
+def _nested_lines(cls: type[DataclassInstance], values: dict[str, str], first: str, rest: str,
+                  required: bool) -> list[str]:
     """The fields of a group of settings (a source, a bar); `first` and `rest` start the first and later lines."""
     chosen = (SOURCE_PLACEHOLDERS if required else SOURCE_EXAMPLES) if cls is Source else {}
     hints = typing.get_type_hints(cls)
@@ -124,15 +130,17 @@ def _nested_lines(cls: type, values: dict[str, str], first: str, rest: str, requ
     return lines
 
 
-def _required(field: dataclasses.Field) -> bool:
+def _required(field: dataclasses.Field[Any]) -> bool:
     return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
 
-def _group_of(hint: Any) -> tuple[type | None, bool]:
+def _group_of(hint: Any) -> tuple[type[DataclassInstance] | None, bool]:
     """(the dataclass, is it a list of them) for a field holding a group of settings or a list of groups."""
-    if typing.get_origin(hint) is tuple and dataclasses.is_dataclass(typing.get_args(hint)[0]):
-        return typing.get_args(hint)[0], True
-    return (hint, False) if dataclasses.is_dataclass(hint) else (None, False)
+    is_list = typing.get_origin(hint) is tuple
+    group = typing.get_args(hint)[0] if is_list else hint
+    if isinstance(group, type) and dataclasses.is_dataclass(group):
+        return group, is_list
+    return None, False
 
 
 def _placeholder(hint: Any) -> str:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.model.content import Document, read_body
 from ssg.errors import SiteError
+from ssg.model.content import Document, read_body
 
 FIELD = "translation_of"
 
@@ -75,8 +75,9 @@ def problem(item: Freshness) -> SiteError:
     document = item.translation
     line = document.line_of(FIELD) or 1
     if not item.marked:
-        return SiteError(document.path, line, f"this translation does not say which version of {item.source.path} "
-                         "it was made from", f"when it is finished, run `python build.py translations --mark {document.path}`")
+        return SiteError(document.path, line,
+                         f"this translation does not say which version of {item.source.path} it was made from",
+                         f"when it is finished, run `python build.py translations --mark {document.path}`")
     parts = [f"paragraph {number} ('{words}')" for number, words in item.changed]
     if item.removed:
         parts.append(f"{item.removed} paragraph{'s' if item.removed > 1 else ''} removed")
@@ -92,7 +93,8 @@ def mark(root: Path, path: str, source: Document) -> str:
     value = version_of(source)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---" or "---" not in [line.rstrip() for line in lines[1:]]:
-        raise SiteError(path, 1, "this file has no front matter to write into", "start it with front matter between '---' lines")
+        raise SiteError(path, 1, "this file has no front matter to write into",
+                        "start it with front matter between '---' lines")
     closing = 1 + [line.rstrip() for line in lines[1:]].index("---")
     front = [line for line in lines[1:closing] if not line.startswith(f"{FIELD}:")]
     file.write_text("\n".join(["---", *front, f"{FIELD}: {value}", *lines[closing:]]), encoding="utf-8")

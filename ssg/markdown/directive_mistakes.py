@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ssg.model.site import Site
-from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES
+from ssg.model.site import Site
 
 _NAMES = "|".join(DIRECTIVES)
 _ANY = re.compile(rf"\[\s*(?:{_NAMES})\b", re.IGNORECASE)  # a cheap first look at a whole body

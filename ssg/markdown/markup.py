@@ -11,17 +11,25 @@ import html
 import posixpath
 import re
 import time
-from collections.abc import Callable  # (the speed-ups' types)
-from typing import Any
 import xml.etree.ElementTree as etree
+from collections.abc import Callable  # (the speed-ups' types)
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import HTML_EMPTY
 
 import markdown
 from markdown import serializers, util
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import (BlockQuoteProcessor, CodeBlockProcessor, EmptyBlockProcessor, HashHeaderProcessor,
-                                     HRProcessor, ListIndentProcessor, ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    CodeBlockProcessor,
+    EmptyBlockProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ListIndentProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import smarty
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
@@ -29,17 +37,16 @@ from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtens
 from markdown.extensions.sane_lists import SaneListExtension, SaneOListProcessor, SaneUListProcessor
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
-from markdown.extensions.toc import (TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags,
-                                     unique)
-from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
+from markdown.inlinepatterns import LinkInlineProcessor, Pattern, ReferenceInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor, UnescapeTreeprocessor
 
-from ssg.model.content import url_for_content_file
-from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES, marker
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVE_LINE, DIRECTIVES, marker
 from ssg.markdown.sanitise import line_containing as _line_containing
 from ssg.markdown.sanitise import sanitise
+from ssg.model.content import url_for_content_file
 
 
 def extensions() -> list[markdown.Extension]:
@@ -56,6 +63,9 @@ def extensions() -> list[markdown.Extension]:
 # what real text needs (about 5 microseconds a character here), and is refused past it.
 BASE_SECONDS = 1.0
 SECONDS_PER_CHARACTER = 20e-6
+
+
+_Matched = TypeVar("_Matched")  # what an inline pattern's handleMatch returns
 
 
 class _TooSlow(Exception):
@@ -84,8 +94,10 @@ class MarkdownConverter:
             use_faster_processors(self.md)
         for processor in self.md.treeprocessors:
             if isinstance(processor, InlineProcessor):
-                for pattern in processor.inlinePatterns:
-                    pattern.handleMatch = self._within_deadline(pattern.handleMatch)
+                # (types-Markdown names the tree processor's class for the patterns, not inlinepatterns.Pattern)
+                for pattern in cast("util.Registry[Pattern]", processor.inlinePatterns):
+                    # A wrapper on each instance: mypy refuses assigning to a method, which is the point here.
+                    pattern.handleMatch = self._within_deadline(pattern.handleMatch)  # type: ignore[method-assign]
 
     def convert(self, body: str, path: str, body_line: int) -> str:
         """HTML for a Markdown body; errors name `path` and the line in the file."""
@@ -95,7 +107,8 @@ class MarkdownConverter:
         try:
             fragment = self.md.reset().convert(body)
         except RecursionError:
-            raise SiteError(path, body_line, "the text is nested too deeply to read (lists or quotes inside each other)",
+            raise SiteError(path, body_line,
+                            "the text is nested too deeply to read (lists or quotes inside each other)",
                             "use fewer levels of lists and '>' quotes") from None
         except _TooSlow as slow:
             raise SiteError(path, body_line + _line_containing(body, _plain_start(slow.text)),
@@ -103,9 +116,9 @@ class MarkdownConverter:
                             "characters", "look for stray brackets or symbols here, or split the paragraph") from None
         return sanitise(fragment, body, path, body_line)
 
-    def _within_deadline(self, handle_match):
+    def _within_deadline(self, handle_match: Callable[..., _Matched]) -> Callable[..., _Matched]:
         """Wrap an inline pattern's handleMatch (called for every match it tries) to stop at the deadline."""
-        def handle(*args):
+        def handle(*args: Any) -> _Matched:
             if time.monotonic() > self.deadline:
                 raise _TooSlow(args[-1] if len(args) > 1 else "")
             return handle_match(*args)
@@ -142,7 +155,7 @@ class _DirectivePreprocessor(Preprocessor):
 class _AlignmentClasses(Treeprocessor):
     """Table column alignment as classes (site.css), not style="" attributes, which the CSP blocks."""
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         for cell in (*root.iter("th"), *root.iter("td")):
             match = re.fullmatch(r"text-align: (left|right|center);", cell.get("style", ""))
             if match:
@@ -157,13 +170,14 @@ class _LinkRewriter(Treeprocessor):
         super().__init__(md)
         self.converter = converter
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         folder = posixpath.dirname(self.converter.document[0].removeprefix("content/"))
         for element in root.iter():
             attribute = LINK_ATTRIBUTES.get(element.tag)
-            link = element.get(attribute) if attribute else None
-            if link:
-                element.set(attribute, site_link(link, folder, self.converter.base_path))
+            if attribute:
+                link = element.get(attribute)
+                if link:
+                    element.set(attribute, site_link(link, folder, self.converter.base_path))
 
 
 def site_link(link: str, folder: str, base_path: str) -> str:

@@ -22,11 +22,12 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import NamedTuple, cast
 
 import nh3
 
-from ssg.markdown.directives import DIRECTIVES, MARKER, placeholder
 from ssg.errors import SiteError
+from ssg.markdown.directives import DIRECTIVES, MARKER, placeholder
 
 # The elements Python-Markdown and its extensions write (paragraphs, headings, lists, quotes,
 # code, links, pictures, tables, footnotes), and simple text markup an editor may write as raw
@@ -151,7 +152,7 @@ def sanitise(fragment: str, body: str, path: str, body_line: int) -> str:
     return published
 
 
-def _placeholder(marker: re.Match) -> str:
+def _placeholder(marker: re.Match[str]) -> str:
     return placeholder(marker["name"], marker["argument"], int(marker["line"]))
 
 
@@ -212,44 +213,53 @@ def as_html5_writes(fragment: str) -> str:
     return fragment.replace("\xa0", "&nbsp;") if "\xa0" in fragment else fragment
 
 
-def _html5_reference(match: re.Match) -> str:
+def _html5_reference(match: re.Match[str]) -> str:
     character = html.unescape(match.group())
     return HTML5_ESCAPES.get(character, character)
 
 
 # --- finding what changed ------------------------------------------------------------
+Attributes = tuple[tuple[str, str], ...]
+
+
+class _Token(NamedTuple):
+    kind: str  # "start", "text", "comment" or "declaration"
+    text: str  # the tag's name, or the text
+    attributes: Attributes = ()  # a start tag's
+
+
 class _Tokens(HTMLParser):
-    """A fragment as a list of tokens: ("start", tag, attributes), ("text", text), ("comment", ...),
-    ("declaration", ...). End tags are left out: the HTML5 parser adds those a fragment leaves implied."""
+    """A fragment as a list of tokens. End tags are left out: the HTML5 parser adds those a fragment
+    leaves implied."""
 
     def __init__(self, fragment: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.tokens: list[tuple] = []
+        self.tokens: list[_Token] = []
         self.feed(fragment)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
-        self.tokens.append(("start", tag, tuple((name, value or "") for name, value in attrs)))
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(_Token("start", tag, tuple((name, value or "") for name, value in attrs)))
 
     handle_startendtag = handle_starttag
 
-    def handle_data(self, data):
-        if self.tokens and self.tokens[-1][0] == "text":
-            self.tokens[-1] = ("text", self.tokens[-1][1] + data)
+    def handle_data(self, data: str) -> None:
+        if self.tokens and self.tokens[-1].kind == "text":
+            self.tokens[-1] = _Token("text", self.tokens[-1].text + data)
         elif data:
-            self.tokens.append(("text", data))
+            self.tokens.append(_Token("text", data))
 
-    def handle_comment(self, data):
-        self.tokens.append(("comment", data))
+    def handle_comment(self, data: str) -> None:
+        self.tokens.append(_Token("comment", data))
 
-    def handle_decl(self, decl):
-        self.tokens.append(("declaration", decl))
+    def handle_decl(self, decl: str) -> None:
+        self.tokens.append(_Token("declaration", decl))
 
-    def unknown_decl(self, data):
-        self.tokens.append(("declaration", data))
+    def unknown_decl(self, data: str) -> None:
+        self.tokens.append(_Token("declaration", data))
 
-    def handle_pi(self, data):
-        self.tokens.append(("declaration", data))
+    def handle_pi(self, data: str) -> None:
+        self.tokens.append(_Token("declaration", data))
 
 
 def first_difference(fragment: str, clean: str) -> Problem | None:
@@ -264,8 +274,8 @@ def first_difference(fragment: str, clean: str) -> Problem | None:
         if token == theirs:
             index += 1
             continue
-        if token[0] == "text" and theirs is not None and theirs[0] == "text" and position + 1 < len(before) \
-                and theirs[1].startswith(token[1]) and before[position + 1][0] != "text":
+        if token.kind == "text" and theirs is not None and theirs.kind == "text" and position + 1 < len(before) \
+                and theirs.text.startswith(token.text) and before[position + 1].kind != "text":
             return _describe(before[position + 1], after[index + 1:index + 2])  # what follows the text went
         return _describe(token, [theirs] if theirs else [])
     if index < len(after):
@@ -273,22 +283,22 @@ def first_difference(fragment: str, clean: str) -> Problem | None:
     return None
 
 
-def _describe(token: tuple, kept: list) -> Problem:
+def _describe(token: _Token, kept: list[_Token]) -> Problem:
     """Why `token` (of the original) did not come through; `kept` is what the sanitiser gave in its place."""
-    kind = token[0]
+    kind = token.kind
     if kind == "comment":  # Python's parser reads a bogus comment (<!x ...>) as a comment too
         return Problem("an HTML comment", "<!", COMMENT_HINT)
     if kind == "declaration":
-        if token[1].startswith("CDATA["):
+        if token.text.startswith("CDATA["):
             return Problem("a <![CDATA[ section", "<![", DECLARATION_HINT)
         return Problem("a <!...> or <?...> declaration", "<", DECLARATION_HINT)
     if kind == "start":
-        tag, attributes = token[1], token[2]
+        tag = token.text
         other = kept[0] if kept else None
         if other is None or other[:2] != ("start", tag):
             return _element_problem(tag)
-        return _attribute_problem(tag, attributes, other[2])
-    return Problem("markup that browsers read differently from how it looks", token[1].strip()[:30], CHANGED_HINT)
+        return _attribute_problem(tag, token.attributes, other.attributes)
+    return Problem("markup that browsers read differently from how it looks", token.text.strip()[:30], CHANGED_HINT)
 
 
 def _element_problem(tag: str) -> Problem:
@@ -297,7 +307,7 @@ def _element_problem(tag: str) -> Problem:
     return Problem(f"{article} <{tag}> element", f"<{tag}", hint)
 
 
-def _attribute_problem(tag: str, attributes: tuple, kept: tuple) -> Problem:
+def _attribute_problem(tag: str, attributes: Attributes, kept: Attributes) -> Problem:
     seen = set()
     for name, value in attributes:
         if (name, value) in kept and name not in seen:
@@ -336,17 +346,17 @@ def _misplaced_marker(fragment: str, clean: str) -> Problem | None:
     for match in re.finditer(f"{TAG.pattern}|{MARKER.pattern}", clean):
         text = match.group()
         if text.startswith("\x02") and depth:
-            return _directive_problem(MARKER.fullmatch(text))
+            return _directive_problem(match)  # the MARKER half of the pattern matched: its groups are set
         if text.startswith("<"):
             if "\x02" in text:
-                return _directive_problem(MARKER.search(text))
+                return _directive_problem(cast(re.Match[str], MARKER.search(text)))  # "\x02" starts a marker
             tag = match.group(2).lower()
             if tag not in VOID_ELEMENTS:
                 depth += -1 if match.group(1) else 1
     return None
 
 
-def _directive_problem(marker: re.Match) -> Problem:
+def _directive_problem(marker: re.Match[str]) -> Problem:
     name = marker["name"]
     return Problem(f"a [[{name}]] directive inside HTML or a link", f"[[{name}", DIRECTIVE_HINT, int(marker["line"]))
 

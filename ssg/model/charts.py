@@ -6,10 +6,10 @@ its numbers as a table and a sentence, so nobody has to see it to get the facts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
-from ssg.model.config import doc
 from ssg.errors import SiteError
+from ssg.model.config import doc
 from ssg.model.frontmatter import ID_PATTERN, Record, Source
 
 
@@ -21,6 +21,22 @@ class Bar:
                                                         refers_to="fact", pattern=ID_PATTERN))
 
 
+class BarLayout(TypedDict):
+    label: str
+    value: float
+    y: int      # the top of its row
+    width: int  # its length
+    text: str   # the value as shown
+
+
+class ChartLayout(TypedDict):
+    rows: list[BarLayout]
+    label_width: int
+    row: int
+    width: int
+    height: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class Chart(Record):
     title: str = field(metadata=doc("what the chart shows", max_length=150))
@@ -30,11 +46,11 @@ class Chart(Record):
     bars: tuple[Bar, ...] = field(metadata=doc("the bars, in order: label and value"))
     note: str = field(default="", metadata=doc("a caveat shown under the chart", required_text=False))
 
-    def layout(self) -> dict:
+    def layout(self) -> ChartLayout:
         """Geometry for templates/partials/chart.html: a horizontal bar per value."""
         label_width, bar_area, row, gap = 90, 300, 34, 10
         top = max(bar.value for bar in self.bars) or 1
-        rows = [{"label": bar.label, "value": bar.value, "y": index * (row + gap),
+        rows: list[BarLayout] = [{"label": bar.label, "value": bar.value, "y": index * (row + gap),
                  "width": max(1, round(bar_area * bar.value / top)),
                  "text": f"{bar.value:,.0f}" if bar.value == int(bar.value) else f"{bar.value:,}"}
                 for index, bar in enumerate(self.bars)]

@@ -18,9 +18,10 @@ from ssg.model.schema import build_dataclass, load_yaml
 
 CONFIG_FILE = "site.yaml"
 SITE_PATH = r"/[^\s]*"
+ON_THIS_SITE = (SITE_PATH, "should be a path on this site starting with /")  # a field's pattern and its message
 
 
-def doc(text: str, **extra) -> dict:
+def doc(text: str, **extra: object) -> dict[str, object]:
     return {"doc": text, **extra}
 
 
@@ -29,14 +30,14 @@ class Link:
     """A link in the navigation or the footer."""
     title: str = field(metadata=doc("the words shown for the link"))
     url: str = field(metadata=doc("a path on this site starting with /, like /how-to-help/",
-                                  pattern=(SITE_PATH, "should be a path on this site starting with /")))
+                                  pattern=ON_THIS_SITE))
 
 
 @dataclass(frozen=True)
 class ShortLink:
     """A short address for posters and radio that sends readers on to a page (ssg/build/redirects.py)."""
-    path: str = field(metadata=doc("the short address, like /help", pattern=(SITE_PATH, "should be a path on this site starting with /")))
-    to: str = field(metadata=doc("the page it opens, like /how-to-help/", pattern=(SITE_PATH, "should be a path on this site starting with /")))
+    path: str = field(metadata=doc("the short address, like /help", pattern=ON_THIS_SITE))
+    to: str = field(metadata=doc("the page it opens, like /how-to-help/", pattern=ON_THIS_SITE))
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,16 @@ class Config:
     description: str = field(metadata=doc("one or two sentences about the site, for search engines"))
     base_url: str = field(metadata=doc(
         "the full address the site is published at, like https://example.org/ or https://example.org/campaign/"))
-    language: str = field(default="en-GB", metadata=doc("the main language of the pages, at the site's root, like en-GB",
-                                                        pattern=LANGUAGE_CODE))
+    language: str = field(default="en-GB", metadata=doc(
+        "the main language of the pages, at the site's root, like en-GB", pattern=LANGUAGE_CODE))
     languages: tuple[Language, ...] = field(default=(), metadata=doc(
-        "the other languages pages are translated into, each under /<code>/ (and, if you like, the main one, to name it)"))
+        "the other languages pages are translated into, each under /<code>/ "
+        "(and, if you like, the main one, to name it)"))
     publisher: str = field(default="", metadata=doc("who publishes the site", required_text=False))
     short_url: str = field(default="", metadata=doc("a short address to print on posters", required_text=False))
     share_cards: bool = field(default=False, metadata=doc(
-        "give each page its own share picture (1200 x 630, with its title; about 0.1 s a page the first time, then cached)"))
+        "give each page its own share picture "
+        "(1200 x 630, with its title; about 0.1 s a page the first time, then cached)"))
     articles_per_page: int = field(default=20, metadata=doc("how many articles each list page shows", minimum=1))
     feed_size: int = field(default=20, metadata=doc("how many of the newest articles the feed holds", minimum=1))
     readability: Readability = field(default_factory=Readability, metadata=doc("plain-English targets"))
@@ -120,7 +123,8 @@ class Config:
     short_links: tuple[ShortLink, ...] = field(default=(), metadata=doc(
         "short addresses that redirect to a page, for posters and radio: [{path: /help, to: /how-to-help/}]"))
     redirect_pages: bool = field(default=True, metadata=doc(
-        "also leave a small redirect page at each short link and alias, for hosts that read no _redirects (GitHub Pages)"))
+        "also leave a small redirect page at each short link and alias, "
+        "for hosts that read no _redirects (GitHub Pages)"))
     footer_links: tuple[Link, ...] = field(default=(), metadata=doc("links at the foot of every page"))
     contacts: tuple[Contact, ...] = field(default=(), metadata=doc("emergency and reporting contacts"))
     feedback_url: str = field(default="", metadata=doc(

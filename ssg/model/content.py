@@ -14,16 +14,17 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, cast
 
 from ssg import safe_files
 from ssg.errors import SiteError
-from ssg.model.frontmatter import Source  # noqa: F401 (where callers have always found it)
-from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, PageMeta, QuoteMeta, Kind, published_record  # noqa: F401
-from ssg.parallel import forked_map
+from ssg.model.frontmatter import Record, Source  # noqa: F401 (Source: where callers have always found it)
+from ssg.model.kinds import KINDS, MARKDOWN, PICTURE, YAML, ArticleMeta, Kind, PageMeta, QuoteMeta, published_record  # noqa: F401
 from ssg.model.schema import build_dataclass, load_yaml
+from ssg.parallel import forked_map
 
 CONTENT_DIR = "content"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -32,6 +33,7 @@ MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is 
 
 # What identifies one version of a file without reading it: inode, size, modification and change times.
 FileStamp = tuple[int, int, int, int]
+KeyLines = tuple[tuple[str, int], ...]  # (front matter key, its line)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Document:
     body_line: int               # line of the file where the body starts
     digest: str                  # hash of the file's bytes, for caches
     warnings: tuple[SiteError, ...] = ()
-    key_lines: tuple[tuple[str, int], ...] = ()  # (front matter key, its line), for later checks' messages
+    key_lines: KeyLines = ()     # for later checks' messages
     file: str = field(default="", compare=False, repr=False)  # where it is now, to read the body from
     stamp: FileStamp | None = field(default=None, compare=False, repr=False)  # see file_stamp()
     refers: tuple[tuple[str, str, int | None], ...] = ()  # (kind, id, line) of the records it names: facts...
@@ -58,7 +60,7 @@ class Document:
         document.__dict__.update(self.__dict__, file=file)
         return document
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         """Pickled (for the build cache) without where the file is (found_at sets that)."""
         return {name: self.__dict__[name] for name in _PICKLED_FIELDS}
 
@@ -165,14 +167,16 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
                 raise SiteError(entry.shown, None, f"content/{folder}/ cannot have folders inside it",
                                 f"move the files in it up into content/{folder}/")
             else:
-                raise SiteError(entry.shown, None, f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
+                raise SiteError(entry.shown, None,
+                                f"only {FORMAT_NAMES[kind.format]} files belong in content/{folder}/",
                                 "put pictures and other files in static/, and link to them from the text")
     return found
 
 
 PICTURE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
                  ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"ftypavif", b"ftypavis")}
-EXTENSIONS = {MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
+EXTENSIONS: dict[str, str | tuple[str, ...]] = {
+    MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
 FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)", PICTURE: "picture (" + ", ".join(PICTURE_TYPES) + ")"}
 MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carry
 
@@ -199,6 +203,8 @@ def file_stamp(file: str, path: str, now: float) -> FileStamp | None:
 
 
 PARALLEL_READING = 200  # fewer files to parse than this are parsed faster here than by worker processes
+# What _read_changed reads a file with: kind, path, file, stamp, the document remembered for that path.
+_Unread = tuple[str, str, str, FileStamp | None, Document | None]
 
 
 def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | None = None,
@@ -214,25 +220,25 @@ def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | 
     now, known = time.time(), known or {}
     documents: list[Document | None] = []
     bodies: dict[str, str] = {}
-    unread = []  # (place in documents, kind, path, file, stamp, the document remembered for that path)
+    unread: list[tuple[int, _Unread]] = []  # (place in documents, what _read_changed reads)
     for kind, file in sources:
         path = f"{CONTENT_DIR}/{KINDS[kind].folder}/{os.path.basename(file)}"
         stamp, previous = file_stamp(file, path, now), known.get(path)
         if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
             documents.append(previous.found_at(file))
         else:
-            unread.append((len(documents), kind, path, file, stamp, previous))
+            unread.append((len(documents), (kind, path, file, stamp, previous)))
             documents.append(None)
-    shared: dict[tuple, tuple] = {}  # one copy of the key lines of the many files laid out alike
+    shared: dict[KeyLines, KeyLines] = {}  # one copy of the key lines of the many files laid out alike
     if processes > 1 and len(unread) >= PARALLEL_READING:
         # Documents travel between processes without their file (see __getstate__): found_at sets it again.
-        parsed = forked_map(lambda index: _read_changed(*unread[index][1:], shared), len(unread), processes)
-        for (place, *_, file, _, _), (document, body) in zip(unread, parsed):
+        parsed = forked_map(lambda index: _read_changed(*unread[index][1], shared), len(unread), processes)
+        for (place, (_, _, file, _, _)), (document, body) in zip(unread, parsed, strict=True):
             documents[place], bodies[document.path] = document.found_at(file), body
     else:
-        for place, *changed in unread:
+        for place, changed in unread:
             documents[place], bodies[changed[1]] = _read_changed(*changed, shared)
-    return documents, Bodies(bodies)
+    return cast("list[Document]", documents), Bodies(bodies)  # every None has been replaced
 
 
 def read_document(kind: str, file: str | Path) -> Document:
@@ -241,7 +247,7 @@ def read_document(kind: str, file: str | Path) -> Document:
 
 
 def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, previous: Document | None,
-                  shared: dict[tuple, tuple]) -> tuple[Document, str]:
+                  shared: dict[KeyLines, KeyLines]) -> tuple[Document, str]:
     if KINDS[kind].format == PICTURE:
         return _read_picture(kind, path, file, stamp)
     raw = read_source(file, path)
@@ -254,7 +260,8 @@ def _read_changed(kind: str, path: str, file: str, stamp: FileStamp | None, prev
 
 
 def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
-                   stamp: FileStamp | None = None, shared: dict[tuple, tuple] | None = None) -> tuple[Document, str]:
+                   stamp: FileStamp | None = None,
+                   shared: dict[KeyLines, KeyLines] | None = None) -> tuple[Document, str]:
     """Check one file's text into a Document and its Markdown body. `shared`: key lines seen in this reading,
     so that the many files laid out alike hold one copy (a dict of the caller's, not this module's: it ends
     with the build)."""
@@ -273,10 +280,12 @@ def parse_document(kind: str, path: str, text: str, digest: str, file: str = "",
                         "add `image_alt:` with a few words on what the picture shows")
     wordless = next((tag for tag in getattr(meta, "tags", ()) if not slugify(tag)), None)
     if wordless is not None:
-        raise SiteError(path, line_of("tags"), f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
+        raise SiteError(path, line_of("tags"),
+                        f"the tag '{wordless}' has no letters or digits, so it cannot have a page",
                         "use a word or two for each tag, like law or footage")
     if KINDS[kind].needs_body and not body.strip():
-        raise SiteError(path, body_line, f"the {kind} is empty", f"write the words of the {kind} under the closing '---'")
+        raise SiteError(path, body_line, f"the {kind} is empty",
+                        f"write the words of the {kind} under the closing '---'")
     refers = tuple(references(meta, line_of, data))
     image = getattr(meta, "image", None)
     pictured = published_record(image) if image else None
@@ -292,7 +301,8 @@ def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> t
     stem, _, extension = name.rpartition(".")
     if not SLUG.fullmatch(stem) or f".{extension}" not in PICTURE_TYPES:
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
-                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} (lower-case letters, digits and hyphens)")
+                        f"rename it to {slugify(stem) or 'a-picture'}.{extension.lower()} "
+                        "(lower-case letters, digits and hyphens)")
     try:
         raw = safe_files.read_bytes(file, path, limit=MAX_PICTURE_BYTES)
     except FileNotFoundError:
@@ -306,7 +316,7 @@ def _read_picture(kind: str, path: str, file: str, stamp: FileStamp | None) -> t
         raise SiteError(path, None, f"this file is not a .{extension} picture",
                         "export it again from your photo editor, or give it the right extension")
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    record = KINDS[kind].meta(id=name, digest=digest, path=path)
+    record = cast("type[Record]", KINDS[kind].meta)(id=name, digest=digest, path=path)  # a picture is a Record
     return Document(kind, path, name, record, 1, digest, (), (), file, stamp), ""
 
 
@@ -341,7 +351,7 @@ def read_source(file: str | Path, path: str) -> bytes:
     except IsADirectoryError:
         raise SiteError(path, None, "this is a folder, not a file",
                         f"rename it so it does not end in {Path(path).suffix}") from None
-    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (bodies are read when a page needs them)
+    except (FileNotFoundError, NotADirectoryError):  # deleted since it was listed (a body is read when a page needs it)
         raise _disappeared(path) from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise SiteError(path, None, f"this file is {os.path.getsize(file):,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
@@ -383,7 +393,8 @@ def _checked_slug(path: str) -> tuple[str, str]:
         stem, suffix = name[:-3], ""
     if not (name.endswith(".md") and SLUG.fullmatch(stem)):
         raise SiteError(path, None, f"the file name '{name}' would make a poor web address",
-                        f"rename it to {slugify(stem) or 'a-name-like-this'}.md (lower-case letters, digits and hyphens)")
+                        f"rename it to {slugify(stem) or 'a-name-like-this'}.md "
+                        "(lower-case letters, digits and hyphens)")
     return stem, suffix
 
 
@@ -401,7 +412,7 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int]:
     """Split '---' front matter from the body: (yaml, its first line, body, its first line)."""
     if not text.strip():
         raise SiteError(path, 1, "the file is empty", "start it with front matter between two '---' lines")
-    first_line, newline, rest = text.partition("\n")
+    first_line, _, rest = text.partition("\n")
     if first_line.rstrip() != "---":
         raise SiteError(path, 1, "the file does not start with front matter",
                         "make the first line '---', then the settings (title: ...), then another '---'")
@@ -446,5 +457,5 @@ def refuse_unknown(records: dict[str, dict[str, Any]], kind: str, record_id: str
         folder = KINDS[kind].folder
         known = ", ".join(sorted(records.get(kind, {}))) or "none yet"
         raise SiteError(path, line, f"there is no {kind} with the id '{record_id}'",
-                        f"the id is a file name in {CONTENT_DIR}/{folder}/" + (" without .yaml" if KINDS[kind].format == YAML
-                                                                              else "") + f"; {folder} are: {known}")
+                        f"the id is a file name in {CONTENT_DIR}/{folder}/"
+                        + (" without .yaml" if KINDS[kind].format == YAML else "") + f"; {folder} are: {known}")

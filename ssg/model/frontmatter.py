@@ -22,8 +22,10 @@ class Source:
     """Where a fact or quote comes from."""
     title: str = field(metadata=doc("the title of the article, report or page"))
     publisher: str = field(metadata=doc("who published it, like BBC News or gov.uk"))
-    url: str = field(metadata=doc("its full web address", pattern=(r"https?://\S+", "should be a web address starting with https://")))
-    date: datetime.date | str | None = field(default=None, metadata=doc("when it was published: 2018-12-04, or text like 'October 2024'"))
+    url: str = field(metadata=doc("its full web address",
+                                  pattern=(r"https?://\S+", "should be a web address starting with https://")))
+    date: datetime.date | str | None = field(default=None, metadata=doc(
+        "when it was published: 2018-12-04, or text like 'October 2024'"))
 
 
 def draft_field() -> Any:
@@ -55,11 +57,13 @@ class Written:
     """A document written as prose with a title: articles, pages, and kinds like them."""
     title: str = field(metadata=doc("the article's headline, or the page's heading", max_length=150))
     summary: str = field(metadata=doc("one or two sentences, shown in lists and to search engines", max_length=400))
-    updated: datetime.date | None = field(default=None, metadata=doc("when the page was last reviewed or changed, like 2026-12-03 (shown as \"Last reviewed\")"))
+    updated: datetime.date | None = field(default=None, metadata=doc(
+        "when the page was last reviewed or changed, like 2026-12-03 (shown as \"Last reviewed\")"))
     draft: bool = draft_field()
     translation_of: str = translation_of_field()
     aliases: tuple[str, ...] = aliases_field()
-    image: str | None = field(default=None, metadata=doc("a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
+    image: str | None = field(default=None, metadata=doc(
+        "a picture in content/images/ for the top of the page and for sharing, like images/x.jpg"))
     image_alt: str | None = field(default=None, metadata=doc("what the picture shows, for people who cannot see it"))
     sources: tuple[Source, ...] = field(default=(), metadata=doc("where the facts come from"))
     facts: tuple[str, ...] = field(default=(), metadata=doc(

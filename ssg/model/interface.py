@@ -33,7 +33,8 @@ class Interface:
         try:
             return str(text).format(**values) if values else str(text)
         except (KeyError, IndexError, ValueError) as error:
-            raise SiteError(self.path, self._line(key), f"the interface text '{key}' has a field it cannot fill: {error}",
+            raise SiteError(self.path, self._line(key),
+                            f"the interface text '{key}' has a field it cannot fill: {error}",
                             "write fields as {name}, only those the text has always had") from None
 
     def date(self, value: datetime.date | str | None) -> str:

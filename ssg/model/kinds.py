@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ssg.model.charts import Chart, check_chart
 from ssg.model.config import doc
 from ssg.model.frontmatter import Publishable, Record, Source, Written
 
-# A kind's file format: Markdown with front matter, plain YAML, or a picture (published by ssg/build/pictures.py, metadata removed).
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+# A kind's file format: Markdown with front matter, plain YAML, or a picture (published by ssg/build/pictures.py,
+# metadata removed).
 MARKDOWN, YAML, PICTURE = "markdown", "yaml", "picture"
 
 
@@ -37,7 +42,7 @@ class Kind:
     """One kind of content: where its files live, what they hold, and what the site makes of them."""
     name: str                             # "article": Document.kind, the `new` argument, the template name
     folder: str                           # its folder under content/
-    meta: type                            # its front matter (or, for YAML kinds, its whole file) as a dataclass
+    meta: type[DataclassInstance]         # its front matter (or, for YAML kinds, its whole file) as a dataclass
     heading: str                          # the README reference heading, after "### "
     format: str = MARKDOWN                # MARKDOWN (front matter + body) or YAML (data, no page)
     url: str | None = None                # its pages' URL rule, like "articles/{slug}/"; None: no page of its own
@@ -52,7 +57,7 @@ class Kind:
     needs_body: bool = False              # a document with an empty body is an error
     scaffold: str = ""                    # the body `build.py new` writes (Markdown kinds)
     check: Callable[[Any, Any, str], None] | None = None  # rules the schema cannot say: (record, data, path)
-    publish: str | None = None            # records published as files, at this rule: "images/{slug}" (pictures: their versions)
+    publish: str | None = None            # records published as files at this rule, like "images/{slug}" (pictures)
 
     @property
     def extension(self) -> str:
@@ -66,7 +71,9 @@ class Kind:
         """The site-relative URL of a document of this kind: 'articles/x/', 'about/', '' for the home page."""
         if slug == self.home:
             return ""
-        return self.url.format(slug=slug)  # type: ignore[union-attr] (only kinds with pages are asked)
+        if self.url is None:  # only kinds with pages are asked
+            raise ValueError(f"the kind '{self.name}' has no pages")
+        return self.url.format(slug=slug)
 
     @property
     def url_prefix(self) -> str:
@@ -88,7 +95,8 @@ TEMPLATE_NAME = (r"[a-z0-9_-]+\.html", "should be a template file name like home
 
 @dataclass(frozen=True, kw_only=True)
 class PageMeta(Written):
-    template: str | None = field(default=None, metadata=doc("a template from templates/ (default page.html)", pattern=TEMPLATE_NAME))
+    template: str | None = field(default=None, metadata=doc("a template from templates/ (default page.html)",
+                                                            pattern=TEMPLATE_NAME))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,12 +111,14 @@ class QuoteMeta(Publishable):
 class Fact(Record):
     """One checked fact (the fact register): a page that states it cites its id in `facts:`."""
     statement: str = field(metadata=doc("the fact in our own plain words", max_length=400))
-    figures: tuple[str, ...] = field(default=(), metadata=doc("each figure as the site may write it, like [\"6,556\", \"nearly 18\"]"))
+    figures: tuple[str, ...] = field(default=(), metadata=doc(
+        "each figure as the site may write it, like [\"6,556\", \"nearly 18\"]"))
     sources: tuple[Source, ...] = field(metadata=doc("where it comes from: one or more sources"))
     confidence: str = field(metadata=doc("how sure the sources make us: high, medium or low",
                                          pattern=(r"high|medium|low", "should be high, medium or low")))
     checked: datetime.date = field(metadata=doc("when someone last checked it against its sources"))
-    check_again: datetime.date | None = field(default=None, metadata=doc("`build.py check` reports it once this date has passed"))
+    check_again: datetime.date | None = field(default=None, metadata=doc(
+        "`build.py check` reports it once this date has passed"))
     note: str = field(default="", metadata=doc("a caveat shown with the fact", required_text=False))
 
 
@@ -159,7 +169,8 @@ register(Kind(
 register(Kind("chart", "charts", Chart, "Charts: `content/charts/<id>.yaml` (plain YAML, no `---`)",
               format=YAML, check=check_chart))
 register(Kind("picture", "images", Picture,
-              "Pictures: `content/images/<name>.jpg` (.jpg, .png, .gif, .webp or .avif), published at `/images/<name>.jpg`",
+              "Pictures: `content/images/<name>.jpg` (.jpg, .png, .gif, .webp or .avif), "
+              "published at `/images/<name>.jpg`",
               format=PICTURE, publish="images/{slug}"))
 register(Kind("fact", "facts", Fact, "Facts: `content/facts/<id>.yaml` (plain YAML, no `---`; no page of its own)",
               format=YAML, check=check_fact))
@@ -199,8 +210,9 @@ def source_for_url(url: str) -> str | None:
 def readme_reference() -> str:
     """The README's front matter reference: a heading and a table per kind (tests/test_readme.py keeps it in step)."""
     from ssg.model.schema import reference_table
-    return "\n\n".join(f"### {kind.heading}\n\n" + (reference_table(kind.meta) if has_settings(kind) else
-                                                     "No settings: the file is all there is.") for kind in KINDS.values())
+    no_settings = "No settings: the file is all there is."
+    return "\n\n".join(f"### {kind.heading}\n\n" + (reference_table(kind.meta) if has_settings(kind) else no_settings)
+                       for kind in KINDS.values())
 
 
 def has_settings(kind: Kind) -> bool:

@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ssg.model.config import Config, Language
 from ssg.errors import SiteError
+from ssg.model.config import Config, Language, Link
 from ssg.model.interface import Interface
 
 
@@ -67,12 +67,13 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
         for part in (key,) + inside:
             if not isinstance(value, dict) or part not in value:
                 name = ".".join(("site", key) + inside)
-                raise SiteError(interface.path, None, f"the interface text '{name}' is missing from this language's file",
+                raise SiteError(interface.path, None,
+                                f"the interface text '{name}' is missing from this language's file",
                                 f"add it under `site:` (see {interface.path} for the others)")
             value = value[part]
         return str(value)
 
-    def links(field: str) -> tuple:
+    def links(field: str) -> tuple[Link, ...]:
         return tuple(_in_language(link, wanted(field, link.url), translated_urls, interface)
                      for link in getattr(config, field))
 
@@ -84,13 +85,13 @@ def localized_config(config: Config, interface: Interface, translated_urls: dict
                                navigation=links("navigation"), footer_links=links("footer_links"), contacts=contacts)
 
 
-def _optional(words: dict, contact_id: str, key: str) -> str | None:
+def _optional(words: dict[str, Any], contact_id: str, key: str) -> str | None:
     """A contact's optional word in this language (its `number` where it has words, like 'Text 999')."""
     value = ((words.get("contacts") or {}).get(contact_id) or {}).get(key)
     return str(value) if value is not None else None
 
 
-def _in_language(link: Any, title: str, translated_urls: dict[str, str], interface: Interface) -> Any:
+def _in_language(link: Link, title: str, translated_urls: dict[str, str], interface: Interface) -> Link:
     """A menu link to the page in the reader's language if it is translated, else to the main language's page,
     its words saying so ("(yn Saesneg)")."""
     translated = translated_urls.get(link.url.lstrip("/"))

@@ -14,17 +14,22 @@ import math
 import re
 import types
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from ssg.errors import SiteError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Schema = TypeVar("Schema", bound="DataclassInstance")  # a dataclass: a kind's front matter, site.yaml's settings...
+
 MAX_TEXT_LENGTH = 10_000  # a front matter value longer than this is a mistake (pasted body?)
 MAX_NUMBER_LENGTH = 100   # characters of a whole number written in YAML
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A YAML mapping that remembers the line of each of its keys (1-based)."""
 
     def __init__(self, line: int) -> None:
@@ -32,7 +37,7 @@ class LineDict(dict):
         self.line = line
         self.key_lines: dict[Any, int] = {}
 
-    def line_of(self, key: str) -> int:
+    def line_of(self, key: typing.Hashable) -> int:
         return self.key_lines.get(key, self.line)
 
 
@@ -60,7 +65,7 @@ class _Loader(yaml.CSafeLoader):
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             line = self.line_of_node(key_node)
-            if not isinstance(key, typing.Hashable) or isinstance(key, (list, dict)):
+            if not isinstance(key, typing.Hashable):  # a list or a mapping
                 raise _Problem(line, "a key must be a plain word", "write keys like `title:`")
             if key in mapping:
                 raise _Problem(line, f"the key '{key}' appears twice",
@@ -122,7 +127,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise _yaml_error(error, text, path, first_line) from None
     except yaml.reader.ReaderError as error:  # control characters and the like
         line = first_line + text[:error.position].count("\n")
-        raise SiteError(path, line, f"this is not valid YAML: it holds an invisible control character (#x{error.character:X})",
+        raise SiteError(path, line,
+                        f"this is not valid YAML: it holds an invisible control character (#x{error.character:X})",
                         "remove any unusual or invisible characters from this line") from None
     finally:
         loader.dispose()
@@ -163,11 +169,13 @@ def _explain_yaml(error: str, line_text: str) -> tuple[str, str]:
     for needle, problem, hint in _YAML_PROBLEMS:
         if needle in error:
             return problem, hint
-    return "this line could not be read", "check this line: every setting is `key: value` and text with a colon needs quotes"
+    return ("this line could not be read",
+            "check this line: every setting is `key: value` and text with a colon needs quotes")
 
 
-def field_doc(field: dataclasses.Field) -> str:
-    return field.metadata.get("doc", "")
+def field_doc(field: dataclasses.Field[Any]) -> str:
+    text: str = field.metadata.get("doc", "")
+    return text
 
 
 def describe_type(kind: Any) -> str:
@@ -192,8 +200,8 @@ def describe_type(kind: Any) -> str:
     return " or ".join(describe_type(a) for a in args)
 
 
-def build_dataclass(cls: type, data: Any, path: str, line: int, *,
-                    warnings: list[SiteError] | None = None, what: str = "the front matter") -> Any:
+def build_dataclass(cls: type[Schema], data: Any, path: str, line: int, *,
+                    warnings: list[SiteError] | None = None, what: str = "the front matter") -> Schema:
     """Check `data` against dataclass `cls` and build it.
 
     Unknown keys raise, unless `warnings` is a list: then they are added to it instead.
@@ -228,7 +236,8 @@ def build_dataclass(cls: type, data: Any, path: str, line: int, *,
     return cls(**values)
 
 
-def _refuse_misspelt(name: str, data: dict, fields: dict, path: str, what: str) -> None:
+def _refuse_misspelt(name: str, data: dict[Any, Any], fields: dict[str, dataclasses.Field[Any]], path: str,
+                     what: str) -> None:
     """A required key is missing: if an unknown key looks like it (`titel:`), that key is the mistake."""
     unknown = [str(key) for key in data if key not in fields]
     close = difflib.get_close_matches(name, unknown, n=1)
@@ -238,8 +247,8 @@ def _refuse_misspelt(name: str, data: dict, fields: dict, path: str, what: str) 
                         f"did you mean '{name}'? write `{name}:` instead of `{close[0]}:`")
 
 
-@functools.lru_cache(maxsize=None)
-def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+@functools.cache
+def _schema(cls: type[DataclassInstance]) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
     """The fields an editor may set, and their resolved type hints (slow to resolve: once per class).
 
     Fields marked `internal` are set by the generator and must have a default.
@@ -248,12 +257,12 @@ def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
     return fields, typing.get_type_hints(cls)
 
 
-def _empty(field: dataclasses.Field, path: str, line: int) -> SiteError:
-    return SiteError(path, line, f"'{field.name}' is empty",
-                     f"write the {field.name} after '{field.name}:'" + (f" ({field_doc(field)})" if field_doc(field) else ""))
+def _empty(field: dataclasses.Field[Any], path: str, line: int) -> SiteError:
+    explained = f" ({field_doc(field)})" if field_doc(field) else ""
+    return SiteError(path, line, f"'{field.name}' is empty", f"write the {field.name} after '{field.name}:'{explained}")
 
 
-def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: int,
+def _convert(value: Any, kind: Any, field: dataclasses.Field[Any], path: str, line: int,
              warnings: list[SiteError] | None) -> Any:
     name = field.name
     wrong = SiteError(path, line, f"'{name}' should be {describe_type(kind)}, not {_show(value)}",
@@ -284,7 +293,7 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
                                 wrong.hint)
         return tuple(_convert(item, item_kind, field, path, getattr(item, "line", line), warnings)
                      for item in items)
-    if dataclasses.is_dataclass(kind):
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         return build_dataclass(kind, value, path, line, warnings=warnings, what=f"the '{name}' settings")
     if kind is datetime.date:
         if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
@@ -304,7 +313,7 @@ def _convert(value: Any, kind: Any, field: dataclasses.Field, path: str, line: i
             raise SiteError(path, line, f"'{name}' should be at least {minimum}, not {_show(value)}", wrong.hint)
         return kind(value)
     if kind is str:
-        if isinstance(value, (dict, list)) or isinstance(value, bool):
+        if isinstance(value, (dict, list, bool)):
             raise wrong
         text = str(value).strip()
         limit = field.metadata.get("max_length", MAX_TEXT_LENGTH)
@@ -341,7 +350,7 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, (list, dict))
 
 
-def reference_table(cls: type, prefix: str = "") -> str:
+def reference_table(cls: type[DataclassInstance], prefix: str = "") -> str:
     """A Markdown table of a dataclass's keys: name, type, default, what it is for (README reference)."""
     fields, hints = _schema(cls)
     rows = ["| key | value | default | what it is for |", "|---|---|---|---|"]
@@ -356,7 +365,7 @@ def reference_table(cls: type, prefix: str = "") -> str:
         rows.append(f"| `{prefix}{name}` | {describe_type(hints[name])} | {default} | {field_doc(field)} |")
         is_list = typing.get_origin(hints[name]) is tuple
         inner = typing.get_args(hints[name])[0] if is_list else hints[name]
-        if dataclasses.is_dataclass(inner):
+        if dataclasses.is_dataclass(inner) and isinstance(inner, type):
             nested.append((f"{prefix}{name}", inner, is_list))
     tables = ["\n".join(rows)]
     for name, inner, is_list in nested:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ssg.errors import SiteError
 from ssg.model.config import Config
 from ssg.model.content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
-from ssg.errors import SiteError
 from ssg.model.kinds import KINDS, Kind, with_pages
 
 # Output paths the generator itself writes besides its kinds' pages and lists; a page may not take them.
@@ -85,7 +86,8 @@ class Site:
         return self.of("quote")
 
     def quote(self, quote_id: str) -> Document | None:
-        return self.find("quote", quote_id)
+        quote: Document | None = self.find("quote", quote_id)  # quotes have pages: a Document, not a record
+        return quote
 
     @property
     def charts(self) -> dict[str, Any]:
@@ -152,7 +154,8 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     """Each document with its language resolved from its file name: '' for the main language (about.md,
     about.en.md), a code site.yaml declares (about.cy.md); an undeclared one is an error naming the file.
     Two files for the same page in the same language are refused."""
-    resolved, seen = [], {}
+    resolved: list[Document] = []
+    seen: dict[tuple[str, str, str], str] = {}  # (kind, slug, language): the path of the file
     for document in documents:
         # The suffix is read from the name each time: a document remembered from the last build may hold
         # the language site.yaml gave it then.
@@ -161,7 +164,8 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
             code = config.language_of_suffix(suffix)
             if code is None:
                 codes = ", ".join([config.language] + [lang.code for lang in config.languages])
-                raise SiteError(document.path, None, f"the language '{suffix}' in this file name is not one site.yaml declares",
+                raise SiteError(document.path, None,
+                                f"the language '{suffix}' in this file name is not one site.yaml declares",
                                 f"declare it under `languages:` in site.yaml, or rename the file (languages: {codes})")
             if code != document.lang:
                 document = dataclasses.replace(document, lang=code)
@@ -174,7 +178,7 @@ def _with_languages(documents: list[Document], config: Config) -> list[Document]
     return resolved
 
 
-def group_translations(published: dict[str, tuple[Document, ...]]) -> dict[tuple[str, str], tuple[Document, ...]]:
+def group_translations(published: Mapping[str, Sequence[Document]]) -> dict[tuple[str, str], tuple[Document, ...]]:
     """The language versions of each document that has more than one, main language first."""
     versions: dict[tuple[str, str], list[Document]] = {}
     for documents in published.values():
@@ -236,9 +240,10 @@ def _refuse_collisions(site: Site) -> None:
         for page in site.published[kind.name]:
             clash = next((g for g in generated if page.url == g or page.url.startswith(g)), None)
             if clash:
-                raise SiteError(page.path, None, f"this page would publish to /{page.url}, an address the site makes itself",
-                                "rename the file; pages cannot be called " + ", ".join(g.rstrip("/") for g in generated
-                                                                                       if g.endswith("/")))
+                folders = ", ".join(g.rstrip("/") for g in generated if g.endswith("/"))
+                raise SiteError(page.path, None,
+                                f"this page would publish to /{page.url}, an address the site makes itself",
+                                f"rename the file; pages cannot be called {folders}")
 
 
 def _refuse_missing_templates(site: Site) -> None:

@@ -18,12 +18,14 @@ Typical use in a test module of this package:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import re
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -60,10 +62,8 @@ def page(chromium_browser, request):
     if report is not None and report.failed and not pg.is_closed():
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
-        try:
+        with contextlib.suppress(Exception):  # a screenshot is a bonus; never mask the failure
             pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        except Exception:  # a screenshot is a bonus; never mask the failure
-            pass
     context.close()
 
 
@@ -79,8 +79,8 @@ def pytest_runtest_makereport(item, call):
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static file handler: quiet, extra headers, 404.html for missing paths."""
 
-    extra_headers: dict[str, str] = {}
-    extensions_map = {
+    extra_headers: ClassVar[dict[str, str]] = {}
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".mjs": "text/javascript",

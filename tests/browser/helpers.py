@@ -73,7 +73,7 @@ class AxeViolation:
     html: tuple[str, ...]
 
     def __repr__(self) -> str:
-        nodes = "; ".join(f"{t} -> {h[:120]}" for t, h in zip(self.targets, self.html))
+        nodes = "; ".join(f"{t} -> {h[:120]}" for t, h in zip(self.targets, self.html, strict=True))
         return f"<axe {self.id} [{self.impact}] {self.help}: {nodes}>"
 
 

@@ -21,12 +21,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 import ssg.markdown.markup
-from bad_inputs import QUOTE_FRONT, md
-from conftest import MINIMAL_CONFIG, PROJECT, run_cli, write_files
 from ssg.markdown import sanitise
-from test_security import ATTACKS
 
 from .helpers import collect_offsite_requests
+from bad_inputs import QUOTE_FRONT, md
+from conftest import MINIMAL_CONFIG, PROJECT, run_cli, write_files
+from test_security import ATTACKS
 
 # What a page must not hold once it has loaded: event handlers, links that run script, pictures from
 # elsewhere, and (with `elements`: not for the site's templates, which have buttons and SVG icons) any

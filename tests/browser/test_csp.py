@@ -15,10 +15,9 @@ import re
 
 import pytest
 
+from .helpers import collect_console_errors, collect_offsite_requests
 from conftest import PROJECT, run_cli
 from test_security import csp_directives, parse_headers
-
-from .helpers import collect_console_errors, collect_offsite_requests
 
 # Recorded before any page script runs; Playwright's init scripts are not subject to the page's CSP.
 RECORD_VIOLATIONS = """

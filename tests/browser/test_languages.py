@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article
 from ssg.build.pipeline import BuildOptions, build
-from test_languages import interface_file
 
 from .helpers import run_axe, validate_html
 from .test_site import NARROWEST, OUTLINE_PROBLEMS, page_addresses, problems_on
+from conftest import MINIMAL_CONFIG, PROJECT, article
+from test_languages import interface_file
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,9 @@ def test_every_welsh_page_is_accessible_and_stays_on_site(page, serve_dir, built
 
 
 def test_every_welsh_page_is_valid_html(built_site):
-    welsh = [built_site / address.lstrip("/") / "index.html" if address.endswith("/") else built_site / address.lstrip("/")
+    files = [address.lstrip("/") + ("index.html" if address.endswith("/") else "")
              for address in welsh_addresses(built_site)]
+    welsh = [built_site / file for file in files]
     assert validate_html(welsh) == []
 
 

@@ -11,11 +11,11 @@ import re
 
 import pytest
 
-from conftest import PROJECT
 from ssg.model.config import load_config
 
 from .conftest import ARTIFACTS
 from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html
+from conftest import PROJECT
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -29,7 +29,9 @@ OUTLINE_PROBLEMS = """() => {
   const problems = [];
   const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1]);
   if (levels.filter(level => level === 1).length !== 1 || levels[0] !== 1) problems.push('not one h1, first');
-  levels.forEach((level, i) => { if (i && level > levels[i - 1] + 1) problems.push('heading level skipped: ' + levels); });
+  levels.forEach((level, i) => {
+    if (i && level > levels[i - 1] + 1) problems.push('heading level skipped: ' + levels);
+  });
   for (const landmark of ['header', 'nav', 'main', 'footer']) {
     if (!document.querySelector(landmark)) problems.push('no <' + landmark + '>');
   }
