@@ -228,8 +228,8 @@ def test_check_does_not_spoil_the_cache_of_the_real_output(site, build_site):
 
 
 def test_drafts_are_remembered_and_not_parsed_again(site, build_site, monkeypatch):
-    from ssg.model import content
     from ssg.build.pipeline import BuildOptions, build
+    from ssg.model import content
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     CHANGES["article made draft"](site)
     build(options)
@@ -332,6 +332,7 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
 def forget_markdown(monkeypatch) -> None:
     """Make this process look like a new build process: ssg.markdown.markup and Python-Markdown not loaded yet."""
     import sys
+
     import ssg
     for name in [name for name in sys.modules if name == "ssg.markdown.markup" or name.startswith("markdown")]:
         monkeypatch.delitem(sys.modules, name)

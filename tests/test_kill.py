@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, new_site, run_cli, snapshot, write_files
 from ssg.build.pipeline import BuildOptions, BuildReport
 from ssg.build.pipeline import build as build_in_process
 from ssg.build.publish import MARKER, SPARE_JOURNAL, recover
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, new_site, run_cli, snapshot, write_files
 
 ARTICLES = 120
 LEFTOVERS = ("_site.staging-", "_site.old-", "_site.commit-")
@@ -130,7 +131,7 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(sites, tmp_path, whol
 def test_ctrl_c_while_pages_render_in_worker_processes_prints_one_plain_line(sites, tmp_path):
     """Ctrl-C reaches the build and its worker processes (the whole process group): the build
     says 'stopped' and nothing else (no worker prints a traceback), and the last site stays."""
-    template, old, new, seconds = sites
+    template, old, _, _ = sites
     root = tmp_path / "site"
     shutil.copytree(template, root, symlinks=True)
     shutil.rmtree(root / ".cache")

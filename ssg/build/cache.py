@@ -28,17 +28,18 @@ import time
 import types
 import typing
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import jinja2
 import yaml
 from jinja2.bccache import Bucket
 
+from ssg.errors import SiteError
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
-from ssg.errors import SiteError
 
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
@@ -311,7 +312,7 @@ def _shard(items: dict) -> list[dict]:
 def _save_shards(folder: Path, items: dict, before: dict, names: list[str], same: Callable) -> list[str]:
     """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest."""
     saved = []
-    for index, (shard, old) in enumerate(zip(_shard(items), _shard(before))):
+    for index, (shard, old) in enumerate(zip(_shard(items), _shard(before), strict=True)):
         if len(names) == SHARDS and shard.keys() == old.keys() and all(same(v, old[k]) for k, v in shard.items()):
             saved.append(names[index])
             continue
@@ -511,7 +512,7 @@ def _dataclass(cls: type) -> Decoder:
               f"    made = new(cls)\n"
               f"    made.__dict__.update(defaults, {', '.join(values)})\n"
               f"    return made\n")
-    exec(source, scope)  # noqa: S102 (our own field names only)
+    exec(source, scope)
     return scope["decode"]
 
 
@@ -582,7 +583,7 @@ class BodyStore:
             return None
         try:
             row = self._connect().execute("SELECT checksum, html FROM bodies WHERE key = ?", (key,)).fetchone()
-        except Exception:  # noqa: BLE001 (sqlite3.Error, or not a database at all: every body is a miss)
+        except Exception:
             self._unreadable = True
             return None
         return row[1] if row is not None and row[0] == _checksum(self.key, key, row[1]) else None
@@ -601,14 +602,14 @@ class BodyStore:
             return
         try:
             self._write(rows)
-        except Exception:  # noqa: BLE001 (sqlite3.Error: a damaged file; start a new one)
+        except Exception:
             self.close()
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.unlink(f"{self.path}{suffix}")
             try:
                 self._write(rows)
-            except Exception:  # noqa: BLE001 (a full disk, say: the bodies are converted again next time)
+            except Exception:
                 self.close()
                 return
         self.written += len(rows)

@@ -11,17 +11,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from collections.abc import Callable
 from typing import Self
 
 from ssg.build.cache import BodyStore, BuildCache, BuildState, Written
-from ssg.model.content import Document
 from ssg.build.outputs import site_wide_files
-from ssg.build.redirects import redirect_files
 from ssg.build.publish import marker_build_id
+from ssg.build.redirects import redirect_files
 from ssg.build.render import Job, Renderer, convert_ahead, plan
+from ssg.model.content import Document
 from ssg.model.site import Site
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ssg.build.policy import CONTENT_SECURITY_POLICY
-from ssg.build.render import Output, Renderer, SiteFile, documents_digest, digest_of
+from ssg.build.render import Output, Renderer, SiteFile, digest_of, documents_digest
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages
 from ssg.model.site import feed_entries

@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ssg.model.content import Document
 from ssg.errors import SiteError
+from ssg.model.content import Document
 
 _LINK = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
 _PICTURE = re.compile(r"<img\s[^>]*>")

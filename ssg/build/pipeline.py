@@ -9,20 +9,20 @@ import datetime
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ssg.build.assets import collect_assets
 from ssg.build.cache import Written
-from ssg.model.config import load_config
-from ssg.model.content import Document
-from ssg.errors import SiteError, UsageError
 from ssg.build.incremental import LastBuild, build_id, stale
 from ssg.build.page_checks import RenderedPageChecks
-from ssg.markdown.directive_mistakes import refuse_misplaced_directives
 from ssg.build.publish import Publisher, check_output_folder, recover, write_file
 from ssg.build.render import Job, Output, Renderer, prepare_pictures, produce
+from ssg.errors import SiteError, UsageError
+from ssg.markdown.directive_mistakes import refuse_misplaced_directives
+from ssg.model.config import load_config
+from ssg.model.content import Document
 from ssg.model.site import load_site
 
 
@@ -71,7 +71,7 @@ def today_from_environment() -> datetime.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'") from None
     return datetime.date.today()

@@ -11,9 +11,10 @@ import hashlib
 import html
 import re
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -22,18 +23,18 @@ from markupsafe import Markup
 from ssg import safe_files
 from ssg.build import pictures, share_cards
 from ssg.build.assets import Asset
-from ssg.build.pictures import Encoded
-from ssg.build.qr import qr_svg
-from ssg.model.content import Document, quote_excerpt, slugify
-from ssg.errors import SiteError
 from ssg.build.cache import CACHE_DIR, BodyStore, TemplateCodeCache, markup_version
+from ssg.build.pictures import Encoded
+from ssg.build.policy import PAGE_POLICY
+from ssg.build.qr import qr_svg
+from ssg.errors import SiteError
 from ssg.markdown.directives import DIRECTIVES, PLACEHOLDER
-from ssg.parallel import forked_map, ignore_interrupts
+from ssg.model.content import Document, quote_excerpt, slugify
 from ssg.model.interface import Interface, load_interface
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, localized_config, site_languages, unprefixed, versions
 from ssg.model.site import TEMPLATES_DIR, Site, page_urls, tags_of, why_left_out
-from ssg.build.policy import PAGE_POLICY
+from ssg.parallel import forked_map, ignore_interrupts
 
 if TYPE_CHECKING:
     from ssg.markdown import markup
@@ -49,6 +50,9 @@ class Output:
     bodies: tuple[tuple[str, str], ...] = ()  # (key, html) of the bodies converted to make it, for the cache
 
 
+NO_BODY = Markup("")
+
+
 @dataclass(frozen=True)
 class PageView:
     """What base.html needs to know about any page: its head, its place, its main content."""
@@ -58,7 +62,7 @@ class PageView:
     kind: str                      # article, page, quote, articles, tag, quotes, tags, error
     jsonld: dict | None = None
     document: Document | None = None
-    body: Markup = Markup("")
+    body: Markup = NO_BODY
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
     lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
@@ -192,7 +196,7 @@ class Renderer:
         return tuple(dataclasses.replace(version, change_text=self.interface_for(code).text("change_language"),
                                          locale=self.interface_for(code).text("og_locale"))
                      for (code, _), version in zip(site_languages(self.site.config),
-                                                   versions(self.site.config, self.language, urls, homes)))
+                                                   versions(self.site.config, self.language, urls, homes), strict=True))
 
     def site_seen_in(self, language: str) -> Any:
         """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
@@ -416,7 +420,7 @@ class Renderer:
             return self.env.get_template(name).render(**context)
 
     # --- what each output depends on --------------------------------------------------
-    @functools.lru_cache(maxsize=None)  # noqa: B019 (one Renderer per build; the site does not change)
+    @functools.cache  # noqa: B019 (one Renderer per build; the site does not change)
     def dependency_state(self, dependency: str) -> str:
         """A hash of the current value of something an output read, as recorded in Output.deps."""
         return digest_of(dependency, self._dependency_value(dependency))
@@ -455,7 +459,7 @@ class Renderer:
         digest.update(repr(inputs).encode())
         return digest.hexdigest()
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 (thousands of pages share a template and the settings they read)
+    @functools.cache  # noqa: B019 (thousands of pages share a template and the settings they read)
     def _key_start(self, template: str, deps: tuple[str, ...]) -> Any:
         """A hash of the template (with everything it includes) and of the current value of each of `deps`,
         which each output's own inputs are added to."""
@@ -698,7 +702,7 @@ def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
     """Every picture of the site made ready (encoded, or found in the cache), by name."""
     records = [r for kind in KINDS.values() if kind.publish for r in site.records.get(kind.name, {}).values()]
     prepared = pictures.prepare_all([picture_source(site.root, r) for r in records], site.root / PICTURES_CACHE, processes)
-    return {record.id: encoded for record, encoded in zip(records, prepared)}
+    return {record.id: encoded for record, encoded in zip(records, prepared, strict=True)}
 
 
 PICTURES_CACHE = CACHE_DIR / "pictures"
@@ -769,7 +773,7 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
     try:
         for document in documents:
             converted[renderer.body_key(document)] = renderer.body_html(document)
-    except Exception:  # noqa: BLE001 (the build itself converts this body again and reports the mistake)
+    except Exception:
         pass
     with contextlib.suppress(OSError):  # the build has stopped (Ctrl-C, say) and no longer listens
         sender.send(converted)
@@ -791,7 +795,7 @@ def produce(renderer: Renderer, jobs: list[Job], processes: int,
     documents = sum(1 for job in jobs if job.document is not None or job.kind == "share card")
     if processes > 1 and documents >= PARALLEL_THRESHOLD:
         yield from zip(jobs, forked_map(lambda index: finish(jobs[index], _render(renderer, jobs[index])),
-                                        len(jobs), processes))
+                                        len(jobs), processes), strict=True)
     else:
         for job in jobs:
             yield job, finish(job, _render(renderer, job))
