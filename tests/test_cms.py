@@ -102,7 +102,7 @@ def test_every_field_of_every_kind_has_its_widget_requiredness_and_hint():
         assert_fields_match(kind.meta, collection["fields"], kind.name)
         body = [entry for entry in collection["fields"] if entry["name"] == "body"]
         if kind.format == kinds.MARKDOWN:
-            assert body == [{"name": "body", "label": "Body", "widget": "markdown", "required": kind.needs_body,
+            assert body == [{"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw"], "required": kind.needs_body,
                              **({"i18n": True} if collection.get("i18n") else {})}]
         else:
             assert body == []

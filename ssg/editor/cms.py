@@ -110,7 +110,9 @@ def _collection(kind: Kind, known: KnownValues, translated: bool) -> dict[str, A
     if kind.url is not None:  # the entry's "view" link: its page in the preview
         collection["preview_path"] = kind.url.replace("{slug}", "{{slug}}")
     if kind.format == MARKDOWN:
-        collection["fields"].append({"name": "body", "label": "Body", "widget": "markdown", "required": kind.needs_body})
+        # Markdown as the editors' guide writes it (Decap's rich-text mode rewrites Markdown it does not know)
+        collection["fields"].append({"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw"],
+                                     "required": kind.needs_body})
     if translated:
         collection["i18n"] = True
         for entry in collection["fields"]:
