@@ -23,7 +23,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from ssg.editor.admin import FileNames, OutsideContent, file_names
+from ssg.editor.admin import OutsideContent, file_names
 from ssg.editor.cms import cms_config
 from ssg.model import kinds
 from ssg.model.config import doc, load_config
@@ -102,8 +102,8 @@ def test_every_field_of_every_kind_has_its_widget_requiredness_and_hint():
         assert_fields_match(kind.meta, collection["fields"], kind.name)
         body = [entry for entry in collection["fields"] if entry["name"] == "body"]
         if kind.format == kinds.MARKDOWN:
-            assert body == [{"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw"], "required": kind.needs_body,
-                             **({"i18n": True} if collection.get("i18n") else {})}]
+            assert body == [{"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw"],
+                             "required": kind.needs_body, **({"i18n": True} if collection.get("i18n") else {})}]
         else:
             assert body == []
     config = cms_config(PROJECT, load_config(PROJECT))
@@ -230,7 +230,8 @@ def test_languages_become_decaps_multiple_files(make_site):
     config = cms_config(site, load_config(site))
     assert config["i18n"] == {"structure": "multiple_files", "locales": ["en-GB", "cy"], "default_locale": "en-GB"}
     by_folder = {collection["name"]: collection for collection in config["collections"]}
-    assert sorted(name for name, collection in by_folder.items() if collection.get("i18n")) == ["articles", "pages", "quotes"]
+    translated = sorted(name for name, collection in by_folder.items() if collection.get("i18n"))
+    assert translated == ["articles", "pages", "quotes"]
     fields = {entry["name"]: entry for entry in by_folder["pages"]["fields"]}
     assert fields["title"]["i18n"] is True and fields["body"]["i18n"] is True  # words are translated
     assert fields["draft"]["i18n"] == fields["updated"]["i18n"] == fields["facts"]["i18n"] == "duplicate"
@@ -253,8 +254,9 @@ def test_decaps_main_language_file_is_the_sites_name_md(welsh_site):
     assert names.on_disk("content/pages/kept.en-GB.md") == "content/pages/kept.en-GB.md"  # the file there is kept
     listing = [{"data": "---", "file": {"path": "content/pages/visit.md", "id": "1"}}]
     assert names.response(listing)[0]["file"]["path"] == "content/pages/visit.en-GB.md"
-    request = {"action": "deleteFiles", "params": {"paths": ["content/pages/visit.en-GB.md", "content/pages/visit.cy.md"]}}
-    assert names.request(request)["params"]["paths"] == ["content/pages/visit.md", "content/pages/visit.cy.md"]
+    deleted = {"action": "deleteFiles",
+               "params": {"paths": ["content/pages/visit.en-GB.md", "content/pages/visit.cy.md"]}}
+    assert names.request(deleted)["params"]["paths"] == ["content/pages/visit.md", "content/pages/visit.cy.md"]
 
 
 @pytest.mark.parametrize("path", [".git/hooks/pre-commit", "content/../build.py", "site.yaml", "/etc/passwd",
@@ -262,7 +264,7 @@ def test_decaps_main_language_file_is_the_sites_name_md(welsh_site):
 def test_the_editor_writes_nothing_outside_content(welsh_site, path):
     names = file_names(welsh_site)
     with pytest.raises(OutsideContent):
-        names.request({"action": "persistMedia", "params": {"asset": {"path": path, "content": "", "encoding": "base64"}}})
+        names.request({"action": "persistMedia", "params": {"asset": {"path": path, "content": ""}}})
 
 
 def persist(*files: tuple[str, str]) -> dict:
@@ -276,14 +278,15 @@ def test_a_translation_nobody_wrote_is_not_saved_and_one_written_is(welsh_site, 
     untouched = "---\ndraft: false\n---\n"  # what Decap saves for Welsh when nobody wrote any: dates, switches
     sent = names.request(persist(("content/pages/visit.en-GB.md", english), ("content/pages/visit.cy.md", untouched)))
     assert [file["path"] for file in sent["params"]["dataFiles"]] == ["content/pages/visit.md"]
-    welsh = PAGE.format(title="Ymweld", body="Testun.")
+    welsh = PAGE.format(title="Visit (cy test)", body="Text (cy test).")  # stand-ins: we never invent Welsh
     sent = names.request(persist(("content/pages/visit.en-GB.md", english), ("content/pages/visit.cy.md", welsh)))
-    assert [file["path"] for file in sent["params"]["dataFiles"]] == ["content/pages/visit.md", "content/pages/visit.cy.md"]
+    saved = [file["path"] for file in sent["params"]["dataFiles"]]
+    assert saved == ["content/pages/visit.md", "content/pages/visit.cy.md"]
     for file in sent["params"]["dataFiles"]:
         write_files(welsh_site, {file["path"]: file["raw"]})
     result = build_site(welsh_site)
     assert result.status == 0, result.err
-    assert "Ymweld" in (welsh_site / "_site/cy/visit/index.html").read_text()
+    assert "Visit (cy test)" in (welsh_site / "_site/cy/visit/index.html").read_text()
     assert not (welsh_site / "content/pages/visit.en-GB.md").exists()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ssg.editor.admin import cms_running
 from ssg.editor.serve import EVERY_INTERFACE, address, serve
+
 from .options import add_site_options, build_options
 
 DRAFTS_PREVIEW = Path(".cache", "preview")

@@ -23,9 +23,10 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient
@@ -74,7 +75,7 @@ class Admin:
     """The CMS while the preview runs: the folder /admin/ serves, and the decap-server behind /admin/api/v1."""
     folder: Path
     backend: str                       # decap-server's API address on 127.0.0.1
-    names: "FileNames"
+    names: FileNames
 
     def routes(self, access: Any) -> list[tuple[str, type, dict[str, Any]]]:
         """The preview's routes for /admin/ (access: serve's Access, which Host names and Origins it answers)."""
@@ -96,7 +97,7 @@ class FileNames:
 
     def on_disk(self, path: str) -> str:
         """The file a path from Decap means: content/pages/about.en-GB.md is about.md, unless it exists itself."""
-        if not path.startswith(CONTENT_DIR + "/") and path != CONTENT_DIR or ".." in path.split("/") or "\\" in path:
+        if (not path.startswith(CONTENT_DIR + "/") and path != CONTENT_DIR) or ".." in path.split("/") or "\\" in path:
             raise OutsideContent(path)
         folder, _, name = path.rpartition("/")
         main_suffix = f".{self.main}.md"
@@ -134,7 +135,8 @@ class FileNames:
             values = load_yaml(front, path, line) or {}
         except SiteError:
             return False  # written as it is: the build names the mistake
-        return isinstance(values, dict) and not body.strip() and not any(values.get(name) for name in self.translated[folder])
+        written = isinstance(values, dict) and any(values.get(name) for name in self.translated[folder])
+        return not written and not body.strip()
 
 
 def _paths_mapped(value: Any, convert: Callable[[str], str]) -> Any:
@@ -165,13 +167,13 @@ class AdminFiles(web.StaticFileHandler):
         self.set_header("Cache-Control", "no-cache")
 
     def get_content_type(self) -> str:
-        return "text/yaml; charset=UTF-8" if self.absolute_path.endswith(".yml") else super().get_content_type()
+        return "text/yaml; charset=UTF-8" if str(self.absolute_path).endswith(".yml") else super().get_content_type()
 
 
 class BackendProxy(web.RequestHandler):
     """/admin/api/v1: the CMS page's requests to decap-server, for the preview's own pages only."""
 
-    def initialize(self, access: Any, backend: str, names: FileNames) -> None:  # type: ignore[override]
+    def initialize(self, access: Any, backend: str, names: FileNames) -> None:
         self.access, self.backend, self.names = access, backend, names
 
     def prepare(self) -> None:
@@ -192,7 +194,10 @@ class BackendProxy(web.RequestHandler):
                                                raise_error=False, request_timeout=120)
         self.set_status(answer.code if answer.code >= 200 else 502)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(self.names.response(json.loads(answer.body))) if answer.code == 200 else answer.body or b"{}")
+        if answer.code == 200:
+            self.finish(json.dumps(self.names.response(json.loads(answer.body))))
+        else:
+            self.finish(answer.body or b"{}")
 
 
 def node_modules(root: Path) -> Path:

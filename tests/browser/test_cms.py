@@ -183,8 +183,9 @@ def post_to_backend(server, path: str, origin: str | None) -> int:
     """Ask the preview's /admin/api/v1 to save a picture at `path`, as a page of `origin` would; the status."""
     request = {"action": "persistMedia", "params": {"branch": "main", "options": {"commitMessage": "a picture"},
                                                     "asset": {"path": path, "content": "aGk=", "encoding": "base64"}}}
+    headers = {"Content-Type": "application/json", **({"Origin": origin} if origin else {})}
     sent = urllib.request.Request(f"{server.url}/admin/api/v1", data=json.dumps(request).encode(), method="POST",
-                                  headers={"Content-Type": "application/json", **({"Origin": origin} if origin else {})})
+                                  headers=headers)
     try:
         with urllib.request.urlopen(sent, timeout=WAIT_SECONDS) as answer:
             return answer.status
