@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import types
@@ -301,3 +302,18 @@ def test_serve_cms_without_nodejs_says_what_to_install(make_site, tmp_path):
     assert "--cms needs Node.js, which is not installed" in result.stderr, result.stderr
     assert "sudo apt install nodejs npm" in result.stderr and "Traceback" not in result.stderr
     assert not (site / "_site").exists()  # it stopped before building or serving anything
+
+
+def test_serve_cms_on_a_port_in_use_says_so(make_site):
+    site = make_site()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "serve", "--cms", "--root", str(site),
+                                 "--port", str(free_port()), "--cms-port", str(port)],
+                                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    expected = f"cannot start decap-server on 127.0.0.1 port {port}: another program uses it"
+    assert expected in result.stderr, result.stderr
+    assert not (site / "_site").exists()

@@ -242,6 +242,9 @@ def file_names(root: Path) -> FileNames:
 def cms_running(root: Path, port: int, preview_origin: str) -> Iterator[Admin]:
     """Write /admin/ and run decap-server on 127.0.0.1:`port`, editing the files under `root`, until the end."""
     node, modules = find_node(), node_modules(root)
+    if _answers(port):  # else the program there would pass for decap-server
+        raise UsageError(f"cannot start decap-server on 127.0.0.1 port {port}: another program uses it.\n"
+                         "hint: stop that program, or choose another port with --cms-port")
     folder = write_admin(root, modules)
     environment = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
                    "GIT_REPO_DIRECTORY": str(root.resolve()), "LOG_LEVEL": "warn", "ORIGIN": preview_origin}
@@ -259,11 +262,17 @@ def cms_running(root: Path, port: int, preview_origin: str) -> Iterator[Admin]:
             process.wait()
 
 
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        return True
+    return False
+
+
 def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        if _answers(port):
             return
         time.sleep(0.1)
     raise UsageError(f"decap-server did not start on 127.0.0.1 port {port}.\n"
-                     "hint: another program may be using that port: choose another with --cms-port")
+                     "hint: run `npm ci` in the project folder again, or choose another port with --cms-port")
