@@ -125,7 +125,9 @@ class FileNames:
 
     def unwritten_translation(self, data_file: Any) -> bool:
         """A file of another language than the main one with none of the words that language translates."""
-        path, raw = data_file.get("path", ""), data_file.get("raw", "")
+        if not isinstance(data_file, dict) or not isinstance(data_file.get("raw"), str):
+            return False  # not Decap's: decap-server refuses it
+        path, raw = str(data_file.get("path", "")), data_file["raw"]
         folder = path.rpartition("/")[0]
         language = language_suffix(path)
         if folder not in self.translated or language in ("", self.main):

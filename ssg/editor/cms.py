@@ -110,7 +110,7 @@ def _collection(kind: Kind, known: KnownValues, translated: bool) -> dict[str, A
     if kind.url is not None:  # the entry's "view" link: its page in the preview
         collection["preview_path"] = kind.url.replace("{slug}", "{{slug}}")
     if kind.format == MARKDOWN:
-        # Markdown as the editors' guide writes it (Decap's rich-text mode rewrites Markdown it does not know)
+        # raw: the editor sees and keeps the Markdown the guide describes, [[quote: x]] lines included, as typed
         collection["fields"].append({"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw"],
                                      "required": kind.needs_body})
     if translated:
