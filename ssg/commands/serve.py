@@ -8,11 +8,14 @@ Nothing opens by itself: open the address it prints.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from pathlib import Path
 
-from ssg.editor.serve import EVERY_INTERFACE, serve
+from ssg.editor.admin import cms_running
+from ssg.editor.serve import EVERY_INTERFACE, address, serve
+
 from .options import add_site_options, build_options
 
 DRAFTS_PREVIEW = Path(".cache", "preview")
@@ -30,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="the address to listen on (default: %(default)s, which only this computer can reach; "
                              "0.0.0.0 lets every computer on your network see the preview)")
+    parser.add_argument("--cms", action="store_true",
+                        help="also edit the content in the browser at /admin/ (Decap CMS; needs Node.js and `npm ci`)")
+    parser.add_argument("--cms-port", type=port_number, default=8081,
+                        help="the port of the CMS's local backend, decap-server, on 127.0.0.1 (default: %(default)s)")
 
 
 def stop(signum: int, frame) -> None:
@@ -41,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.host in EVERY_INTERFACE:
         print(f"warning: listening on every network interface ({args.host or 'all addresses'}): anyone who can reach "
               "this computer can see the preview, drafts included if you use --drafts.", file=sys.stderr, flush=True)
-    serve(build_options(args, out=args.root / DRAFTS_PREVIEW if args.drafts else None), args.host, args.port)
+    # decap-server is started before, and stopped after, everything else (ssg/editor/admin.py)
+    with cms_running(args.root, args.cms_port, address(args.host, args.port).rstrip("/")) if args.cms \
+            else contextlib.nullcontext() as admin:
+        serve(build_options(args, out=args.root / DRAFTS_PREVIEW if args.drafts else None), args.host, args.port, admin)
     print("Stopped.")
     return 0

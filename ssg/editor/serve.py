@@ -47,6 +47,7 @@ from watchdog.observers.api import ObservedWatch
 from ssg.model.site import ASSET_PREFIX
 from ssg.errors import SiteError, UsageError
 from ssg.build.pipeline import BuildOptions, build
+from ssg.editor.admin import Admin
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -472,11 +473,12 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
         self.finish(not_found_page.read_bytes())
 
 
-def application(preview: Preview, clients: LiveClients, access: Access) -> web.Application:
+def application(preview: Preview, clients: LiveClients, access: Access, admin: Admin | None = None) -> web.Application:
     files = {"path": str(preview.options.out), "default_filename": DEFAULT_PAGE, "preview": preview}
     return web.Application([
         (LIVE_PATH + "socket", LiveSocket, {"access": access, "clients": clients}),
         (LIVE_PATH + "live.js", LiveScript, {"access": access, "script": live_script()}),
+        *(admin.routes(access) if admin else []),  # the CMS, with --cms (ssg/editor/admin.py)
         (r"/(.*)", PreviewFiles, {"access": access, **files}),
     ], transforms=[WithLiveScript])
 
@@ -488,7 +490,7 @@ def address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def serve(options: BuildOptions, host: str, port: int) -> None:
+def serve(options: BuildOptions, host: str, port: int, admin: Admin | None = None) -> None:
     """Build, then serve options.out on host:port, rebuilding at each save, until Ctrl+C.
 
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
@@ -503,8 +505,10 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead
     try:
         preview.rebuild()
-        listen(application(preview, clients, Access(host, port)), host, port)
+        listen(application(preview, clients, Access(host, port), admin), host, port)
         print(f"Serving {options.out} at {address(host, port)} (press Ctrl+C to stop).", flush=True)
+        if admin:
+            print(f"Edit the content at {address(host, port)}admin/", flush=True)
         clients.loop = IOLoop.current()
         watcher.start()
         with contextlib.suppress(KeyboardInterrupt):
