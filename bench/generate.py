@@ -241,6 +241,12 @@ def _word_count(blocks: list[str]) -> int:
 WELSH_LANGUAGES = "languages:\n  - code: cy\n    name: Cymraeg\n"
 
 
+def in_welsh(article: Article) -> Article:
+    """An article's Welsh version in the two-language corpus: NNNNN-slug.cy.md beside it, the same made-up
+    words under a Welsh title mark (the peers in bench/peers/ write the same bytes)."""
+    return dataclasses.replace(article, file=article.file.removesuffix(".md") + ".cy.md", title=article.title + " (cy)")
+
+
 def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, welsh: bool = False,
                pictures: bool = False) -> list[Article]:
     """Write the whole site folder, with the templates and static files of `project`; returns its articles.
@@ -260,8 +266,8 @@ def write_site(site: Path, pages: int, seed: int = 1, project: Path = PROJECT, w
             article = dataclasses.replace(article, body=f"{article.body}\n{picture}\n")
         (folder / article.file).write_bytes(article.source().encode())
         if welsh:
-            translated = dataclasses.replace(article, title=article.title + " (cy)")
-            (folder / article.file.replace(".md", ".cy.md")).write_bytes(translated.source().encode())
+            translated = in_welsh(article)
+            (folder / translated.file).write_bytes(translated.source().encode())
     (site / "content/pages/index.md").parent.mkdir(parents=True)
     (site / "content/pages/index.md").write_text(HOME_PAGE, encoding="utf-8")
     if welsh:

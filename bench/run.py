@@ -2,7 +2,7 @@
 """Benchmark the build: cold, no-op and one-edit builds, floors, and (with --peers) other generators.
 
     .venv/bin/python bench/run.py --pages 1000 [10000] [--runs 3] [--peers [NAME ...]] [--work DIR] [--save FILE]
-                                  [--working-tree]
+                                  [--working-tree] [--welsh]
 
 It measures a copy of the project taken at the start (build.py, ssg/, templates/, static/),
 so that nobody's editing during a long run changes what is measured (or empties our build
@@ -17,6 +17,10 @@ and the floors (bench/floors.py): reading every source, reading and writing with
 rendering, and Python-Markdown alone over all bodies. With --peers, Hugo, Eleventy, Pelican
 and MkDocs build the same articles (see bench/peers/), cold and after the same edit, in the
 same rounds as ours, so that their ratios to ours share the machine's mood of the moment.
+
+With --welsh the site is in two languages (issue 15): every article also in Welsh. Each round
+then also builds the one-language site cold, for the ratio of the two, and `--peers hugo`
+builds the same two-language corpus with Hugo (the one peer set up for two languages).
 
 Times are medians of the runs, in seconds of wall time, interpreter start-up included.
 Memory covers every process of the build, workers included (bench/measure.py says how).
@@ -87,6 +91,8 @@ class SizeResults:
     floor_problems: dict[str, str] = field(default_factory=dict)
     peers: dict[str, dict[str, Series]] = field(default_factory=dict)
     peer_versions: dict[str, str] = field(default_factory=dict)
+    two_languages: bool = False
+    one_language_cold: Series = field(default_factory=Series)  # with two_languages: the same articles in English only
 
 
 # --- our build --------------------------------------------------------------------------------
@@ -117,9 +123,7 @@ def our_command(code: Path, site: Path) -> list[str]:
 
 def measure_ours(code: Path, site: Path, article: generate.Article, round_number: int, results: SizeResults) -> None:
     out = site / "_site"
-    for stale in (out, site / ".cache"):
-        shutil.rmtree(stale, ignore_errors=True)
-    _record(results.ours["cold"], measure(our_command(code, site), env=ENVIRONMENT))
+    _record(results.ours["cold"], cold_build(code, site))
     before = file_states(out)
     _record(results.ours["no-op"], measure(our_command(code, site), env=ENVIRONMENT),
             changed_files(before, file_states(out)))
@@ -129,6 +133,13 @@ def measure_ours(code: Path, site: Path, article: generate.Article, round_number
         run = measure(our_command(code, site), env=ENVIRONMENT)
         _check_edit_shows(out / "articles" / article.stem / "index.html", marker, "our build")
         _record(results.ours["edit"], run, changed_files(before, file_states(out)))
+
+
+def cold_build(code: Path, site: Path) -> Measured:
+    """Our build of `site` with no output folder and no cache."""
+    for stale in (site / "_site", site / ".cache"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return measure(our_command(code, site), env=ENVIRONMENT)
 
 
 def _record(series: Series, run: Measured, rewritten: int | None = None) -> None:
@@ -170,17 +181,26 @@ def _check_edit_shows(page: Path, marker: str, who: str) -> None:
 
 
 # --- peers ------------------------------------------------------------------------------------
-def set_up_peers(work: Path, pages: int, articles: list[generate.Article], names: list[str]) -> list[PeerSite]:
-    """The peers named (all of them if none is), installed, each with its copy of the site."""
+def set_up_peers(work: Path, pages: int, articles: list[generate.Article], names: list[str],
+                 two_languages: bool = False) -> list[PeerSite]:
+    """The peers named (all of them if none is), installed, each with its copy of the site
+    (`two_languages`: every article also in Welsh, built by the peers' write_two_language_site)."""
     sites = []
-    for peer in [p for p in PEERS if not names or p.NAME.lower() in names]:
+    for peer in peers_named(names):
         env = work / "envs" / peer.NAME.lower()
         progress(f"installing {peer.NAME} {peer.VERSION} in {env}")
         peer.install(env)
         folder = work / f"peers-{pages}" / peer.NAME.lower()
         shutil.rmtree(folder, ignore_errors=True)
-        sites.append(peer.write_site(folder, env, articles))
+        if two_languages:
+            sites.append(peer.write_two_language_site(folder, env, articles + [generate.in_welsh(a) for a in articles]))
+        else:
+            sites.append(peer.write_site(folder, env, articles))
     return sites
+
+
+def peers_named(names: list[str]) -> list:
+    return [p for p in PEERS if not names or p.NAME.lower() in names]
 
 
 def measure_peer(site: PeerSite, article: generate.Article, round_number: int, results: SizeResults) -> None:
@@ -219,14 +239,20 @@ def inner_seconds(series: Series) -> float:
 def benchmark_size(pages: int, args: argparse.Namespace) -> SizeResults:
     site, code = args.work / f"site-{pages}", args.work / "code"
     progress(f"writing {pages} articles to {site}")
-    articles = generate.write_site(site, pages, args.seed, project=code)
+    articles = generate.write_site(site, pages, args.seed, project=code, welsh=args.welsh)
     article = articles[len(articles) // 2]
-    peer_sites = set_up_peers(args.work, pages, articles, args.peers) if args.peers is not None else []
-    results = SizeResults(pages)
+    one_language = args.work / f"site-{pages}-english-only" if args.welsh else None
+    if one_language:
+        generate.write_site(one_language, pages, args.seed, project=code)
+    peer_sites = set_up_peers(args.work, pages, articles, args.peers, args.welsh) if args.peers is not None else []
+    results = SizeResults(pages, two_languages=args.welsh)
     for round_number in range(1, args.runs + 1):
         progress(f"{pages} pages, round {round_number} of {args.runs}")
         measure_ours(code, site, article, round_number, results)
         progress("  ours: " + ", ".join(f"{name} {s.runs[-1].seconds:.2f} s" for name, s in results.ours.items()))
+        if one_language:
+            results.one_language_cold.runs.append(cold_build(code, one_language))
+            progress(f"  ours, English only: cold {results.one_language_cold.runs[-1].seconds:.2f} s")
         for peer_site in peer_sites:
             if round_number <= args.peer_runs:
                 measure_peer(peer_site, article, round_number, results)
@@ -333,20 +359,25 @@ def targets_table(all_results: list[SizeResults]) -> str:
                                     if wanted > 1 else ratio > 1))
         sanitiser = results.floors.get("sanitiser")
         if sanitiser:  # its one-process loop against the whole cold build: an upper bound of its share
-            share = inner_seconds(sanitiser) / results.ours["cold"].seconds
+            alone, cold = inner_seconds(sanitiser), results.ours["cold"].seconds
             rows.append(_target(results.pages, "the sanitiser at most 10% of a cold build",
-                                f"{share:.1%} ({inner_seconds(sanitiser):.2f} s of {results.ours['cold'].seconds:.2f} s)",
-                                share <= 0.1))
+                                f"{alone / cold:.1%} ({alone:.2f} s of {cold:.2f} s)", alone / cold <= 0.1))
         noop, floor = results.ours["no-op"], results.floors.get("read")
         if floor:
             rows.append(_target(results.pages, "no-op close to reading every source once, rewriting no file",
                                 f"{noop.seconds:.2f} s vs {floor.seconds:.2f} s, {max(noop.rewritten)} files rewritten",
                                 None if max(noop.rewritten) == 0 else False))
+        if results.two_languages:
+            ratio = paired_ratio(results.ours["cold"], results.one_language_cold)
+            rows.append(_target(results.pages, "two-language cold build at most 2.1x the one-language one",
+                                f"{ratio:.2f}x ({results.ours['cold'].seconds:.2f} s vs "
+                                f"{results.one_language_cold.seconds:.2f} s)", ratio <= 2.1))
         if "Hugo" in results.peers:
             hugo_cold = results.peers["Hugo"]["cold"]
             edit = results.ours["edit"]
             share = paired_ratio(edit, hugo_cold)
-            rows.append(_target(results.pages, "one-edit rebuild at most 1/10 of Hugo's full build",
+            rows.append(_target(results.pages, "one-edit rebuild at most 1/10 of Hugo's full build"
+                                + (" of the same two-language corpus" if results.two_languages else ""),
                                 f"{share:.3f} of it ({edit.seconds:.2f} s vs {hugo_cold.seconds:.2f} s)",
                                 share <= 0.1))
             rows.append(_memory_target(results.pages, results.ours["cold"], hugo_cold))
@@ -373,7 +404,9 @@ def _target(pages: int, target: str, measured: str, met: bool | None) -> list[st
 def report(all_results: list[SizeResults], args: argparse.Namespace) -> str:
     parts = [f"Machine: {machine_description(args.measured)}.",
              f"Median of {args.runs} runs; {args.floor_runs} for the floors"
-             + (f", {args.peer_runs} for the peers" if args.peers is not None else "") + ".",
+             + (f", {args.peer_runs} for the peers" if args.peers is not None else "") + "."
+             + (" Two languages: every article also in Welsh, so 'articles' counts each language once; the "
+                "floors read both." if args.welsh else ""),
              "### Our build", ours_table(all_results), "### Floors", floors_table(all_results)]
     if args.peers is not None:
         parts += ["### Peers (ratios above 1: we are faster; each ratio is the median of the ratios "
@@ -402,9 +435,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, metavar="FILE", help="also write the tables to FILE")
     parser.add_argument("--working-tree", action="store_true",
                         help="measure the project's files as they are now, not its last commit")
+    parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (issue 15's two-language "
+                        "corpus), with the one-language site's cold build beside it; only Hugo is set up for it")
     args = parser.parse_args(argv)
     if args.runs < 1 or min(args.pages) < 1:
         parser.error("--runs and --pages must be at least 1")
+    if args.welsh and args.peers is not None and not all(hasattr(p, "write_two_language_site")
+                                                         for p in peers_named(args.peers)):
+        parser.error("--welsh compares with Hugo only: use --peers hugo")
     args.peer_runs = min(args.peer_runs or args.runs, args.runs)
     args.floor_runs = min(args.floor_runs, args.runs)
     temporary = args.work is None

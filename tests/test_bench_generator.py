@@ -58,3 +58,16 @@ def test_refuses_a_folder_it_did_not_write(tmp_path: Path):
     with pytest.raises(SystemExit, match=r"was not written by bench/generate\.py"):
         generate.main([str(mine), "--pages", "3"])
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_the_two_language_corpus_has_every_article_in_welsh_and_our_build_publishes_both(tmp_path: Path, build_site):
+    site = tmp_path / "site"
+    articles = generate.write_site(site, pages=6, welsh=True)
+    for article in articles:  # in_welsh is what bench/run.py gives the peers: the same bytes as our build reads
+        welsh = generate.in_welsh(article)
+        assert (site / generate.ARTICLES / welsh.file).read_bytes() == welsh.source().encode()
+    result = build_site(site)
+    assert result.status == 0, result.err
+    assert "12 articles" in result.out
+    page = (site / "_site/cy/articles" / articles[0].stem / "index.html").read_text(encoding="utf-8")
+    assert f"{articles[0].title} (cy)" in page and '<html lang="cy"' in page

@@ -80,6 +80,7 @@ def test_each_number_keeps_its_line_in_the_file():
     "In 2018/19 and 2020/21, from 2017–2022, in the 1960s.",
     "Darley and Latané (1968) found it; the Act of 2018.",
     "It went live at 9am.",
+    "Daeth i rym ar 22 Ionawr 2026, ac ar 28 Mehefin 2022.",  # Welsh month names
 ])
 def test_dates_and_years_are_not_claims(text):
     assert found(text) == []
@@ -96,6 +97,7 @@ def test_dates_and_years_are_not_claims(text):
     "If it is not an emergency, 101 is the number.",
     "To reach another number, put 18001 in front of it.",
     "On a mobile, press 55 when asked. On a landline there is no 55.",
+    "Pwyswch 55 pan ofynnir i chi. Efallai y bydd angen pwyso 55.",  # the same in Welsh
 ])
 def test_phone_numbers_and_key_presses_are_not_claims(text):
     assert found(text) == []
@@ -110,6 +112,7 @@ def test_a_number_that_only_looks_like_a_contact_is_still_a_claim():
     "- 1) first",
     "Section 89(1) of the Police Act, s.154(1), s.2 and ss.1, 2 and 4, Schedule 1, Part 14.",
     "Sections 264A and 277A.",
+    "Mae adran 89(1) o'r Ddeddf, ac adrannau 2 a 4.",
     "R v Scott Marsden [2023] EWCA Crim 1610",
     "Read [the change](/the-law/#the-2022-change-up-to-2-years) and (https://example.org/2/3).",
     "## The change {#the-2022-change-2-years}",

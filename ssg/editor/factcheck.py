@@ -35,7 +35,8 @@ from ssg.markdown.directives import DIRECTIVE_LINE
 # --- what is not a claim: blanked out before numbers are looked for --------------------------
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+          "Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr")  # and in Welsh
 NOT_PROSE = re.compile(
     r"\]\([^)\n]*\)"                    # a Markdown link's target: [words](/the-law/#the-2022-change)
     r"|\]\[[^\]\n]*\]"                  # a reference link's label
@@ -57,9 +58,10 @@ DATES = re.compile(  # month names are matched with their capital letter: "may" 
     r"|\b(?:18|19|20)\d{2}s?\b(?![,.]\d)"                               # 2018, the 1960s
     r"|\b\d{1,2}(?:[.:]\d{2})?\s*(?i:am|pm)\b")                          # 9am, 10.30pm
 LEGAL_REFERENCES = re.compile(
-    r"\b(?:sections?|ss?\.|schedules?|parts?|paragraphs?|para\.|clauses?|articles?|regulations?|chapters?)"
+    r"\b(?:sections?|ss?\.|schedules?|parts?|paragraphs?|para\.|clauses?|articles?|regulations?|chapters?"
+    r"|adran(?:nau)?)"                                       # section(s) in Welsh: adran 89(1)
     r"\s*\d+[A-Za-z]*(?:\(\d+[A-Za-z]*\))*"
-    r"(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)\d+[A-Za-z]*(?:\(\d+[A-Za-z]*\))*)*"
+    r"(?:(?:\s*,\s*|\s+(?:and|or|to|a|ac|neu|i)\s+)\d+[A-Za-z]*(?:\(\d+[A-Za-z]*\))*)*"  # and: a, ac
     r"|\[\d{4}\]\s+\w+(?:\s+\w+)?\s+\d+",                   # a case citation: [2023] EWCA Crim 1610
     re.IGNORECASE)
 NAMES_AND_SITE_MEASURES = re.compile(
@@ -75,7 +77,7 @@ NAMES_AND_SITE_MEASURES = re.compile(
 DIALLED = re.compile(
     r"\b(?:call|calls|calling|dial|dials|dialling|dialing|ring|phone|text|texting|press|presses|pressing|"
     r"prefix|NHS)\s+(?:\d+(?:\s\d+)*)(?:\s*,?\s*(?:or|then)\s+\d+)?", re.IGNORECASE)
-KEY_PRESS = re.compile(r"\bpress(?:es|ed|ing)?\s+(\d+)\b", re.IGNORECASE)
+KEY_PRESS = re.compile(r"\b(?:press(?:es|ed|ing)?|[pb]wys(?:o|wch|odd))\s+(\d+)\b", re.IGNORECASE)  # pwyswch 55
 
 # --- numbers and what is said about them -------------------------------------------------------
 

@@ -39,7 +39,7 @@ def test_every_welsh_page_is_valid_html(built_site):
 @pytest.mark.parametrize("start, hidden, target, lang", [
     ("/", "Newid yr iaith i'r Gymraeg", "/cy/", "cy"),
     ("/cy/accessibility/", "Change the language to English", "/accessibility/", "en-GB"),
-    ("/the-law/", "Newid yr iaith i'r Gymraeg", "/cy/", "cy"),  # no Welsh version yet: the Welsh home page
+    ("/about/", "Newid yr iaith i'r Gymraeg", "/cy/", "cy"),  # no Welsh version yet: the Welsh home page
 ])
 def test_the_toggle_is_the_second_stop_of_the_keyboard_and_changes_the_language(page, serve_dir, built_site,
                                                                                  start, hidden, target, lang):
