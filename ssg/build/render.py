@@ -115,8 +115,8 @@ class Renderer:
                            versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
                            preview_label=self.preview_label)
         env.globals.update(qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label))
-        env.globals.update(shareable=share_cards.shareable, gets_card=share_cards.gets_card, card_path=share_cards.card_path,
-                           picture_size=self.picture_size)
+        env.globals.update(shareable=share_cards.shareable, gets_card=share_cards.gets_card,
+                           card_path=share_cards.card_path, picture_size=self.picture_size)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
