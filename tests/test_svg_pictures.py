@@ -1,4 +1,4 @@
-"""SVG pictures in content/images/: allow-listed drawing only, published rebuilt, shown by <img> at the viewBox's size."""
+"""SVG pictures in content/images/: allow-listed drawing only, published rebuilt, shown by <img>, sized by viewBox."""
 from __future__ import annotations
 
 import base64
@@ -45,7 +45,8 @@ HOSTILE = [  # (name, the file, the line named, what is named)
     ("script", svg("<script>alert(1)</script>"), 2, "a <script> element"),
     ("onload", svg('<rect width="9" height="9"/>', OPEN.replace("<svg ", '<svg onload="alert(1)" ')), 1,
      "an event handler (onload=)"),
-    ("event-handler-inside", svg('<g><circle r="4" ONmouseover="alert(1)"/></g>'), 2, "an event handler (ONmouseover=)"),
+    ("event-handler-inside", svg('<g><circle r="4" ONmouseover="alert(1)"/></g>'), 2,
+     "an event handler (ONmouseover=)"),
     ("foreign-object", svg('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>'), 2,
      "a <foreignObject> element"),
     ("html-iframe", svg('<h:iframe xmlns:h="http://www.w3.org/1999/xhtml" src="https://evil.example/"/>'), 2,
@@ -53,19 +54,24 @@ HOSTILE = [  # (name, the file, the line named, what is named)
     ("xlink-http", svg('<use xlink:href="http://evil.example/sprite.svg#a"/>'), 2,
      'a reference to another website or a script (href="http://evil.example/sprite.svg#a")'),
     ("image-protocol-relative", svg('<image href="//evil.example/track.png"/>'), 2, "a reference to another website"),
-    ("javascript-link", svg('<a href="javascript:alert(1)"><text>x</text></a>'), 2, "a reference to another website or a script"),
+    ("javascript-link", svg('<a href="javascript:alert(1)"><text>x</text></a>'), 2,
+     "a reference to another website or a script"),
     ("animated-href", svg('<a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a>'), 2,
      "an animation that changes href"),
     ("data-uri-nested-script", svg(f'<image href="data:image/svg+xml;base64,{NESTED_SCRIPT}"/>'), 2,
      'a reference to another website or a script (href="data:image/svg+xml;base64,'),
     ("billion-laughs", LAUGHS, 2, "a <!DOCTYPE> (entities are not allowed)"),
-    ("external-entity", '<?xml version="1.0"?>\n<!DOCTYPE svg SYSTEM "file:///etc/passwd">\n' + svg("<text>x</text>"), 2,
+    ("external-entity", '<?xml version="1.0"?>\n<!DOCTYPE svg SYSTEM "file:///etc/passwd">\n' + svg("<text>x</text>"),
+     2,
      "a <!DOCTYPE>"),
     ("style-url-http", svg("<style>rect { fill: url(http://evil.example/pixel) }</style>"), 2,
      "a style that loads another file (url(http://evil.example/pixel))"),
     ("style-attribute-url", svg('<rect width="9" height="9" style="fill: url( \'https://evil.example/f\' )"/>'), 2,
      "a style that loads another file (url(https://evil.example/f))"),
-    ("style-import", svg("<style>@import 'https://evil.example/x.css';</style>"), 2, "a style that loads another file (url() or @import)"),
+    ("style-import", svg("<style>@import 'https://evil.example/x.css';</style>"), 2,
+     "a style that loads another file (url(), image-set() or @import)"),
+    ("style-image-set", svg('<style>svg { background: image-set("https://evil.example/x.png" 1x) }</style>'), 2,
+     "a style that loads another file (url(), image-set() or @import)"),
     ("stylesheet-instruction", '<?xml-stylesheet href="https://evil.example/x.css"?>\n' + svg("<text>x</text>"), 1,
      "an instruction <?xml-stylesheet ...?>"),
     ("root-not-svg", '<rect xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>\n', 1,
@@ -104,8 +110,9 @@ def test_the_size_comes_from_the_viewbox_or_plain_width_and_height(opening, size
 
 
 def test_an_svg_that_states_no_size_is_refused_with_a_hint():
+    unsized = svg("<rect/>", '<svg xmlns="http://www.w3.org/2000/svg" width="100%">')
     with pytest.raises(SiteError) as caught:
-        pictures.encode(svg("<rect/>", '<svg xmlns="http://www.w3.org/2000/svg" width="100%">').encode(), "x.svg", "content/images/x.svg")
+        pictures.encode(unsized.encode(), "x.svg", "content/images/x.svg")
     assert str(caught.value).startswith("content/images/x.svg:1: this SVG does not say its size")
     assert 'viewBox="0 0 800 400"' in str(caught.value)
 

@@ -38,10 +38,17 @@ HINT = ("an SVG in {folder} may hold drawing only: no script, event handlers, <f
         "to other websites; save it again as plain SVG, or remove what is named here")
 DROPPED = frozenset({"metadata"})  # allowed, but left out of the rebuilt file (drawing programs' notes)
 ESCAPE_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-ESCAPE_VALUE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
+ESCAPE_VALUE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
 PREFIX = {XLINK: "xlink:", XML: "xml:", "": ""}
 NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 LENGTH = re.compile(rf"\s*({NUMBER})\s*(?:px)?\s*")
+
+# A reference inside the file (#id) or to a file of the site (a relative or /path, no scheme, no //host).
+LOCAL = re.compile(r"#[^\s]*|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\]{2})(?!/\\)[^\\\s]*")
+LINK = re.compile(r"(?:https?:|mailto:|tel:)\S*")   # where an <a> may lead (a click, not a fetch)
+URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import|image-set\(", re.I | re.S)  # image-set("x") loads x
+CONTROL = re.compile(r"[\x00-\x20]")
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,6 @@ class CheckedSvg:
     data: bytes
     width: float | None
     height: float | None
-# A reference inside the file (#id) or to a file of the site (a relative or /path, no scheme, no //host).
-LOCAL = re.compile(r"#[^\s]*|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\]{2})(?!/\\)[^\\\s]*")
-LINK = re.compile(r"(?:https?:|mailto:|tel:)\S*")   # where an <a> may lead (a click, not a fetch)
-URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import", re.I | re.S)
-CONTROL = re.compile(r"[\x00-\x20]")
 
 
 def check_svg(data: bytes, shown: str) -> CheckedSvg:
@@ -138,7 +140,8 @@ class _Checker:
         if len(box) == 4 and all(re.fullmatch(NUMBER, n) for n in box):
             width, height = float(box[2]), float(box[3])
         else:
-            width, height = (float(m.group(1)) if (m := LENGTH.fullmatch(root.get(n, ""))) else math.nan for n in ("width", "height"))
+            width, height = (float(m.group(1)) if (m := LENGTH.fullmatch(root.get(name, ""))) else math.nan
+                             for name in ("width", "height"))
         if math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0:
             return width, height
         return None, None
@@ -159,7 +162,8 @@ class _Checker:
 
     def check_css(self, css: str) -> None:
         for match in URL_IN_CSS.finditer(css):
-            target = CONTROL.sub("", match.group(2) or "")
-            if match.group(0).startswith("@") or not LOCAL.fullmatch(target):
-                self.refuse("a style that loads another file (url() or @import)" if match.group(0).startswith("@")
-                            else f"a style that loads another file (url({target[:60]}))")
+            if match.group(2) is None:  # @import or image-set(): what they name is loaded, wherever it is
+                self.refuse("a style that loads another file (url(), image-set() or @import)")
+            target = CONTROL.sub("", match.group(2))
+            if not LOCAL.fullmatch(target):
+                self.refuse(f"a style that loads another file (url({target[:60]}))")

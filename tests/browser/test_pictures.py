@@ -43,5 +43,6 @@ def test_an_svg_picture_shows_at_its_viewbox_size(page, serve_dir, make_site, bu
     box = img.bounding_box()
     assert box["width"] > 300 and abs(box["width"] / box["height"] - 2) < 0.01, "the page keeps the drawing's shape"
     red = img.evaluate("""img => { const c = document.createElement('canvas'); c.width = 800; c.height = 400;
-        const pen = c.getContext('2d'); pen.drawImage(img, 0, 0, 800, 400); return Array.from(pen.getImageData(700, 50, 1, 1).data); }""")
+        const pen = c.getContext('2d'); pen.drawImage(img, 0, 0, 800, 400);
+        return Array.from(pen.getImageData(700, 50, 1, 1).data); }""")
     assert red == [0xb1, 0x0e, 0x1e, 255], "the drawing itself is painted, not a broken-image icon"
