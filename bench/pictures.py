@@ -15,7 +15,7 @@ ssg/build/pictures.py (AVIF 55, WebP 78, JPEG 82), with a <picture> and `srcset`
   Hugo      a Markdown image render hook calling `.Resize`; its cache is resources/_gen/. Hugo cannot write
             AVIF, so it makes WebP and JPEG only: two formats of three, which flatters its times.
 AVIF effort: ours is libavif speed 8 (ssg/build/pictures.py); Eleventy Image is given sharp's effort 1, the same
-speed (sharp passes 9 - effort to the encoder).
+speed (libvips, under sharp, sets the encoder's speed to 9 - effort).
 
   cold   the output folder and every cache deleted first;
   warm   built again at once, with no picture changed (each generator's own cache at work).
