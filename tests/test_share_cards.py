@@ -55,20 +55,35 @@ def test_cards_are_cached_and_a_damaged_cached_card_is_drawn_again(tmp_path, mon
 def test_every_page_of_a_built_site_has_its_own_card_unless_it_has_a_picture(make_site, build_site):
     from tests.conftest import MINIMAL_CONFIG
     from tests.test_pictures import photo
-    article = "---\ntitle: Ŵyr yn helpu\nsummary: S.\ndate: 2024-01-02\n{front}---\nText.\n"
-    root = make_site({"site.yaml": MINIMAL_CONFIG + "share_cards: true\n", "content/articles/a.md": article.format(front=""),
-                      "content/images/p.jpg": photo(600, 400),
-                      "content/articles/b.md": article.format(front="image: images/p.jpg\nimage_alt: A phone.\n")})
+    from tests.test_svg_pictures import GOOD
+    article = "---\ntitle: Ŵyr yn helpu\nsummary: S.\ndate: 2024-01-02\ntags: [law]\n{front}---\nText.\n"
+    root = make_site({"site.yaml": MINIMAL_CONFIG + "share_cards: true\n",
+                      "content/articles/a.md": article.format(front=""),
+                      "content/images/p.jpg": photo(600, 400), "content/images/steps.svg": GOOD,
+                      "content/articles/b.md": article.format(front="image: images/p.jpg\nimage_alt: A phone.\n"),
+                      "content/articles/c.md": article.format(front="image: images/steps.svg\nimage_alt: Steps.\n")})
     assert build_site(root).status == 0
-    for page in ("index.html", "articles/a/index.html"):
+    # Articles, an article whose picture is an SVG (social sites show none), the home page, and the list pages.
+    for page, title in (("index.html", None), ("articles/a/index.html", "Ŵyr yn helpu"),
+                        ("articles/c/index.html", "Ŵyr yn helpu"), ("articles/index.html", "Articles"),
+                        ("tags/index.html", "Topics"), ("tags/law/index.html", "Articles about law")):
         html = (root / "_site" / page).read_text()
         card = page.replace("index.html", "share.png")
-        assert f'<meta property="og:image" content="https://example.org/{card}">' in html
-        assert f'<meta name="twitter:image" content="https://example.org/{card}">' in html
+        assert f'<meta property="og:image" content="https://example.org/{card}">' in html, page
+        assert f'<meta name="twitter:image" content="https://example.org/{card}">' in html, page
         assert '<meta property="og:image:width" content="1200">' in html
-        assert Image.open(root / "_site" / card).size == (1200, 630)
+        assert '<meta property="og:image:height" content="630">' in html
+        if title:
+            assert f'<meta property="og:image:alt" content="{title}' in html, page
+        assert Image.open(root / "_site" / card).size == (1200, 630), card
     b = (root / "_site/articles/b/index.html").read_text()
     assert '<meta property="og:image" content="https://example.org/images/p.jpg">' in b
+    assert '<meta property="og:image:width" content="600">' in b
+    assert '<meta property="og:image:height" content="400">' in b
+    assert '<meta property="og:image:alt" content="A phone.">' in b
     assert not (root / "_site/articles/b/share.png").exists()
+    assert "/assets/share." in (root / "_site/404.html").read_text()
+    assert not list((root / "_site").glob("404*share.png"))
     (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("share_cards: true\n", ""))
-    assert build_site(root).status == 0 and not (root / "_site/articles/a/share.png").exists()
+    assert build_site(root).status == 0 and not list((root / "_site").rglob("share.png"))
+    assert '<meta property="og:image:width" content="1200">' in (root / "_site/tags/law/index.html").read_text()

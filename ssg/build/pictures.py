@@ -6,6 +6,10 @@ converted to sRGB, and rebuilt from its pixels alone, so that no output carries 
 camera serial numbers, XMP, ICC profiles or PNG text. It is then encoded at the widths of WIDTHS that are
 narrower than the picture (never upscaled) plus its own width when that is below the widest.
 
+An SVG picture is not rasterised: it is checked against the SVG allow-list and published rebuilt from
+what the allow-list let through (ssg/build/svg_check.py), at the size its viewBox gives, as a plain <img>
+(a picture shown by <img> can run no script and load nothing, whatever it holds).
+
 Encoding is slow, so it is cached by content: .cache/ssg/pictures/<key>/ holds the encoded files and a
 manifest with each file's hash. The cache is untrusted: an entry that is missing, unreadable or whose files
 do not match their hashes is encoded again. Many pictures are encoded in forked worker processes.
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ssg.build.svg_check import check_svg
 from ssg.errors import SiteError
 
 WIDTHS = (480, 800, 1200, 1600)      # pixels; a picture is never made wider than it is
@@ -34,10 +39,11 @@ SIZES = "(min-width: 50rem) 46rem, 100vw"  # the text column is at most about 46
 QUALITY = {"avif": 55, "webp": 78, "jpeg": 82}
 AVIF_SPEED = 8                       # 0 (slowest, smallest) to 10; 8 keeps a cold build quick
 ENCODER_VERSION = "1"                # change it to make every cached picture encode again
-MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
+MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+        "svg": "image/svg+xml"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
-FORMAT_OF = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "webp": "webp", "avif": "avif"}
-SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(?:-\d+\.[0-9a-f]{8})?\.(?:avif|webp|jpg|jpeg|png|gif)")
+FORMAT_OF = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "webp": "webp", "avif": "avif", "svg": "svg"}
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(?:-\d+\.[0-9a-f]{8})?\.(?:avif|webp|jpg|jpeg|png|gif|svg)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class Encoded:
     """A picture made ready for the web: its size upright, and its variants (widest last in each format)."""
     width: int
     height: int
-    fallback: str            # "jpeg" or "png" (pictures with transparency)
+    fallback: str            # "jpeg" or "png" (pictures with transparency); "svg" for an SVG, which has no variants
     variants: tuple[Variant, ...]
     original: Variant        # published at the picture's own name (/images/x.jpg), for share cards and links
 
@@ -140,6 +146,8 @@ def widths_for(width: int) -> tuple[int, ...]:
 
 def encode(raw: bytes, name: str, path: str, line: int | None = None) -> tuple[Encoded, dict[str, bytes]]:
     """All variants of the picture `name` ("x.jpg"): the description and the encoded files by file name."""
+    if name.lower().endswith(".svg"):
+        return _checked_svg(raw, name, path)
     image = decode(raw, path, line)
     stem, _, extension = name.rpartition(".")
     fallback = "png" if image.mode == "RGBA" else "jpeg"
@@ -166,6 +174,17 @@ def encode(raw: bytes, name: str, path: str, line: int | None = None) -> tuple[E
                        hashlib.sha256(data).hexdigest())
     files[name] = data
     return Encoded(image.width, image.height, fallback, tuple(made.values()), original), files
+
+
+def _checked_svg(raw: bytes, name: str, path: str) -> tuple[Encoded, dict[str, bytes]]:
+    """An SVG picture, checked and rebuilt from what the allow-list kept: one file, no variants."""
+    checked = check_svg(raw, path)
+    if checked.width is None or checked.height is None:
+        raise SiteError(path, 1, "this SVG does not say its size, so the page would shift as it loads",
+                        'give its <svg> element a viewBox, like viewBox="0 0 800 400" (its width and height)')
+    width, height = max(1, round(checked.width)), max(1, round(checked.height))
+    original = Variant("svg", width, height, name, hashlib.sha256(checked.data).hexdigest())
+    return Encoded(width, height, "svg", (), original), {name: checked.data}
 
 
 def _lanczos():
@@ -254,7 +273,7 @@ def _read_manifest(folder: Path) -> Encoded | None:
                           _variant(manifest["original"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not variants or encoded.fallback not in ("jpeg", "png") or any(
+    if bool(variants) == (encoded.fallback == "svg") or encoded.fallback not in ("jpeg", "png", "svg") or any(
             v.format not in MIME or not SAFE_NAME.fullmatch(v.name) for v in (*variants, encoded.original)):
         return None
     return encoded
@@ -313,15 +332,19 @@ def picture_html(encoded: Encoded, url_prefix: str, alt: str, lazy: bool = True,
     """A <picture> element: a <source> per modern format with a srcset, then the fallback <img>.
 
     `url_prefix` is where the files are published, like "/images/". `alt` is escaped here; an empty alt
-    is for a decorative picture only (the caller checks that).
+    is for a decorative picture only (the caller checks that). An SVG, one file at any width, is a plain <img>.
     """
+    loading = ' loading="lazy"' if lazy else ""
+    if encoded.fallback == "svg":
+        return (f'<img src="{url_prefix}{encoded.original.name}" width="{encoded.width}" height="{encoded.height}" '
+                f'alt="{html.escape(alt, quote=True)}"{loading} decoding="async">')
+
     def srcset(format: str) -> str:
         return ", ".join(f"{url_prefix}{v.name} {v.width}w" for v in encoded.of(format))
 
     sources = "".join(f'<source type="{MIME[f]}" srcset="{srcset(f)}" sizes="{sizes}">'
                       for f in ("avif", "webp") if encoded.of(f))
     largest = encoded.largest_fallback
-    loading = ' loading="lazy"' if lazy else ""
     return (f"<picture>{sources}"
             f'<img src="{url_prefix}{largest.name}" srcset="{srcset(encoded.fallback)}" sizes="{sizes}" '
             f'width="{largest.width}" height="{largest.height}" alt="{html.escape(alt, quote=True)}"'

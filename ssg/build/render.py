@@ -119,6 +119,8 @@ class Renderer:
                            versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
                            preview_label=self.preview_label)
         env.globals.update(qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label))
+        env.globals.update(shareable=share_cards.shareable, gets_card=share_cards.gets_card,
+                           card_path=share_cards.card_path, picture_size=self.picture_size)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
@@ -321,6 +323,11 @@ class Renderer:
             return None
         self.used.add(f"picture:{name}")
         return Markup(pictures.picture_html(self.pictures[name], self.url("images/"), document.meta.image_alt, lazy=False))
+
+    def picture_size(self, image: str) -> tuple[int, int] | None:
+        """The size `image` is published at, if it is one of the site's pictures (for og:image:width and height)."""
+        encoded = self.pictures.get(pictures.picture_name(image, "/") or "")
+        return (encoded.original.width, encoded.original.height) if encoded else None
 
     def _pictures_in(self, document: Document, body: Markup, eager: bool) -> Markup:
         """The body with each picture from images/ as a <picture>; all but the page's first load lazily."""
@@ -676,6 +683,8 @@ def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]
         jobs += share_card_jobs(renderer)
     for path, template, view, shown in renderer.list_pages():
         inputs = ("list", view.url, view.title, view.description, shown)
+        if renderer.site.config.share_cards and share_cards.gets_card(None, view.kind):
+            jobs.append(share_card_job(renderer, view.url, view.title, view.lang))
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
                         make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
     for kind in KINDS.values():  # records published as files: pictures, in the versions ssg/build/pictures.py made
@@ -710,17 +719,18 @@ CARDS_CACHE = CACHE_DIR / "cards"
 
 
 def share_card_jobs(renderer: Renderer) -> list[Job]:
-    """Each page's share card (ssg/build/share_cards.py) at <its address>share.png, for pages with no `image:` of their own."""
-    jobs = []
-    for document in renderer.site.documents:
-        if getattr(document.meta, "image", None):
-            continue
-        footer = renderer.interface_for(document.lang).text("share_card_footer")
-        path = f"{document.url}share.png"
-        title = renderer.page_title(document)
-        jobs.append(Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, title, footer),
-                        make=functools.partial(_share_card, renderer.site.root, title, footer, path)))
-    return jobs
+    """Each document's share card (ssg/build/share_cards.py), for those whose `image:` cannot stand for them."""
+    return [share_card_job(renderer, document.url, renderer.page_title(document), document.lang)
+            for document in renderer.site.documents
+            if share_cards.gets_card(getattr(document.meta, "image", None), document.kind)]
+
+
+def share_card_job(renderer: Renderer, url: str, title: str, lang: str) -> Job:
+    """The share card of the page at `url`, with its title and its language's footer."""
+    footer = renderer.interface_for(lang).text("share_card_footer")
+    path = share_cards.card_path(url)
+    return Job(path, "share card", digest_of("card", share_cards.DRAWING_VERSION, title, footer),
+               make=functools.partial(_share_card, renderer.site.root, title, footer, path))
 
 
 def _share_card(root: Path, title: str, footer: str, path: str) -> Output:

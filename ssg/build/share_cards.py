@@ -24,6 +24,23 @@ MAX_LINES = 4
 DRAWING_VERSION = "1"            # change it when the drawing changes, so cached cards are drawn again
 
 
+def shareable(image: str | None) -> bool:
+    """Whether a page's `image:` can stand for it on social sites, which show no SVG."""
+    return bool(image) and not image.lower().endswith(".svg")  # type: ignore[union-attr] (image is set)
+
+
+def gets_card(image: str | None, kind: str) -> bool:
+    """Whether a page has its own card (when the site makes cards): every page, list pages and the home page
+    included, unless its own `image:` can be shared; not a 404 page, which nobody shares.
+    The build (ssg/build/render.py) and templates/partials/share_meta.html both ask this."""
+    return kind != "error" and not shareable(image)
+
+
+def card_path(url: str) -> str:
+    """Where the card of the page at site-relative `url` is published: beside its index.html."""
+    return f"{url}share.png"
+
+
 @lru_cache(maxsize=16)
 def font(file: Path, size: int):
     from PIL import ImageFont

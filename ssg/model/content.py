@@ -174,7 +174,8 @@ def find_sources(root: Path) -> list[tuple[str, str]]:
 
 
 PICTURE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
-                 ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"ftypavif", b"ftypavis")}
+                 ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"ftypavif", b"ftypavis"),
+                 ".svg": (b"<", b"\xef\xbb\xbf<")}  # checked against the SVG allow-list by ssg/build/pictures.py
 EXTENSIONS: dict[str, str | tuple[str, ...]] = {
     MARKDOWN: ".md", YAML: (".yaml", ".yml"), PICTURE: tuple(PICTURE_TYPES)}
 FORMAT_NAMES = {MARKDOWN: "Markdown (.md)", YAML: "YAML (.yaml)", PICTURE: "picture (" + ", ".join(PICTURE_TYPES) + ")"}

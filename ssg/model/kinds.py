@@ -169,7 +169,7 @@ register(Kind(
 register(Kind("chart", "charts", Chart, "Charts: `content/charts/<id>.yaml` (plain YAML, no `---`)",
               format=YAML, check=check_chart))
 register(Kind("picture", "images", Picture,
-              "Pictures: `content/images/<name>.jpg` (.jpg, .png, .gif, .webp or .avif), "
+              "Pictures: `content/images/<name>.jpg` (.jpg, .png, .gif, .webp, .avif or .svg), "
               "published at `/images/<name>.jpg`",
               format=PICTURE, publish="images/{slug}"))
 register(Kind("fact", "facts", Fact, "Facts: `content/facts/<id>.yaml` (plain YAML, no `---`; no page of its own)",

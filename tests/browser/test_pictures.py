@@ -27,3 +27,22 @@ def test_pictures_load_as_avif_with_no_layout_shift(page, serve_dir, make_site, 
     assert last.evaluate("img => img.currentSrc").endswith(".avif")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shift") == 0, "a picture moved the text as it loaded"
+
+
+def test_an_svg_picture_shows_at_its_viewbox_size(page, serve_dir, make_site, build_site):
+    from tests.test_svg_pictures import GOOD
+    root = make_site({"content/images/steps.svg": GOOD,
+                      "content/articles/a.md": "---\ntitle: A\nsummary: S.\ndate: 2024-01-02\n---\n"
+                                               "Text.\n\n![Call 999 and say where](images/steps.svg)\n"})
+    assert build_site(root).status == 0
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(serve_dir(root / "_site") + "/articles/a/")
+    img = page.locator('img[src$="steps.svg"]')
+    img.evaluate("img => img.decode()")
+    assert img.evaluate("img => img.complete && img.naturalWidth > 0"), "Chromium shows the SVG"
+    box = img.bounding_box()
+    assert box["width"] > 300 and abs(box["width"] / box["height"] - 2) < 0.01, "the page keeps the drawing's shape"
+    red = img.evaluate("""img => { const c = document.createElement('canvas'); c.width = 800; c.height = 400;
+        const pen = c.getContext('2d'); pen.drawImage(img, 0, 0, 800, 400);
+        return Array.from(pen.getImageData(700, 50, 1, 1).data); }""")
+    assert red == [0xb1, 0x0e, 0x1e, 255], "the drawing itself is painted, not a broken-image icon"
