@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
-import html
 import importlib
 import json
 import logging
@@ -47,6 +46,7 @@ from watchdog.observers.api import ObservedWatch
 from ssg.model.site import ASSET_PREFIX
 from ssg.errors import SiteError, UsageError
 from ssg.build.pipeline import BuildOptions, build
+from ssg.editor.preview_notices import WarningsOnShow, error_page, site_languages, warnings_message
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -78,28 +78,6 @@ LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's file
 LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
 HEAD_END = b"</head>"
 LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/editor/live/, joined into /_serve/live.js
-
-ERROR_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The site could not be built</title>
-<style>
-body {{ font: 1.1rem/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }}
-pre {{ white-space: pre-wrap; padding: 1rem; border-left: 0.4rem solid #b00020; background: #fdf2f3; }}
-</style>
-</head>
-<body>
-<main>
-<h1>The site could not be built</h1>
-<pre id="build-error">{problem}</pre>
-<p>Fix the file and save it: this page updates by itself. Until then the last good
-version of the site is kept.</p>
-</main>
-</body>
-</html>
-"""
 
 
 def source_path(root: Path, path: str) -> str | None:
@@ -182,17 +160,25 @@ class Preview:
     told then, before the rest of the site is rendered and published.
     """
 
-    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None) -> None:
+    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None,
+                 tell_warnings: Callable[[dict], None] = lambda _: None) -> None:
         self.options = options
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
+        self.warnings = WarningsOnShow()
         self._tell = tell
+        self._tell_warnings = tell_warnings
 
     def rebuild(self, changed: Iterable[str] = ()) -> None:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
         content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
-        options = dataclasses.replace(self.options, published=lambda: self._published(reload),
-                                      rendered=self._rendered if content_only else None)
+        rendered: set[str] = set()
+
+        def note_rendered(output_path: str, data: bytes) -> None:
+            rendered.add(output_path)
+            if content_only:
+                self._rendered(output_path, data)
+        options = dataclasses.replace(self.options, published=lambda: self._published(reload), rendered=note_rendered)
         try:
             report = build(options)
         except SiteError as error:
@@ -203,6 +189,8 @@ class Preview:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
+        if self.warnings.update(report, rendered):
+            self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
 
     def _rendered(self, output_path: str, data: bytes) -> None:
         if self.early_pages or not output_path.endswith(".html"):
@@ -260,6 +248,7 @@ class LiveClients:
     def __init__(self) -> None:
         self.sockets: set[WebSocketHandler] = set()
         self.loop: IOLoop | None = None
+        self.warnings = ""  # the latest warnings message, for each page as it connects ("": none to show)
 
     def tell(self, reload: bool, pages: list[str] | None) -> None:
         """Tell every open page (or those at the addresses in `pages`) to update: patched in place, or reloaded."""
@@ -267,6 +256,12 @@ class LiveClients:
             return
         message = json.dumps({"command": "update", "reload": reload, **({"pages": pages} if pages else {})})
         self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
+
+    def tell_warnings(self, message: dict) -> None:
+        """Tell every open page, and each page that opens from now on, the warnings to show."""
+        self.warnings = json.dumps(message) if message["warnings"] else ""
+        if self.loop is not None:
+            self.loop.add_callback(self._send, json.dumps(message))
 
     def _send(self, message: str) -> None:
         for socket in list(self.sockets):
@@ -380,6 +375,8 @@ class LiveSocket(KnownHostsOnly, WebSocketHandler):
 
     def open(self) -> None:
         self.clients.sockets.add(self)
+        if self.clients.warnings:
+            self.write_message(self.clients.warnings)
 
     def on_close(self) -> None:
         self.clients.sockets.discard(self)
@@ -428,7 +425,9 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
         if self.preview.problem is not None and PurePosixPath(path).suffix in ("", ".html"):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(ERROR_PAGE.format(problem=html.escape(self.preview.problem)))
+            languages = site_languages(self.preview.options.root)
+            lang = languages.of_address(path)
+            self.finish(error_page(self.preview.problem, languages.words_of(lang), lang))
             return
         early = self.preview.early_pages.get(output_path_of(path))
         if early is not None:
@@ -497,7 +496,7 @@ def serve(options: BuildOptions, host: str, port: int) -> None:
     # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
     importlib.import_module("ssg.markdown.markup")
     clients = LiveClients()
-    preview = Preview(options, clients.tell)
+    preview = Preview(options, clients.tell, clients.tell_warnings)
     watcher = SourceWatcher(preview)
     watcher.observe()  # before the first build: a save made during it is rebuilt after
     logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead
