@@ -330,7 +330,7 @@ def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_
     assert command_line.startswith("error: templates") and "unexpected '<'" in command_line
     assert terminal == command_line.splitlines()[0]
     assert page.status == 500
-    assert page.body.split('<pre id="build-error">')[1].split("</pre>")[0] == (
+    assert page.body.split('<pre id="build-error" lang="en">')[1].split("</pre>")[0] == (
         command_line.removeprefix("error: ").strip()
         .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;"))
     assert '<script src="/_serve/live.js">' in page.body  # so that it comes back by itself
@@ -345,6 +345,28 @@ def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_
     assert browser.wait_for_updates(2)[1]["reload"] is True
     back = server.get("/articles/first/")
     assert back.status == 200 and "Good words." in back.body
+
+
+def test_a_page_that_connects_is_told_the_warnings_at_once_and_the_fix_clears_them(make_site, preview, listener):
+    root = make_site({"content/articles/first.md": article("First", body="![](/missing.png)")})
+    server = preview(root)
+    browser = listener(server)
+
+    [told] = browser.wait_for_warnings(1)
+    assert told["warnings"] == [{"location": "content/articles/first.md:6",
+                                 "problem": "the picture '/missing.png' has no alt text",
+                                 "hint": "describe what it shows for people who cannot see it: "
+                                         "![a few words on the picture](/missing.png)"}]
+    assert told["words"]["en-GB"]["warnings_title"] == "Warnings ({count})"
+    mark = server.mark()
+    (root / "content/articles/first.md").write_text(article("First", body="![A red door](/missing.png)"))
+
+    server.wait_for_build(mark)
+    assert browser.wait_for_warnings(2)[1]["warnings"] == []
+    assert browser.wait_for_updates(2)[-1] == {"command": "update", "reload": False}  # the page updated as ever
+    late = listener(server)
+    time.sleep(QUIET_AFTER_BUILD)
+    assert late.warnings == []  # nothing to tell a page that connects now
 
 
 def test_a_build_error_at_start_is_shown_and_serving_goes_on(make_site, preview, tmp_path):
