@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 from ssg.build.pipeline import BuildOptions
 from ssg.editor.preview_notices import ENGLISH, WORD_KEYS, error_page, site_languages, words_in
 from ssg.editor.serve import Preview
@@ -92,6 +92,21 @@ def test_a_pages_warning_stays_while_another_page_is_edited_and_goes_with_its_pa
     (site.root / "content/articles/first.md").unlink()
     site.preview.rebuild({"content/articles/first.md"})
     assert locations(site.messages[-1]) == ["content/articles/second.md:6"]
+
+
+def test_serve_started_on_a_site_built_before_still_tells_its_pages_warnings(make_site, capsys):
+    root = make_site({"content/articles/first.md": article("First", body=BROKEN)})
+    assert run_cli("build", "--root", root).status == 0  # the pages are built: serve's build reuses them
+    site = Told(root)
+
+    site.preview.rebuild()
+
+    assert [locations(message) for message in site.messages] == [["content/articles/first.md:6"]]
+    printed = capsys.readouterr()
+    assert f"warning: content/articles/first.md:6: {BROKEN_LINK}\nhint: {LINK_HINT}\n" in printed.err
+    assert "; 0 files changed," in printed.out  # a build that rendered nothing new
+    site.preview.rebuild({"content/pages/index.md"})
+    assert len(site.messages) == 1  # the warning stands, and was told once
 
 
 def test_front_matter_warnings_are_told_too(told):

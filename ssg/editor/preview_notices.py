@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from ssg.build.page_checks import RenderedPageChecks
 from ssg.build.pipeline import BuildReport
 from ssg.errors import SiteError, UsageError
 from ssg.model.config import load_config
@@ -143,10 +144,11 @@ class WarningsOnShow:
         self.notices: tuple[Notice, ...] = ()
         self._page_notices: tuple[Notice, ...] = ()  # those found on rendered pages, the rest being front matter's
 
-    def update(self, report: BuildReport, rendered: set[str]) -> bool:
-        """Take in a build's report and the output paths it rendered; True if the warnings on show changed."""
+    def update(self, report: BuildReport, rendered: set[str], also_checked: Iterable[SiteError] = ()) -> bool:
+        """Take in a build's report and the output paths it rendered (and the warnings of pages checked
+        besides those, see pages_not_rendered_checked); True if the warnings on show changed."""
         from_sources = {id(warning) for document in report.documents for warning in document.warnings}
-        fresh = [Notice.of(warning) for warning in report.warnings if id(warning) not in from_sources]
+        fresh = [Notice.of(warning) for warning in (*report.warnings, *also_checked) if id(warning) not in from_sources]
         source_of = {document.output_path: document.path for document in report.documents
                      if KINDS[document.kind].url is not None}  # records (quotes, facts) have no page
         checked_again = {source_of.get(path, f"/{path}") for path in rendered}
@@ -160,3 +162,15 @@ class WarningsOnShow:
         shown = tuple(sorted({*notices, *self._page_notices}, key=lambda n: (n.path, n.line or 0, n.problem)))
         changed, self.notices = shown != self.notices, shown
         return changed
+
+
+def pages_not_rendered_checked(root: Path, base_url: str, report: BuildReport, rendered: set[str]) -> list[SiteError]:
+    """The build's page checks run on the published pages it did not render: after a build that reused
+    the last one's pages (serve started on a site built before), its report has no warning of theirs."""
+    outputs = {path.relative_to(report.out).as_posix() for path in report.out.rglob("*") if path.is_file()}
+    documents = tuple(document for document in report.documents if KINDS[document.kind].url is not None)
+    checks = RenderedPageChecks(root, base_url, documents, outputs, strict=False)
+    for output_path in sorted(outputs - rendered):
+        if output_path.endswith(".html"):
+            checks(output_path, (report.out / output_path).read_bytes())
+    return checks.warnings

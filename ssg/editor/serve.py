@@ -45,8 +45,10 @@ from watchdog.observers.api import ObservedWatch
 
 from ssg.model.site import ASSET_PREFIX
 from ssg.errors import SiteError, UsageError
-from ssg.build.pipeline import BuildOptions, build
-from ssg.editor.preview_notices import WarningsOnShow, error_page, site_languages, warnings_message
+from ssg.build.pipeline import BuildOptions, BuildReport, build
+from ssg.editor.preview_notices import (WarningsOnShow, error_page, pages_not_rendered_checked, site_languages,
+                                       warnings_message)
+from ssg.model.config import load_config
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -166,6 +168,7 @@ class Preview:
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
         self.warnings = WarningsOnShow()
+        self._pages_checked = False  # whether a build has checked every page, not just those it rendered
         self._tell = tell
         self._tell_warnings = tell_warnings
 
@@ -186,11 +189,24 @@ class Preview:
             return
         finally:
             self.early_pages = {}
-        for warning in report.warnings:
+        also_checked = self._check_pages_not_rendered(report, rendered)
+        for warning in (*report.warnings, *also_checked):
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        if self.warnings.update(report, rendered):
+        if self.warnings.update(report, rendered, also_checked):
             self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
+
+    def _check_pages_not_rendered(self, report: BuildReport, rendered: set[str]) -> list[SiteError]:
+        """At the first good build only, the warnings of the pages it did not render: serve may start on
+        a site built earlier, whose pages a build reuses without looking at them again."""
+        if self._pages_checked:
+            return []
+        try:
+            base_url = self.options.base_url or load_config(self.options.root).base_url
+        except SiteError:  # site.yaml changed since the build read it: the next build checks them
+            return []
+        self._pages_checked = True
+        return pages_not_rendered_checked(self.options.root, base_url, report, rendered)
 
     def _rendered(self, output_path: str, data: bytes) -> None:
         if self.early_pages or not output_path.endswith(".html"):
