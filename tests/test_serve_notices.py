@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 from ssg.build.pipeline import BuildOptions
-from ssg.editor.preview_notices import ENGLISH, WORD_KEYS, error_page, site_languages, words_in
+from ssg.editor import serve
+from ssg.editor.preview_notices import (ENGLISH, WORD_KEYS, error_page, pages_not_rendered_checked, site_languages,
+                                       words_in)
 from ssg.editor.serve import Preview
 from ssg.model.schema import load_yaml
 
@@ -43,6 +46,7 @@ def told(make_site):
     def start(files: dict[str, str]) -> Told:
         site = Told(make_site(files))
         site.preview.rebuild()
+        site.preview.checking.join(30)
         return site
     return start
 
@@ -100,6 +104,7 @@ def test_serve_started_on_a_site_built_before_still_tells_its_pages_warnings(mak
     site = Told(root)
 
     site.preview.rebuild()
+    site.preview.checking.join(30)  # the reused pages are checked after the build, while serving goes on
 
     assert [locations(message) for message in site.messages] == [["content/articles/first.md:6"]]
     printed = capsys.readouterr()
@@ -107,6 +112,28 @@ def test_serve_started_on_a_site_built_before_still_tells_its_pages_warnings(mak
     assert "; 0 files changed," in printed.out  # a build that rendered nothing new
     site.preview.rebuild({"content/pages/index.md"})
     assert len(site.messages) == 1  # the warning stands, and was told once
+
+
+def test_a_page_fixed_while_the_reused_pages_are_checked_is_not_warned_of(make_site, monkeypatch):
+    root = make_site({"content/articles/first.md": article("First", body=BROKEN)})
+    assert run_cli("build", "--root", root).status == 0
+    found, go_on = threading.Event(), threading.Event()
+
+    def slow_check(*args):  # finds the warning, then takes its time while the editor fixes the page
+        warnings = pages_not_rendered_checked(*args)
+        found.set()
+        go_on.wait(30)
+        return warnings
+    monkeypatch.setattr(serve, "pages_not_rendered_checked", slow_check)
+    site = Told(root)
+    site.preview.rebuild()
+    assert found.wait(30)
+
+    site.save("content/articles/first.md", article("First", body="Fixed."))
+    go_on.set()
+    site.preview.checking.join(30)
+
+    assert site.messages == [] and site.preview.warnings.notices == ()
 
 
 def test_front_matter_warnings_are_told_too(told):

@@ -13,6 +13,7 @@ The build's own messages (the problem and its hint) are in English.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -120,6 +121,9 @@ class Notice:
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
+    def __str__(self) -> str:  # as the build prints a SiteError
+        return f"{self.location}: {self.problem}\nhint: {self.hint}" if self.hint else f"{self.location}: {self.problem}"
+
     def payload(self) -> dict[str, str]:
         return {"location": self.location, "problem": self.problem, "hint": self.hint}
 
@@ -142,26 +146,44 @@ class WarningsOnShow:
 
     def __init__(self) -> None:
         self.notices: tuple[Notice, ...] = ()
-        self._page_notices: tuple[Notice, ...] = ()  # those found on rendered pages, the rest being front matter's
+        self._source_notices: tuple[Notice, ...] = ()  # front matter's, from the latest build
+        self._page_notices: tuple[Notice, ...] = ()    # those found on pages, by this build or earlier ones
 
-    def update(self, report: BuildReport, rendered: set[str], also_checked: Iterable[SiteError] = ()) -> bool:
-        """Take in a build's report and the output paths it rendered (and the warnings of pages checked
-        besides those, see pages_not_rendered_checked); True if the warnings on show changed."""
+    def update(self, report: BuildReport, rendered: set[str]) -> bool:
+        """Take in a build's report and the output paths it rendered; True if the warnings on show changed."""
         from_sources = {id(warning) for document in report.documents for warning in document.warnings}
-        fresh = [Notice.of(warning) for warning in (*report.warnings, *also_checked) if id(warning) not in from_sources]
-        source_of = {document.output_path: document.path for document in report.documents
-                     if KINDS[document.kind].url is not None}  # records (quotes, facts) have no page
-        checked_again = {source_of.get(path, f"/{path}") for path in rendered}
+        self._source_notices = tuple(Notice.of(warning) for warning in report.warnings if id(warning) in from_sources)
+        fresh = [Notice.of(warning) for warning in report.warnings if id(warning) not in from_sources]
+        checked_again = pages_of(report, rendered)
         sources = {document.path for document in report.documents}
         problems = {notice.problem for notice in fresh}  # the build warns once per problem (a broken menu link)
         kept = [notice for notice in self._page_notices
                 if notice.path not in checked_again and notice.problem not in problems
                 and (notice.path in sources or (report.out / notice.path.lstrip("/")).is_file())]
         self._page_notices = (*fresh, *kept)
-        notices = [Notice.of(warning) for warning in report.warnings if id(warning) in from_sources]
-        shown = tuple(sorted({*notices, *self._page_notices}, key=lambda n: (n.path, n.line or 0, n.problem)))
+        return self._show()
+
+    def add_checked(self, warnings: Iterable[SiteError], report: BuildReport, rendered_since: set[str]) -> list[Notice]:
+        """Add the warnings a check of `report`'s reused pages found, except on pages rendered since (their
+        builds' own checks are newer); returns those added."""
+        newer = pages_of(report, rendered_since)
+        problems = {notice.problem for notice in self._page_notices}
+        added = [notice for notice in map(Notice.of, warnings) if notice.path not in newer and notice.problem not in problems]
+        self._page_notices = (*self._page_notices, *added)
+        self._show()
+        return added
+
+    def _show(self) -> bool:
+        shown = tuple(sorted({*self._source_notices, *self._page_notices}, key=lambda n: (n.path, n.line or 0, n.problem)))
         changed, self.notices = shown != self.notices, shown
         return changed
+
+
+def pages_of(report: BuildReport, output_paths: set[str]) -> set[str]:
+    """The `path` the page checks give the warnings of these outputs: their source file, or "/<output path>"."""
+    source_of = {document.output_path: document.path for document in report.documents
+                 if KINDS[document.kind].url is not None}  # records (quotes, facts) have no page
+    return {source_of.get(path, f"/{path}") for path in output_paths}
 
 
 def pages_not_rendered_checked(root: Path, base_url: str, report: BuildReport, rendered: set[str]) -> list[SiteError]:
@@ -172,5 +194,6 @@ def pages_not_rendered_checked(root: Path, base_url: str, report: BuildReport, r
     checks = RenderedPageChecks(root, base_url, documents, outputs, strict=False)
     for output_path in sorted(outputs - rendered):
         if output_path.endswith(".html"):
-            checks(output_path, (report.out / output_path).read_bytes())
+            with contextlib.suppress(FileNotFoundError):  # deleted by a rebuild meanwhile
+                checks(output_path, (report.out / output_path).read_bytes())
     return checks.warnings

@@ -168,7 +168,9 @@ class Preview:
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
         self.warnings = WarningsOnShow()
-        self._pages_checked = False  # whether a build has checked every page, not just those it rendered
+        self.checking: threading.Thread | None = None  # _check_reused_pages, once started
+        self._rendered_since: set[str] = set()  # the pages rendered since the first good build
+        self._warnings_lock = threading.Lock()  # rebuilds and the check of reused pages both update the warnings
         self._tell = tell
         self._tell_warnings = tell_warnings
 
@@ -189,24 +191,32 @@ class Preview:
             return
         finally:
             self.early_pages = {}
-        also_checked = self._check_pages_not_rendered(report, rendered)
-        for warning in (*report.warnings, *also_checked):
+        for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        if self.warnings.update(report, rendered, also_checked):
-            self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
+        with self._warnings_lock:
+            self._rendered_since |= rendered
+            if self.warnings.update(report, rendered):
+                self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
+        if self.checking is None:
+            self.checking = threading.Thread(target=self._check_reused_pages, args=(report, rendered),
+                                             name="check pages", daemon=True)
+            self.checking.start()
 
-    def _check_pages_not_rendered(self, report: BuildReport, rendered: set[str]) -> list[SiteError]:
-        """At the first good build only, the warnings of the pages it did not render: serve may start on
-        a site built earlier, whose pages a build reuses without looking at them again."""
-        if self._pages_checked:
-            return []
+    def _check_reused_pages(self, report: BuildReport, rendered: set[str]) -> None:
+        """Check the pages the first good build reused without looking at them (serve started on a site
+        built earlier), in a thread of its own: on a large site this takes seconds, and saves go on meanwhile."""
         try:
             base_url = self.options.base_url or load_config(self.options.root).base_url
-        except SiteError:  # site.yaml changed since the build read it: the next build checks them
-            return []
-        self._pages_checked = True
-        return pages_not_rendered_checked(self.options.root, base_url, report, rendered)
+            found = pages_not_rendered_checked(self.options.root, base_url, report, rendered)
+        except (SiteError, OSError):  # site.yaml or the site changed meanwhile: the pages' next rendering checks them
+            return
+        with self._warnings_lock:
+            added = self.warnings.add_checked(found, report, self._rendered_since)
+            for notice in added:
+                print(f"warning: {notice}", file=sys.stderr, flush=True)
+            if added:
+                self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
 
     def _rendered(self, output_path: str, data: bytes) -> None:
         if self.early_pages or not output_path.endswith(".html"):
