@@ -13,6 +13,9 @@ A small tornado application with four parts:
 - LiveSocket tells every open page that the site was rebuilt. ssg/editor/live/live.js, in the page,
   then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
   see package.json), or reloads when the server or the page says a patch cannot express the change.
+  It also tells each page the build's warnings (broken links, missing alt text...), which live.js
+  lists in a panel that blocks nothing (ssg/editor/preview_notices.py makes the message, and the
+  error page, in the page's language).
 - Access: every endpoint answers only the addresses the preview serves on, and the socket only
   the preview's own pages (docs/security.md).
 
@@ -159,7 +162,8 @@ class Preview:
     addresses of the only pages to update. A good build tells as soon as the new site is in place,
     before the build's own bookkeeping (saving its cache). After an edit of content only, the
     first page rendered (the edited one) is served from memory at once and its open copies are
-    told then, before the rest of the site is rendered and published.
+    told then, before the rest of the site is rendered and published. When the site's warnings
+    change, it calls `tell_warnings(message)` (preview_notices.warnings_message).
     """
 
     def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None,
@@ -194,10 +198,15 @@ class Preview:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
+        self._note_warnings(report, rendered)
+
+    def _note_warnings(self, report: BuildReport, rendered: set[str]) -> None:
+        """Keep the site's warnings up to date, and tell the open pages when they change. The first good
+        build also starts the check of the pages it reused."""
         with self._warnings_lock:
             self._rendered_since |= rendered
             if self.warnings.update(report, rendered):
-                self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
+                self._tell_warnings_on_show()
         if self.checking is None:
             self.checking = threading.Thread(target=self._check_reused_pages, args=(report, rendered),
                                              name="check pages", daemon=True)
@@ -216,7 +225,10 @@ class Preview:
             for notice in added:
                 print(f"warning: {notice}", file=sys.stderr, flush=True)
             if added:
-                self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
+                self._tell_warnings_on_show()
+
+    def _tell_warnings_on_show(self) -> None:
+        self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
 
     def _rendered(self, output_path: str, data: bytes) -> None:
         if self.early_pages or not output_path.endswith(".html"):
