@@ -16,6 +16,8 @@ from conftest import MINIMAL_CONFIG, article, run_cli
 from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 from ssg.build.outputs import CONTENT_SECURITY_POLICY
 
+from .helpers import run_axe
+
 PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
 CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
@@ -268,6 +270,7 @@ def test_the_warnings_panel_is_hidden_with_the_keyboard_until_the_warnings_chang
     open_live(page, f"{server.url}/articles/first/")
     hide = page.get_by_role("button", name="Hide warnings")
     expect(hide).to_be_visible(timeout=PATIENCE_MS)
+    assert run_axe(page) == []  # the page with the panel on it
 
     hide.focus()
     page.keyboard.press("Escape")

@@ -136,7 +136,9 @@
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") dismiss();
     });
-    panel.append(title, element("p", words.warnings_intro, {margin: "0"}), list, hide);
+    var top = element("div", "", {display: "flex", justifyContent: "space-between", alignItems: "baseline", gap: "1rem"});
+    top.append(title, hide);  // the button first in reach, above a list that may scroll
+    panel.append(top, element("p", words.warnings_intro, {margin: "0"}), list);
     region.append(panel);
   }
 
