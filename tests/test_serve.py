@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
 from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
 from ssg.editor.serve import Debouncer, source_path
 
@@ -202,6 +202,17 @@ def test_a_missing_page_gets_the_sites_404_page_with_status_404(make_site, previ
     missing = server.get("/no-such-page/")
     assert missing.status == 404
     assert missing.body.startswith((root / "_site" / "404.html").read_text().split("</head>")[0])
+
+
+def test_a_missing_welsh_page_gets_the_welsh_404_page(make_site, preview):
+    root = make_site({"site.yaml": MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n"})
+    server = preview(root)
+
+    for address in ("/cy/no-such-page/", "/cy/articles/no-such-page", "/cy/no/such/page.html"):
+        missing = server.get(address)
+        assert missing.status == 404 and missing.body.startswith('<!doctype html>\n<html lang="cy"'), address
+    assert missing.body.startswith((root / "_site/cy/404.html").read_text().split("</head>")[0])
+    assert 'lang="en-GB"' in server.get("/cymraeg/no-such-page/").body
 
 
 # --- Rebuilding ----------------------------------------------------------------------------------

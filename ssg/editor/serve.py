@@ -6,7 +6,7 @@ A small tornado application with four parts:
   short quiet spell so a burst of saves makes one rebuild (Debouncer), and never drops a save
   that arrives during a rebuild (it rebuilds again after).
 - PreviewFiles serves only files whose real path is inside the output folder, answers missing
-  pages with the site's 404 page, and answers pages with the build error while the latest build
+  pages with the nearest 404 page (the Welsh one under /cy/), and answers pages with the build error while the latest build
   fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
   gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
   what `build` publishes, never holds it.
@@ -501,12 +501,24 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
             super().log_exception(typ, value, tb)
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        not_found_page = Path(self.root, "404.html")
-        if status_code != 404 or not not_found_page.is_file():
+        not_found_page = nearest_not_found_page(Path(self.root), self.path_args[0] if self.path_args else "")
+        if status_code != 404 or not_found_page is None:
             super().write_error(status_code, **kwargs)
             return
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(not_found_page.read_bytes())
+
+
+def nearest_not_found_page(root: Path, missing: str) -> Path | None:
+    """The 404.html nearest a missing address, as hosts like Cloudflare Pages answer: a Welsh page's
+    (cy/404.html) under /cy/, the site's own (404.html) elsewhere."""
+    folders = PurePosixPath(missing).parts[:-1] if not missing.endswith("/") else PurePosixPath(missing).parts
+    for depth in range(len(folders), -1, -1):
+        page = root.joinpath(*folders[:depth], "404.html")
+        with contextlib.suppress(OSError, ValueError):  # a name the file system refuses
+            if page.is_file() and page.resolve().is_relative_to(root.resolve()):
+                return page
+    return None
 
 
 def application(preview: Preview, clients: LiveClients, access: Access) -> web.Application:
