@@ -6,10 +6,10 @@ A small tornado application with four parts:
   short quiet spell so a burst of saves makes one rebuild (Debouncer), and never drops a save
   that arrives during a rebuild (it rebuilds again after).
 - PreviewFiles serves only files whose real path is inside the output folder, answers missing
-  pages with the nearest 404 page (the Welsh one under /cy/), and answers pages with the build error while the latest build
-  fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
-  gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
-  what `build` publishes, never holds it.
+  pages with the nearest 404 page (the Welsh one under /cy/), and answers pages with the build
+  error while the latest build fails (the last good site stays on disk and keeps its styles and
+  scripts). Every HTML answer gets one extra tag, `<script src="/_serve/live.js">`: the page's
+  own copy on disk, which is what `build` publishes, never holds it.
 - LiveSocket tells every open page that the site was rebuilt. ssg/editor/live/live.js, in the page,
   then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
   see package.json), or reloads when the server or the page says a patch cannot express the change.
