@@ -282,6 +282,18 @@ def test_the_warnings_panel_is_hidden_with_the_keyboard_until_the_warnings_chang
     expect(page.locator(WARNINGS)).to_have_count(0)
 
 
+def test_a_warning_quoting_markup_shows_it_as_text_and_runs_nothing(live_page, live_site, preview):
+    page = live_page
+    key = "<img src=x onerror=window.ran=1>"  # an unknown front matter key: a warning that quotes the file
+    root = live_site({"content/articles/first.md": article("First", **{f'"{key}"': "yes"})})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+
+    expect(page.locator("#serve-warnings li")).to_contain_text(f"unknown key '{key}' in the front matter",
+                                                               timeout=PATIENCE_MS)
+    assert page.locator("#serve-warnings img").count() == 0 and page.evaluate("window.ran") is None
+
+
 def test_a_welsh_page_shows_the_warnings_and_the_error_page_in_welsh(live_page, live_site, preview):
     page = live_page
     good = article("Cyntaf", body="Geiriau da.")
