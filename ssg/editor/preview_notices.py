@@ -119,10 +119,13 @@ class Notice:
 
     @property
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return self._as_error().location
 
-    def __str__(self) -> str:  # as the build prints a SiteError
-        return f"{self.location}: {self.problem}\nhint: {self.hint}" if self.hint else f"{self.location}: {self.problem}"
+    def __str__(self) -> str:  # as the build prints it
+        return str(self._as_error())
+
+    def _as_error(self) -> SiteError:
+        return SiteError(self.path, self.line, self.problem, self.hint)
 
     def payload(self) -> dict[str, str]:
         return {"location": self.location, "problem": self.problem, "hint": self.hint}
