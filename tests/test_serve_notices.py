@@ -12,9 +12,7 @@ import pytest
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 from ssg.build.pipeline import BuildOptions
-from ssg.editor import serve
-from ssg.editor.preview_notices import (ENGLISH, WORD_KEYS, error_page, pages_not_rendered_checked, site_languages,
-                                       words_in)
+from ssg.editor.preview_notices import ENGLISH, WORD_KEYS, PublishedPages, error_page, site_languages, words_in
 from ssg.editor.serve import Preview
 from ssg.model.schema import load_yaml
 
@@ -46,7 +44,7 @@ def told(make_site):
     def start(files: dict[str, str]) -> Told:
         site = Told(make_site(files))
         site.preview.rebuild()
-        site.preview.checking.join(30)
+        assert site.preview.checking is None  # a first build renders every page, and checks them
         return site
     return start
 
@@ -118,22 +116,33 @@ def test_a_page_fixed_while_the_reused_pages_are_checked_is_not_warned_of(make_s
     root = make_site({"content/articles/first.md": article("First", body=BROKEN)})
     assert run_cli("build", "--root", root).status == 0
     found, go_on = threading.Event(), threading.Event()
+    check = PublishedPages.check
 
-    def slow_check(*args):  # finds the warning, then takes its time while the editor fixes the page
-        warnings = pages_not_rendered_checked(*args)
-        found.set()
-        go_on.wait(30)
+    def slow_check(pages, output_paths):  # the check of every page finds the warning, then takes its time
+        warnings = check(pages, output_paths)
+        if not found.is_set():
+            found.set()
+            go_on.wait(30)
         return warnings
-    monkeypatch.setattr(serve, "pages_not_rendered_checked", slow_check)
+    monkeypatch.setattr(PublishedPages, "check", slow_check)
     site = Told(root)
     site.preview.rebuild()
     assert found.wait(30)
 
-    site.save("content/articles/first.md", article("First", body="Fixed."))
+    site.save("content/articles/first.md", article("First", body="Fixed."))  # meanwhile, the editor fixes it
     go_on.set()
     site.preview.checking.join(30)
 
     assert site.messages == [] and site.preview.warnings.notices == ()
+
+
+def test_making_the_missing_page_clears_the_warning_of_the_page_that_links_to_it(told):
+    site = told({"content/articles/first.md": article("First", body=BROKEN)})
+    assert locations(site.messages[-1]) == ["content/articles/first.md:6"]
+
+    told_now = site.save("content/pages/no-such-page.md", "---\ntitle: Now there is\nsummary: A page.\n---\nText.\n")
+
+    assert told_now == [{"command": "warnings", "warnings": [], "messages_language": "en"}]
 
 
 def test_front_matter_warnings_are_told_too(told):

@@ -142,9 +142,9 @@ class WarningsOnShow:
     """The warnings of the site as it now is, across rebuilds.
 
     Each build reports the warnings of every source it read (front matter) in full, but checks only
-    the pages it rendered (a one-edit build renders the edited page and the lists) for broken links
-    and missing alt text. A page not rendered again keeps the warnings an earlier build found on it,
-    until it is rendered again or its source is gone.
+    the pages it renders (a one-edit build renders the edited page and the lists) for broken links
+    and missing alt text. A warning an earlier build found on a page is kept while that page, as it
+    now is on disk, still has it.
     """
 
     def __init__(self) -> None:
@@ -152,26 +152,21 @@ class WarningsOnShow:
         self._source_notices: tuple[Notice, ...] = ()  # front matter's, from the latest build
         self._page_notices: tuple[Notice, ...] = ()    # those found on pages, by this build or earlier ones
 
-    def update(self, report: BuildReport, rendered: set[str]) -> bool:
-        """Take in a build's report and the output paths it rendered; True if the warnings on show changed."""
+    def update(self, report: BuildReport, pages: PublishedPages) -> bool:
+        """Take in a build's report; True if the warnings on show changed."""
         from_sources = {id(warning) for document in report.documents for warning in document.warnings}
         self._source_notices = tuple(Notice.of(warning) for warning in report.warnings if id(warning) in from_sources)
         fresh = [Notice.of(warning) for warning in report.warnings if id(warning) not in from_sources]
-        checked_again = pages_of(report, rendered)
-        sources = {document.path for document in report.documents}
         problems = {notice.problem for notice in fresh}  # the build warns once per problem (a broken menu link)
-        kept = [notice for notice in self._page_notices
-                if notice.path not in checked_again and notice.problem not in problems
-                and (notice.path in sources or (report.out / notice.path.lstrip("/")).is_file())]
+        kept = pages.still_found(notice for notice in self._page_notices if notice.problem not in problems)
         self._page_notices = (*fresh, *kept)
         return self._show()
 
-    def add_checked(self, warnings: Iterable[SiteError], report: BuildReport, rendered_since: set[str]) -> list[Notice]:
-        """Add the warnings a check of `report`'s reused pages found, except on pages rendered since (their
-        builds' own checks are newer); returns those added."""
-        newer = pages_of(report, rendered_since)
+    def add_checked(self, warnings: Iterable[SiteError], pages: PublishedPages) -> list[Notice]:
+        """Add the warnings a check of the published pages found, those still true now (a save may have
+        fixed one meanwhile); returns those added."""
         problems = {notice.problem for notice in self._page_notices}
-        added = [notice for notice in map(Notice.of, warnings) if notice.path not in newer and notice.problem not in problems]
+        added = pages.still_found(notice for notice in map(Notice.of, warnings) if notice.problem not in problems)
         self._page_notices = (*self._page_notices, *added)
         self._show()
         return added
@@ -182,21 +177,45 @@ class WarningsOnShow:
         return changed
 
 
-def pages_of(report: BuildReport, output_paths: set[str]) -> set[str]:
-    """The `path` the page checks give the warnings of these outputs: their source file, or "/<output path>"."""
-    source_of = {document.output_path: document.path for document in report.documents
-                 if KINDS[document.kind].url is not None}  # records (quotes, facts) have no page
-    return {source_of.get(path, f"/{path}") for path in output_paths}
+class PublishedPages:
+    """The build's page checks (broken links, missing alt text), run on pages as they now are on disk."""
+
+    def __init__(self, root: Path, base_url: str | None, report: BuildReport) -> None:
+        self.root, self.report = root, report
+        self._base_url = base_url  # None: site.yaml's, read only if a page is checked
+        self._output_of = {document.path: document.output_path for document in report.documents
+                           if KINDS[document.kind].url is not None}  # records (quotes, facts) have no page
+
+    def html_pages(self) -> list[str]:
+        return sorted(path.relative_to(self.report.out).as_posix() for path in self.report.out.rglob("*.html"))
+
+    def check(self, output_paths: Iterable[str]) -> list[SiteError]:
+        """The warnings of these pages; none if site.yaml or the output folder changed under the check."""
+        try:
+            base_url = self._base_url or load_config(self.root).base_url
+            outputs = {path.relative_to(self.report.out).as_posix() for path in self.report.out.rglob("*")
+                       if path.is_file()}
+        except (SiteError, OSError):
+            return []
+        documents = tuple(document for document in self.report.documents if document.path in self._output_of)
+        checks = RenderedPageChecks(self.root, base_url, documents, outputs, strict=False)
+        found: list[SiteError] = []
+        for output_path in sorted(set(output_paths)):
+            with contextlib.suppress(OSError):  # removed by a rebuild meanwhile
+                found += page_warnings(checks, output_path, (self.report.out / output_path).read_bytes())
+        return found
+
+    def still_found(self, notices: Iterable[Notice]) -> list[Notice]:
+        """Those of `notices` the pages they were found on still have (with their lines as they now are)."""
+        wanted = {notice.problem: notice for notice in notices}
+        pages = {self._output_of.get(notice.path) or notice.path.removeprefix("/") for notice in wanted.values()}
+        return [Notice.of(warning) for warning in self.check(pages) if warning.message in wanted] if wanted else []
 
 
-def pages_not_rendered_checked(root: Path, base_url: str, report: BuildReport, rendered: set[str]) -> list[SiteError]:
-    """The build's page checks run on the published pages it did not render: after a build that reused
-    the last one's pages (serve started on a site built before), its report has no warning of theirs."""
-    outputs = {path.relative_to(report.out).as_posix() for path in report.out.rglob("*") if path.is_file()}
-    documents = tuple(document for document in report.documents if KINDS[document.kind].url is not None)
-    checks = RenderedPageChecks(root, base_url, documents, outputs, strict=False)
-    for output_path in sorted(outputs - rendered):
-        if output_path.endswith(".html"):
-            with contextlib.suppress(FileNotFoundError):  # deleted by a rebuild meanwhile
-                checks(output_path, (report.out / output_path).read_bytes())
-    return checks.warnings
+def page_warnings(checks: RenderedPageChecks, output_path: str, data: bytes) -> tuple[SiteError, ...]:
+    """One page's warnings. RenderedPageChecks returns them on main since commit 15d225e, and collected
+    them in `checks.warnings` before: the second branch goes once this branch is merged."""
+    collected = getattr(checks, "warnings", [])
+    before = len(collected)
+    returned = checks(output_path, data)  # type: ignore[func-returns-value]
+    return tuple(returned) if returned is not None else tuple(collected[before:])

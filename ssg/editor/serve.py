@@ -49,9 +49,7 @@ from watchdog.observers.api import ObservedWatch
 from ssg.model.site import ASSET_PREFIX
 from ssg.errors import SiteError, UsageError
 from ssg.build.pipeline import BuildOptions, BuildReport, build
-from ssg.editor.preview_notices import (WarningsOnShow, error_page, pages_not_rendered_checked, site_languages,
-                                       warnings_message)
-from ssg.model.config import load_config
+from ssg.editor.preview_notices import PublishedPages, WarningsOnShow, error_page, site_languages, warnings_message
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -172,8 +170,8 @@ class Preview:
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
         self.warnings = WarningsOnShow()
-        self.checking: threading.Thread | None = None  # _check_reused_pages, once started
-        self._rendered_since: set[str] = set()  # the pages rendered since the first good build
+        self.checking: threading.Thread | None = None  # _check_reused_pages, if started
+        self._had_good_build = False
         self._warnings_lock = threading.Lock()  # rebuilds and the check of reused pages both update the warnings
         self._tell = tell
         self._tell_warnings = tell_warnings
@@ -181,13 +179,8 @@ class Preview:
     def rebuild(self, changed: Iterable[str] = ()) -> None:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
         content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
-        rendered: set[str] = set()
-
-        def note_rendered(output_path: str, data: bytes) -> None:
-            rendered.add(output_path)
-            if content_only:
-                self._rendered(output_path, data)
-        options = dataclasses.replace(self.options, published=lambda: self._published(reload), rendered=note_rendered)
+        options = dataclasses.replace(self.options, published=lambda: self._published(reload),
+                                      rendered=self._rendered if content_only else None)
         try:
             report = build(options)
         except SiteError as error:
@@ -198,30 +191,27 @@ class Preview:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
-        self._note_warnings(report, rendered)
+        self._note_warnings(report)
 
-    def _note_warnings(self, report: BuildReport, rendered: set[str]) -> None:
-        """Keep the site's warnings up to date, and tell the open pages when they change. The first good
-        build also starts the check of the pages it reused."""
+    def _note_warnings(self, report: BuildReport) -> None:
+        """Keep the site's warnings up to date, and tell the open pages when they change. After the first
+        good build, if it reused pages of an earlier one, check those too."""
+        pages = PublishedPages(self.options.root, self.options.base_url, report)
         with self._warnings_lock:
-            self._rendered_since |= rendered
-            if self.warnings.update(report, rendered):
+            if self.warnings.update(report, pages):
                 self._tell_warnings_on_show()
-        if self.checking is None:
-            self.checking = threading.Thread(target=self._check_reused_pages, args=(report, rendered),
-                                             name="check pages", daemon=True)
+        if not self._had_good_build and report.rendered < sum(report.counts.values()):
+            self.checking = threading.Thread(target=self._check_reused_pages, args=(pages,), name="check pages",
+                                             daemon=True)
             self.checking.start()
+        self._had_good_build = True
 
-    def _check_reused_pages(self, report: BuildReport, rendered: set[str]) -> None:
+    def _check_reused_pages(self, pages: PublishedPages) -> None:
         """Check the pages the first good build reused without looking at them (serve started on a site
         built earlier), in a thread of its own: on a large site this takes seconds, and saves go on meanwhile."""
-        try:
-            base_url = self.options.base_url or load_config(self.options.root).base_url
-            found = pages_not_rendered_checked(self.options.root, base_url, report, rendered)
-        except (SiteError, OSError):  # site.yaml or the site changed meanwhile: the pages' next rendering checks them
-            return
+        found = pages.check(pages.html_pages())
         with self._warnings_lock:
-            added = self.warnings.add_checked(found, report, self._rendered_since)
+            added = self.warnings.add_checked(found, pages)
             for notice in added:
                 print(f"warning: {notice}", file=sys.stderr, flush=True)
             if added:
