@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 from ssg.build.pipeline import BuildOptions
 from ssg.editor.preview_notices import ENGLISH, WORD_KEYS, PublishedPages, error_page, site_languages, words_in
 from ssg.editor.serve import Preview
 from ssg.model.schema import load_yaml
+
+from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli
 
 BROKEN = "See [the law](/no-such-page/) first."
 WELSH = "languages:\n  - code: cy\n    name: Cymraeg\n"

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 from ssg.build.page_checks import RenderedPageChecks
 from ssg.build.pipeline import BuildReport
@@ -172,7 +172,8 @@ class WarningsOnShow:
         return added
 
     def _show(self) -> bool:
-        shown = tuple(sorted({*self._source_notices, *self._page_notices}, key=lambda n: (n.path, n.line or 0, n.problem)))
+        shown = tuple(sorted({*self._source_notices, *self._page_notices},
+                             key=lambda notice: (notice.path, notice.line or 0, notice.problem)))
         changed, self.notices = shown != self.notices, shown
         return changed
 

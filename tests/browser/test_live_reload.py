@@ -12,11 +12,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import MINIMAL_CONFIG, article, run_cli
-from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 from ssg.build.outputs import CONTENT_SECURITY_POLICY
 
 from .helpers import run_axe
+from conftest import MINIMAL_CONFIG, article, run_cli
+from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 
 PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
 CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"
