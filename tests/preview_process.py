@@ -131,7 +131,8 @@ class ReloadListener:
     """What an open page hears: connects to serve's socket, as a page of the preview, and keeps every message."""
 
     def __init__(self, url: str) -> None:
-        self.messages: list[dict] = []
+        self.messages: list[dict] = []  # {"command": "update", ...}
+        self.warnings: list[dict] = []  # {"command": "warnings", ...}
         self._received = threading.Condition()
         self._socket = None
         self._loop = asyncio.new_event_loop()
@@ -146,7 +147,8 @@ class ReloadListener:
         connected.set()
         while (message := await self._socket.read_message()) is not None:
             with self._received:
-                self.messages.append(json.loads(message))
+                received = json.loads(message)
+                (self.warnings if received["command"] == "warnings" else self.messages).append(received)
                 self._received.notify_all()
 
     def wait_for_updates(self, count: int) -> list[dict]:
@@ -154,6 +156,12 @@ class ReloadListener:
         with self._received:
             assert self._received.wait_for(lambda: len(self.messages) >= count, WAIT_SECONDS), self.messages
             return self.messages[:count]
+
+    def wait_for_warnings(self, count: int) -> list[dict]:
+        """The first `count` warnings messages; fails if fewer come within WAIT_SECONDS."""
+        with self._received:
+            assert self._received.wait_for(lambda: len(self.warnings) >= count, WAIT_SECONDS), self.warnings
+            return self.warnings[:count]
 
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._socket.close)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
 from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
 from ssg.editor.serve import Debouncer, source_path
 
@@ -204,6 +204,17 @@ def test_a_missing_page_gets_the_sites_404_page_with_status_404(make_site, previ
     assert missing.body.startswith((root / "_site" / "404.html").read_text().split("</head>")[0])
 
 
+def test_a_missing_welsh_page_gets_the_welsh_404_page(make_site, preview):
+    root = make_site({"site.yaml": MINIMAL_CONFIG + "languages:\n  - code: cy\n    name: Cymraeg\n"})
+    server = preview(root)
+
+    for address in ("/cy/no-such-page/", "/cy/articles/no-such-page", "/cy/no/such/page.html"):
+        missing = server.get(address)
+        assert missing.status == 404 and missing.body.startswith('<!doctype html>\n<html lang="cy"'), address
+    assert missing.body.startswith((root / "_site/cy/404.html").read_text().split("</head>")[0])
+    assert 'lang="en-GB"' in server.get("/cymraeg/no-such-page/").body
+
+
 # --- Rebuilding ----------------------------------------------------------------------------------
 
 def test_a_save_rebuilds_and_the_served_site_equals_a_fresh_full_build(make_site, preview, listener, tmp_path,
@@ -330,7 +341,7 @@ def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_
     assert command_line.startswith("error: templates") and "unexpected '<'" in command_line
     assert terminal == command_line.splitlines()[0]
     assert page.status == 500
-    assert page.body.split('<pre id="build-error">')[1].split("</pre>")[0] == (
+    assert page.body.split('<pre id="build-error" lang="en">')[1].split("</pre>")[0] == (
         command_line.removeprefix("error: ").strip()
         .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;"))
     assert '<script src="/_serve/live.js">' in page.body  # so that it comes back by itself
@@ -345,6 +356,28 @@ def test_a_build_error_shows_in_the_browser_and_the_terminal_and_the_fix_brings_
     assert browser.wait_for_updates(2)[1]["reload"] is True
     back = server.get("/articles/first/")
     assert back.status == 200 and "Good words." in back.body
+
+
+def test_a_page_that_connects_is_told_the_warnings_at_once_and_the_fix_clears_them(make_site, preview, listener):
+    root = make_site({"content/articles/first.md": article("First", body="![](/missing.png)")})
+    server = preview(root)
+    browser = listener(server)
+
+    [told] = browser.wait_for_warnings(1)
+    assert told["warnings"] == [{"location": "content/articles/first.md:6",
+                                 "problem": "the picture '/missing.png' has no alt text",
+                                 "hint": "describe what it shows for people who cannot see it: "
+                                         "![a few words on the picture](/missing.png)"}]
+    assert told["words"]["en-GB"]["warnings_title"] == "Warnings ({count})"
+    mark = server.mark()
+    (root / "content/articles/first.md").write_text(article("First", body="![A red door](/missing.png)"))
+
+    server.wait_for_build(mark)
+    assert browser.wait_for_warnings(2)[1]["warnings"] == []
+    assert browser.wait_for_updates(2)[-1] == {"command": "update", "reload": False}  # the page updated as ever
+    late = listener(server)
+    time.sleep(QUIET_AFTER_BUILD)
+    assert late.warnings == []  # nothing to tell a page that connects now
 
 
 def test_a_build_error_at_start_is_shown_and_serving_goes_on(make_site, preview, tmp_path):

@@ -6,13 +6,16 @@ A small tornado application with four parts:
   short quiet spell so a burst of saves makes one rebuild (Debouncer), and never drops a save
   that arrives during a rebuild (it rebuilds again after).
 - PreviewFiles serves only files whose real path is inside the output folder, answers missing
-  pages with the site's 404 page, and answers pages with the build error while the latest build
-  fails (the last good site stays on disk and keeps its styles and scripts). Every HTML answer
-  gets one extra tag, `<script src="/_serve/live.js">`: the page's own copy on disk, which is
-  what `build` publishes, never holds it.
+  pages with the nearest 404 page (the Welsh one under /cy/), and answers pages with the build
+  error while the latest build fails (the last good site stays on disk and keeps its styles and
+  scripts). Every HTML answer gets one extra tag, `<script src="/_serve/live.js">`: the page's
+  own copy on disk, which is what `build` publishes, never holds it.
 - LiveSocket tells every open page that the site was rebuilt. ssg/editor/live/live.js, in the page,
   then fetches its own address and patches itself in place with Idiomorph (vendored from npm,
   see package.json), or reloads when the server or the page says a patch cannot express the change.
+  It also tells each page the build's warnings (broken links, missing alt text...), which live.js
+  lists in a panel that blocks nothing (ssg/editor/preview_notices.py makes the message, and the
+  error page, in the page's language).
 - Access: every endpoint answers only the addresses the preview serves on, and the socket only
   the preview's own pages (docs/security.md).
 
@@ -24,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
-import html
 import importlib
 import json
 import logging
@@ -32,22 +34,32 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 from tornado import web
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
-from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
-                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent,
-                             FileSystemEventHandler)
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from ssg.model.site import ASSET_PREFIX
-from ssg.errors import SiteError, UsageError
-from ssg.build.pipeline import BuildOptions, build
+from ssg.build.pipeline import BuildOptions, BuildReport, build
 from ssg.editor.admin import Admin
+from ssg.editor.preview_notices import PublishedPages, WarningsOnShow, error_page, site_languages, warnings_message
+from ssg.errors import SiteError, UsageError
+from ssg.model.site import ASSET_PREFIX
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SETTINGS_FILE = "site.yaml"
@@ -72,35 +84,14 @@ SCRATCH_PREFIXES = (".#", "#")
 SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
-LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
+LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, "
+                                  "or add --port 8001",
                 errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
                 errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
 LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's files
 LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
 HEAD_END = b"</head>"
 LIVE_SCRIPTS = ("idiomorph.min.js", "live.js")  # in ssg/editor/live/, joined into /_serve/live.js
-
-ERROR_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The site could not be built</title>
-<style>
-body {{ font: 1.1rem/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }}
-pre {{ white-space: pre-wrap; padding: 1rem; border-left: 0.4rem solid #b00020; background: #fdf2f3; }}
-</style>
-</head>
-<body>
-<main>
-<h1>The site could not be built</h1>
-<pre id="build-error">{problem}</pre>
-<p>Fix the file and save it: this page updates by itself. Until then the last good
-version of the site is kept.</p>
-</main>
-</body>
-</html>
-"""
 
 
 def source_path(root: Path, path: str) -> str | None:
@@ -180,14 +171,21 @@ class Preview:
     addresses of the only pages to update. A good build tells as soon as the new site is in place,
     before the build's own bookkeeping (saving its cache). After an edit of content only, the
     first page rendered (the edited one) is served from memory at once and its open copies are
-    told then, before the rest of the site is rendered and published.
+    told then, before the rest of the site is rendered and published. When the site's warnings
+    change, it calls `tell_warnings(message)` (preview_notices.warnings_message).
     """
 
-    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None) -> None:
+    def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None,
+                 tell_warnings: Callable[[dict], None] = lambda _: None) -> None:
         self.options = options
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
+        self.warnings = WarningsOnShow()
+        self.checking: threading.Thread | None = None  # _check_reused_pages, if started
+        self._had_good_build = False
+        self._warnings_lock = threading.Lock()  # rebuilds and the check of reused pages both update the warnings
         self._tell = tell
+        self._tell_warnings = tell_warnings
 
     def rebuild(self, changed: Iterable[str] = ()) -> None:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
@@ -204,6 +202,34 @@ class Preview:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"{self._describe(changed)}{report.summary()}", flush=True)
+        self._note_warnings(report)
+
+    def _note_warnings(self, report: BuildReport) -> None:
+        """Keep the site's warnings up to date, and tell the open pages when they change. After the first
+        good build, if it reused pages of an earlier one, check those too."""
+        pages = PublishedPages(self.options.root, self.options.base_url, report)
+        with self._warnings_lock:
+            if self.warnings.update(report, pages):
+                self._tell_warnings_on_show()
+        if not self._had_good_build and report.rendered < sum(report.counts.values()):
+            self.checking = threading.Thread(target=self._check_reused_pages, args=(pages,), name="check pages",
+                                             daemon=True)
+            self.checking.start()
+        self._had_good_build = True
+
+    def _check_reused_pages(self, pages: PublishedPages) -> None:
+        """Check the pages the first good build reused without looking at them (serve started on a site
+        built earlier), in a thread of its own: on a large site this takes seconds, and saves go on meanwhile."""
+        found = pages.check(pages.html_pages())
+        with self._warnings_lock:
+            added = self.warnings.add_checked(found, pages)
+            for notice in added:
+                print(f"warning: {notice}", file=sys.stderr, flush=True)
+            if added:
+                self._tell_warnings_on_show()
+
+    def _tell_warnings_on_show(self) -> None:
+        self._tell_warnings(warnings_message(self.warnings.notices, site_languages(self.options.root)))
 
     def _rendered(self, output_path: str, data: bytes) -> None:
         if self.early_pages or not output_path.endswith(".html"):
@@ -222,7 +248,7 @@ class Preview:
             self.rebuild(changed)
         except UsageError as error:  # e.g. the output folder was changed by hand and is refused
             self._show_problem(str(error))
-        except Exception as error:  # noqa: BLE001 - a bug in the generator must not end the preview
+        except Exception as error:
             traceback.print_exc()
             self._show_problem(f"the build stopped on an unexpected error ({type(error).__name__}: {error})"
                                "\nhint: this is a bug in the site generator; the details are in the terminal")
@@ -261,6 +287,7 @@ class LiveClients:
     def __init__(self) -> None:
         self.sockets: set[WebSocketHandler] = set()
         self.loop: IOLoop | None = None
+        self.warnings = ""  # the latest warnings message, for each page as it connects ("": none to show)
 
     def tell(self, reload: bool, pages: list[str] | None) -> None:
         """Tell every open page (or those at the addresses in `pages`) to update: patched in place, or reloaded."""
@@ -268,6 +295,12 @@ class LiveClients:
             return
         message = json.dumps({"command": "update", "reload": reload, **({"pages": pages} if pages else {})})
         self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
+
+    def tell_warnings(self, message: dict) -> None:
+        """Tell every open page, and each page that opens from now on, the warnings to show."""
+        self.warnings = json.dumps(message) if message["warnings"] else ""
+        if self.loop is not None:
+            self.loop.add_callback(self._send, json.dumps(message))
 
     def _send(self, message: str) -> None:
         for socket in list(self.sockets):
@@ -381,6 +414,8 @@ class LiveSocket(KnownHostsOnly, WebSocketHandler):
 
     def open(self) -> None:
         self.clients.sockets.add(self)
+        if self.clients.warnings:
+            self.write_message(self.clients.warnings)
 
     def on_close(self) -> None:
         self.clients.sockets.discard(self)
@@ -429,7 +464,9 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
         if self.preview.problem is not None and PurePosixPath(path).suffix in ("", ".html"):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(ERROR_PAGE.format(problem=html.escape(self.preview.problem)))
+            languages = site_languages(self.preview.options.root)
+            lang = languages.of_address(path)
+            self.finish(error_page(self.preview.problem, languages.words_of(lang), lang))
             return
         early = self.preview.early_pages.get(output_path_of(path))
         if early is not None:
@@ -465,12 +502,24 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
             super().log_exception(typ, value, tb)
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        not_found_page = Path(self.root, "404.html")
-        if status_code != 404 or not not_found_page.is_file():
+        not_found_page = nearest_not_found_page(Path(self.root), self.path_args[0] if self.path_args else "")
+        if status_code != 404 or not_found_page is None:
             super().write_error(status_code, **kwargs)
             return
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(not_found_page.read_bytes())
+
+
+def nearest_not_found_page(root: Path, missing: str) -> Path | None:
+    """The 404.html nearest a missing address, as hosts like Cloudflare Pages answer: a Welsh page's
+    (cy/404.html) under /cy/, the site's own (404.html) elsewhere."""
+    folders = PurePosixPath(missing).parts[:-1] if not missing.endswith("/") else PurePosixPath(missing).parts
+    for depth in range(len(folders), -1, -1):
+        page = root.joinpath(*folders[:depth], "404.html")
+        with contextlib.suppress(OSError, ValueError):  # a name the file system refuses
+            if page.is_file() and page.resolve().is_relative_to(root.resolve()):
+                return page
+    return None
 
 
 def application(preview: Preview, clients: LiveClients, access: Access, admin: Admin | None = None) -> web.Application:
@@ -499,7 +548,7 @@ def serve(options: BuildOptions, host: str, port: int, admin: Admin | None = Non
     # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
     importlib.import_module("ssg.markdown.markup")
     clients = LiveClients()
-    preview = Preview(options, clients.tell)
+    preview = Preview(options, clients.tell, clients.tell_warnings)
     watcher = SourceWatcher(preview)
     watcher.observe()  # before the first build: a save made during it is rebuilt after
     logging.getLogger("tornado.access").disabled = True  # serve prints plain-English lines instead

@@ -6,14 +6,17 @@ Every test site's pages carry the published site's strict CSP as a meta tag (no 
 """
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import article, run_cli
-from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 from ssg.build.outputs import CONTENT_SECURITY_POLICY
+
+from .helpers import run_axe
+from conftest import MINIMAL_CONFIG, article, run_cli
+from preview_process import WAIT_SECONDS, preview  # noqa: F401 (preview: a fixture)
 
 PATIENCE_MS = WAIT_SECONDS * 1000  # each wait ends as soon as its condition holds
 CONNECTED = "() => window.serveLive !== undefined && window.serveLive.connected"
@@ -202,3 +205,112 @@ def test_serves_script_is_never_in_the_published_site(live_site, preview):
     on_disk = (root / "_site/articles/first/index.html").read_text()
     assert served == on_disk.replace("</head>", '<script src="/_serve/live.js"></script></head>', 1)
     assert not [path for path in (root / "_site").rglob("*") if path.is_file() and b"_serve" in path.read_bytes()]
+
+
+# --- The build's warnings: a panel that blocks nothing -------------------------------------------
+
+WARNINGS = "#serve-warnings section"
+BROKEN = "See [the law](/no-such-page/) first."
+WELSH = "languages:\n  - code: cy\n    name: Cymraeg\n"
+
+
+def test_a_broken_link_shows_in_a_warnings_panel_the_page_still_updates_and_the_fix_clears_it(
+        live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body="Fine so far.")})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+    page.evaluate("window.sameDocument = true")
+    expect(page.locator(WARNINGS)).to_have_count(0)
+
+    (root / "content/articles/first.md").write_text(article("First", body="Fine so far.\n\n" + BROKEN))
+
+    panel = page.get_by_role("region", name="Warnings (1)")
+    expect(panel).to_be_visible(timeout=PATIENCE_MS)
+    problem = "content/articles/first.md:8: the link 'the law' leads to /no-such-page/, which does not exist"
+    hint = "check the address: link to pages like /how-to-help/ and to articles like other-article.md"
+    assert server.lines[-3:-1] == [f"warning: {problem}", f"hint: {hint}"]  # as the terminal says it
+    expect(panel.locator("li")).to_have_text(f"{problem}Hint: {hint}")
+    assert page.locator("#serve-warnings").get_attribute("aria-live") == "polite"
+    expect(page.locator("main")).to_contain_text("See the law first.")  # the page updated all the same
+    assert page.evaluate("window.sameDocument") is True and loads(page) == 1
+
+    # another edit patches the page in place: the panel stays, as the warning does
+    (root / "content/articles/first.md").write_text(article("First", body="Still here.\n\n" + BROKEN))
+    expect(page.locator("main")).to_contain_text("Still here.", timeout=PATIENCE_MS)
+    expect(panel).to_be_visible()
+
+    (root / "content/articles/first.md").write_text(article("First", body="Fixed.\n\nSee [the law](/).\n"))
+
+    expect(page.locator(WARNINGS)).to_have_count(0, timeout=PATIENCE_MS)
+    expect(page.locator("main")).to_contain_text("Fixed.")
+    assert page.evaluate("window.sameDocument") is True and loads(page) == 1
+
+
+def test_a_warning_on_another_page_stays_listed_until_that_page_is_fixed(live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body=BROKEN),
+                      "content/articles/second.md": article("Second", date="2024-02-03", body="Second words.")})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/second/")  # a page opened after the warning was found is told too
+    expect(page.get_by_role("region", name="Warnings (1)")).to_contain_text("content/articles/first.md:6:",
+                                                                           timeout=PATIENCE_MS)
+
+    (root / "content/articles/second.md").write_text(article("Second", date="2024-02-03", body="Edited."))
+
+    expect(page.locator("main")).to_contain_text("Edited.", timeout=PATIENCE_MS)
+    time.sleep(0.5)  # the build's warnings come just after the page's update
+    expect(page.get_by_role("region", name="Warnings (1)")).to_contain_text("content/articles/first.md:6:")
+
+
+def test_the_warnings_panel_is_hidden_with_the_keyboard_until_the_warnings_change(live_page, live_site, preview):
+    page = live_page
+    root = live_site({"content/articles/first.md": article("First", body=BROKEN)})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+    hide = page.get_by_role("button", name="Hide warnings")
+    expect(hide).to_be_visible(timeout=PATIENCE_MS)
+    assert run_axe(page) == []  # the page with the panel on it
+
+    hide.focus()
+    page.keyboard.press("Escape")
+
+    expect(page.locator(WARNINGS)).to_have_count(0)
+    (root / "content/articles/first.md").write_text(article("First", body=BROKEN + "\n\n![](/no-picture.png)"))
+    expect(page.get_by_role("region", name="Warnings (2)")).to_be_visible(timeout=PATIENCE_MS)
+    page.get_by_role("button", name="Hide warnings").press("Enter")
+    expect(page.locator(WARNINGS)).to_have_count(0)
+
+
+def test_a_warning_quoting_markup_shows_it_as_text_and_runs_nothing(live_page, live_site, preview):
+    page = live_page
+    key = "<img src=x onerror=window.ran=1>"  # an unknown front matter key: a warning that quotes the file
+    root = live_site({"content/articles/first.md": article("First", **{f'"{key}"': "yes"})})
+    server = preview(root)
+    open_live(page, f"{server.url}/articles/first/")
+
+    expect(page.locator("#serve-warnings li")).to_contain_text(f"unknown key '{key}' in the front matter",
+                                                               timeout=PATIENCE_MS)
+    assert page.locator("#serve-warnings img").count() == 0 and page.evaluate("window.ran") is None
+
+
+def test_a_welsh_page_shows_the_warnings_and_the_error_page_in_welsh(live_page, live_site, preview):
+    page = live_page
+    good = article("Cyntaf", body="Geiriau da.")
+    root = live_site({"site.yaml": MINIMAL_CONFIG + WELSH, "content/articles/first.md": article("First"),
+                      "content/articles/first.cy.md": article("Cyntaf", body="Geiriau da.\n\n" + BROKEN)})
+    server = preview(root)
+    open_live(page, f"{server.url}/cy/articles/first/")
+
+    # (the count is not pinned: /cy/articles/ also links to a /cy/tags/ this tiny site has no tags for)
+    panel = page.get_by_role("region", name=re.compile(r"^Rhybuddion \(\d+\)$"))
+    expect(panel.locator("li", has_text="content/articles/first.cy.md:8:")).to_contain_text(
+        "Awgrym: check the address", timeout=PATIENCE_MS)
+    expect(panel.get_by_role("button", name="Cuddio'r rhybuddion")).to_be_visible()
+    assert panel.locator("li span").first.get_attribute("lang") == "en"  # the build's own words are English
+
+    (root / "content/articles/first.cy.md").write_text(good.replace("title: Cyntaf", "title: [Cyntaf", 1))
+
+    expect(page.locator("h1")).to_have_text("Nid oedd modd adeiladu'r wefan", timeout=PATIENCE_MS)
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    expect(page.locator(WARNINGS)).to_have_count(0)  # the error page blocks: no panel over it
