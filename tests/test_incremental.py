@@ -23,13 +23,15 @@ bars:
 
 @pytest.fixture
 def site(make_site):
-    files = {f"content/articles/story-{n}.md": article(f"Story {n}", f"2024-01-{n:02d}", f"Body {n}.", tags="[law, help]")
+    files = {f"content/articles/story-{n}.md": article(f"Story {n}", f"2024-01-{n:02d}", f"Body {n}.",
+                                                       tags="[law, help]")
              for n in range(1, 6)}
     files["content/articles/with-quote.md"] = article("With a quote", "2024-02-01", "Text.\n\n[[quote: ada]]\n")
     files["content/articles/with-chart.md"] = article("With a chart", "2024-02-02", "[[chart: things]]\n")
     files["content/quotes/ada.md"] = QUOTE
     files["content/charts/things.yaml"] = CHART
-    files["content/pages/about.md"] = "---\ntitle: About\nsummary: About us.\n---\nSee [the story](../articles/story-1.md).\n"
+    files["content/pages/about.md"] = ("---\ntitle: About\nsummary: About us.\n---\n"
+                                      "See [the story](../articles/story-1.md).\n")
     return make_site(files)
 
 
@@ -50,21 +52,28 @@ def edit(root: Path, path: str, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1))
 
 
+def append(root: Path, path: str, text: str) -> None:
+    file = root / path
+    file.write_text(file.read_text() + text)
+
+
 CHANGES = {
     "article edited": lambda r: edit(r, "content/articles/story-2.md", "Body 2.", "Body two, longer now."),
     "article title edited": lambda r: edit(r, "content/articles/story-2.md", "title: Story 2", "title: Story Two"),
-    "article added": lambda r: write_files(r, {"content/articles/new-one.md": article("New one", "2024-03-01", tags="[law]")}),
+    "article added": lambda r: write_files(
+        r, {"content/articles/new-one.md": article("New one", "2024-03-01", tags="[law]")}),
     "article deleted": lambda r: (r / "content/articles/story-3.md").unlink(),
     "article renamed": lambda r: os.rename(r / "content/articles/story-4.md", r / "content/articles/story-four.md"),
     "article made draft": lambda r: edit(r, "content/articles/story-5.md", "date:", "draft: true\ndate:"),
     "quote edited": lambda r: edit(r, "content/quotes/ada.md", "help safely", "help, but only safely"),
     "chart edited": lambda r: edit(r, "content/charts/things.yaml", "value: 20", "value: 25"),
     "template edited": lambda r: edit(r, "templates/article.html", "<article>", "<article class=\"changed\">"),
-    "partial edited": lambda r: edit(r, "templates/partials/quote.html", "<figure class=\"quote\">", "<figure class=\"quote changed\">"),
-    "static file changed": lambda r: (r / "static/site.css").write_text((r / "static/site.css").read_text() + "\n/* changed */\n"),
+    "partial edited": lambda r: edit(r, "templates/partials/quote.html",
+                                     "<figure class=\"quote\">", "<figure class=\"quote changed\">"),
+    "static file changed": lambda r: append(r, "static/site.css", "\n/* changed */\n"),
     "site.yaml title changed": lambda r: edit(r, "site.yaml", "title: Test site", "title: Another name"),
     "site.yaml contacts changed": lambda r: edit(r, "site.yaml", "A crime is happening now.", "Someone is in danger."),
-    "site.yaml page size changed": lambda r: (r / "site.yaml").write_text((r / "site.yaml").read_text() + "articles_per_page: 2\n"),
+    "site.yaml page size changed": lambda r: append(r, "site.yaml", "articles_per_page: 2\n"),
     "base URL changed": lambda r: edit(r, "site.yaml", "https://example.org/", "https://example.org/campaign/"),
 }
 

@@ -51,7 +51,8 @@ def test_editing_an_english_page_rerenders_it_and_not_its_welsh_version(site, bu
 def test_adding_a_translation_rerenders_its_source_for_the_new_alternates_and_toggle(site, build_site, tmp_path):
     assert build_site(site).status == 0
     before = snapshot(site / "_site")
-    (site / "content/pages/contact.cy.md").write_text("---\ntitle: Cysylltu\nsummary: Cysylltwch.\n---\nYsgrifennwch.\n")
+    welsh = "---\ntitle: Cysylltu\nsummary: Cysylltwch.\n---\nYsgrifennwch.\n"
+    (site / "content/pages/contact.cy.md").write_text(welsh)
     assert build_site(site).status == 0
     after = snapshot(site / "_site")
     changed = changed_files(before, after)

@@ -63,8 +63,8 @@ def sites(tmp_path_factory):
     root = base / "site"
     shutil.copytree(PROJECT / "templates", root / "templates")
     shutil.copytree(PROJECT / "static", root / "static")
-    write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md": "---\ntitle: Home\nsummary: S.\n---\nHi.\n",
-                       **articles("Old")})
+    home = "---\ntitle: Home\nsummary: S.\n---\nHi.\n"
+    write_files(root, {"site.yaml": MINIMAL_CONFIG, "content/pages/index.md": home, **articles("Old")})
     build(root)
     old = snapshot(root / "_site")
     write_files(root, articles("New"))

@@ -5,8 +5,9 @@ trusted blindly: it is keyed by content hashes, stamped with a fingerprint of th
 generator's own code and library versions, and anything unreadable is thrown away and
 rebuilt. It is untrusted input (someone may commit or plant a .cache/): the state is JSON,
 read back only into the types its dataclasses declare (see _decoder), so reading it can
-never run code, and anything unexpected in it means the whole state is ignored. The output folder is trusted only if every file the cache says it wrote is still
-there with the same size and modification time.
+never run code, and anything unexpected in it means the whole state is ignored. The output
+folder is trusted only if every file the cache says it wrote is still there with the same
+size and modification time.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jinja2
 import yaml
@@ -40,6 +41,9 @@ from jinja2.bccache import Bucket
 from ssg.errors import SiteError
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 CACHE_DIR = Path(".cache") / "ssg"
 STATE_DIR = "state"
@@ -86,8 +90,15 @@ def code_fingerprint() -> str:
 
 def _markdown_version() -> str:
     """Python-Markdown's version file, read rather than imported (see Renderer.converter)."""
-    spec = importlib.util.find_spec("markdown")
-    return Path(spec.origin).with_name("__meta__.py").read_text(encoding="utf-8")
+    return _module_file("markdown").with_name("__meta__.py").read_text(encoding="utf-8")
+
+
+def _module_file(name: str) -> Path:
+    """The file an installed module is loaded from, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"no module named {name!r}", name=name)
+    return Path(spec.origin)
 
 
 # What converting a body runs: a change to any of them, or to Python-Markdown or nh3, gives other HTML.
@@ -98,9 +109,9 @@ def markup_version() -> str:
     """Changes whenever converting Markdown could give other HTML (found without importing Python-Markdown)."""
     digest = hashlib.blake2b(digest_size=12)
     for module in BODY_MODULES:
-        digest.update(Path(importlib.util.find_spec(module).origin).read_bytes())
+        digest.update(_module_file(module).read_bytes())
     digest.update(_markdown_version().encode())
-    nh3 = os.stat(importlib.util.find_spec("nh3").origin)  # installing another nh3 changes its binary's size and time
+    nh3 = os.stat(_module_file("nh3"))  # installing another nh3 changes its binary's size and time
     digest.update(f"{nh3.st_size}:{nh3.st_mtime_ns}".encode())
     return digest.hexdigest()
 
@@ -134,12 +145,14 @@ class BuildCache:
 
     def _read(self, head: Path) -> BuildState:
         """The state in the head file and the shard files it lists; _Untrusted if anything is unexpected."""
-        state = _decoder(BuildState)(json.loads(_signed_content(self.key, HEAD_FILE, _read_cache_file(head))))
+        head_content = _signed_content(self.key, HEAD_FILE, _read_cache_file(head))
+        state: BuildState = _dataclass(BuildState)(json.loads(head_content))
         if state.fingerprint == self.fingerprint:
             for part, names in state.shards.items():
                 if part not in ("documents", "outputs"):
                     raise _Untrusted(part)
-                merged, decode = getattr(state, part), _decoder(_value_type(BuildState, part))
+                merged = getattr(state, part)
+                decode = cast(Decoder, _decoder(_value_type(BuildState, part)))  # a dict of dataclasses: never None
                 for name in names:
                     data = _read_cache_file(head.parent / _checked_shard_name(name))
                     if _content_name(int(name[:2]), data) != name:
@@ -162,7 +175,8 @@ class BuildCache:
                                      previous.shards.get(part, []), same)
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
-        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(dataclasses.replace(state, documents={}, outputs={}))))
+        head = dataclasses.replace(state, documents={}, outputs={})  # they are in the shard files
+        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
@@ -302,14 +316,18 @@ def _same_output(written: Written, before: Written) -> bool:
     return written is before or written == before
 
 
-def _shard(items: dict) -> list[dict]:
-    shards: list[dict] = [{} for _ in range(SHARDS)]
+Value = TypeVar("Value")
+
+
+def _shard(items: dict[str, Value]) -> list[dict[str, Value]]:
+    shards: list[dict[str, Value]] = [{} for _ in range(SHARDS)]
     for path, value in items.items():
         shards[zlib.crc32(path.encode()) % SHARDS][path] = value
     return shards
 
 
-def _save_shards(folder: Path, items: dict, before: dict, names: list[str], same: Callable) -> list[str]:
+def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value], names: list[str],
+                 same: Callable[[Value, Value], bool]) -> list[str]:
     """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest."""
     saved = []
     for index, (shard, old) in enumerate(zip(_shard(items), _shard(before), strict=True)):
@@ -370,7 +388,8 @@ class _Untrusted(Exception):
     """The cache holds something this generator did not write: it is ignored, and everything rebuilt."""
 
 
-_SKIPPED_FIELDS = {Document: ("file",)}  # where the file is now: set when it is found again (Document.found_at)
+# Fields the cache does not keep. Document.file: where the file is now, set when it is found again (Document.found_at)
+_SKIPPED_FIELDS: dict[type, tuple[str, ...]] = {Document: ("file",)}
 
 
 def _json(value: Any) -> bytes:
@@ -380,7 +399,8 @@ def _json(value: Any) -> bytes:
 def _plain(value: Any) -> Any:
     """What json cannot write by itself: dataclasses, dates, sets, errors."""
     if dataclasses.is_dataclass(value):
-        return [type(value).__name__, *map(value.__dict__.__getitem__, _kept_fields(type(value)))]
+        cls: type = type(value)
+        return [cls.__name__, *map(value.__dict__.__getitem__, _kept_fields(cls))]
     if type(value) is datetime.date:
         return {"date": value.isoformat()}
     if isinstance(value, frozenset):
@@ -445,11 +465,11 @@ def _decoder(kind: Any) -> Decoder | None:
             return tuple
         return lambda value: tuple(item(part) if item else part for item, part in zip(items, value, strict=True))
     if origin in (frozenset, list) and _decoder(args[0]) is None:
-        return origin
+        return cast(Decoder, origin)  # the collection made from the JSON list as it is
     if origin is dict and args[0] is str:
-        item = _decoder(args[1])
-        return dict if item is None else lambda value: {key: item(part) for key, part in value.items()}
-    if dataclasses.is_dataclass(kind):
+        decode_value = _decoder(args[1])
+        return dict if decode_value is None else lambda value: {key: decode_value(part) for key, part in value.items()}
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _dataclass(kind)
     if kind is typing.Any:  # Document.meta
         return _front_matter
@@ -463,19 +483,20 @@ def _front_matter(value: Any) -> Any:
     if type(value) is list:
         for kind in KINDS.values():
             if kind.meta.__name__ == value[0]:
-                return _decoder(kind.meta)(value)
+                return _dataclass(kind.meta)(value)
     raise _Untrusted(value[:1])
 
 
-def _date(value: dict) -> datetime.date:
+def _date(value: dict[str, str]) -> datetime.date:
     return datetime.date.fromisoformat(value["date"])
 
 
-def _union(members: tuple) -> Decoder | None:
+def _union(members: tuple[Any, ...]) -> Decoder | None:
     """A value of one of `members`: dataclasses told apart by their class name, a date by being a dict."""
-    by_name = {member.__name__: _decoder(member) for member in members if dataclasses.is_dataclass(member)}
-    lists = [_decoder(member) for member in members
-             if typing.get_origin(member) in (tuple, list, frozenset) and _decoder(member) is not None]
+    by_name = {member.__name__: _dataclass(member) for member in members
+               if isinstance(member, type) and dataclasses.is_dataclass(member)}
+    lists = [decode_list for member in members
+             if typing.get_origin(member) in (tuple, list, frozenset) and (decode_list := _decoder(member)) is not None]
     dates = datetime.date in members
     if not (by_name or lists or dates):
         return None
@@ -491,7 +512,8 @@ def _union(members: tuple) -> Decoder | None:
     return decode
 
 
-def _dataclass(cls: type) -> Decoder:
+@functools.cache
+def _dataclass(cls: type[DataclassInstance]) -> Decoder:
     """Builds the instance without calling __init__ (as pickle did), from [class name, *fields].
 
     The function is written out for each class, as the dataclasses module writes __init__,
@@ -502,10 +524,12 @@ def _dataclass(cls: type) -> Decoder:
     hints = typing.get_type_hints(cls)
     skipped = _SKIPPED_FIELDS.get(cls, ())
     kept = _kept_fields(cls)
-    scope = {"cls": cls, "new": object.__new__, "Untrusted": _Untrusted, "fromiso": datetime.date.fromisoformat,
-             "starmap": itertools.starmap, "SiteError": SiteError,
-             "defaults": {f.name: f.default for f in dataclasses.fields(cls) if f.name in skipped}}
-    values = [f"{name}={_inline(hints[name], f'value[{index}]', name, scope)}" for index, name in enumerate(kept, start=1)]
+    scope: dict[str, object] = {
+        "cls": cls, "new": object.__new__, "Untrusted": _Untrusted, "fromiso": datetime.date.fromisoformat,
+        "starmap": itertools.starmap, "SiteError": SiteError,
+        "defaults": {f.name: f.default for f in dataclasses.fields(cls) if f.name in skipped}}
+    values = [f"{name}={_inline(hints[name], f'value[{index}]', name, scope)}"
+              for index, name in enumerate(kept, start=1)]
     source = (f"def decode(value):\n"
               f"    if value[0] != {cls.__name__!r} or len(value) != {len(kept) + 1}:\n"
               f"        raise Untrusted(value[0])\n"
@@ -513,10 +537,10 @@ def _dataclass(cls: type) -> Decoder:
               f"    made.__dict__.update(defaults, {', '.join(values)})\n"
               f"    return made\n")
     exec(source, scope)
-    return scope["decode"]
+    return cast(Decoder, scope["decode"])
 
 
-def _inline(kind: Any, item: str, name: str, scope: dict) -> str:
+def _inline(kind: Any, item: str, name: str, scope: dict[str, object]) -> str:
     """Python code turning the JSON `item` into a value of type `kind` (helpers it needs are put in `scope`)."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     optional = origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args

@@ -63,7 +63,7 @@ class LastBuild:
         return self.state.documents
 
     @property
-    def template_references(self) -> dict[str, frozenset]:
+    def template_references(self) -> dict[str, frozenset[str | None]]:
         return self.state.template_references
 
     def bodies(self) -> BodyStore | None:

@@ -1,11 +1,15 @@
 """Site-wide files besides the pages: Atom feed, sitemap, robots.txt, _headers."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from ssg.build.policy import CONTENT_SECURITY_POLICY
-from ssg.build.render import Output, Renderer, SiteFile, digest_of, documents_digest
+from ssg.build.render import ListPage, Output, Renderer, SiteFile, digest_of, documents_digest
+from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages
-from ssg.model.site import feed_entries
+from ssg.model.site import Site, feed_entries
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -42,7 +46,7 @@ def feed_file(renderer: Renderer, code: str) -> SiteFile:
                                            updated=updated))
 
 
-def _from_template(renderer: Renderer, template: str, path: str = "", language: str = "", **context) -> Output:
+def _from_template(renderer: Renderer, template: str, path: str = "", language: str = "", **context: Any) -> Output:
     renderer.used.clear()
     renderer.language = language
     data = renderer._template(template, feed_path=path, home=home_of(language),
@@ -50,15 +54,19 @@ def _from_template(renderer: Renderer, template: str, path: str = "", language: 
     return Output(path or template, data, "other file", tuple(sorted(renderer.used)))
 
 
-def _feed_updated(site, documents) -> str:
+def _feed_updated(site: Site, documents: tuple[Document, ...]) -> str:
     dates = [d.meta.updated or d.meta.date for d in documents]
     return (max(dates) if dates else site.today).isoformat() + "T00:00:00Z"
 
 
-def sitemap_entries(site, list_pages) -> list[tuple[str, str, tuple]]:
+# The hreflang alternates of a page: (language code, URL) of each of its versions
+Alternates = tuple[tuple[str, str], ...]
+
+
+def sitemap_entries(site: Site, list_pages: Iterable[ListPage]) -> list[tuple[str, str, Alternates]]:
     """(site-relative URL, last modified date or '', its translations as (language code, URL) or ()) for every
     public page, sorted by URL. `list_pages`: the Renderer's list pages (each knows its versions)."""
-    entries = {}
+    entries: dict[str, tuple[str, Alternates]] = {}
     for kind in KINDS.values():
         for document in site.published.get(kind.name, ()) if kind.sitemap else ():
             versions = site.translations.get((document.kind, document.slug), ())
@@ -69,14 +77,14 @@ def sitemap_entries(site, list_pages) -> list[tuple[str, str, tuple]]:
     return sorted((url, modified, alternates) for url, (modified, alternates) in entries.items())
 
 
-def _alternates(site, urls: dict[str, str]) -> tuple:
+def _alternates(site: Site, urls: dict[str, str]) -> Alternates:
     """(hreflang, URL) of each language version of a page that has more than one, main language first."""
     if len(urls) < 2:
         return ()
     return tuple((language.code, urls[code]) for code, language in site_languages(site.config) if code in urls)
 
 
-def _lastmod(document) -> str:
+def _lastmod(document: Document) -> str:
     meta = document.meta
     date = getattr(meta, "updated", None) or getattr(meta, "date", None)
     return date.isoformat() if date else ""

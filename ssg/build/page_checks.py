@@ -72,7 +72,8 @@ class RenderedPageChecks:
         if urlsplit(href).netloc or ":" in href.split("/")[0]:
             return None  # a full address (another website, mailto:, tel:): check looks at those
         parts = urlsplit(urljoin(f"{self.base_url}{folder}/" if folder else self.base_url, href))
-        if (parts.scheme, parts.netloc) != (self.home.scheme, self.home.netloc) or not parts.path.startswith(self.base_path):
+        on_this_site = (parts.scheme, parts.netloc) == (self.home.scheme, self.home.netloc)
+        if not on_this_site or not parts.path.startswith(self.base_path):
             return None
         path = unquote(parts.path)[len(self.base_path):]
         wanted = [path + "index.html"] if path == "" or path.endswith("/") else [path, path + "/index.html"]
@@ -80,8 +81,9 @@ class RenderedPageChecks:
 
     def _warning(self, output_path: str, needle: str, message: str, hint: str) -> SiteError:
         document = self.sources.get(output_path)
-        where = (document.path, _line_with(self.root / document.path, needle)) if document else (f"/{output_path}", None)
-        return SiteError(*where, message, hint)
+        if document is None:
+            return SiteError(f"/{output_path}", None, message, hint)
+        return SiteError(document.path, _line_with(self.root / document.path, needle), message, hint)
 
 
 def _line_with(path: Path, needle: str) -> int | None:

@@ -31,11 +31,13 @@ def check_output_folder(root: Path, out: Path) -> None:
     root, out = root.resolve(), out.resolve()
     home = Path.home().resolve()
     if out == root or root.is_relative_to(out) or out in (home, Path(out.anchor)):
-        raise UsageError(f"refusing to use {out} as the output folder: it holds the project (or is /, or your home folder)."
+        raise UsageError(f"refusing to use {out} as the output folder: "
+                         "it holds the project (or is /, or your home folder)."
                          "\nhint: use a folder of its own, like _site")
     for inside in ("content", "templates", "static", ".git"):
         if out.is_relative_to(root / inside):
-            raise UsageError(f"refusing to write the site inside {root / inside}.\nhint: use a folder of its own, like _site")
+            raise UsageError(f"refusing to write the site inside {root / inside}."
+                             "\nhint: use a folder of its own, like _site")
     cache = root / ".cache" / "ssg"  # ssg.build.cache.CACHE_DIR (serve --drafts writes beside it, in .cache/preview)
     if out.is_relative_to(cache) or cache.is_relative_to(out):
         raise UsageError(f"refusing to use {out} as the output folder: it is or holds the build cache {cache}."
@@ -124,7 +126,8 @@ class Publisher:
         self.out = out
         self.changes_only = changes_only
         self.staging = out.parent / f"{out.name}.staging-{os.getpid()}"
-        self.ready = False       # in changes mode the staging folder is made at the first write (a no-op build makes none)
+        self.ready = False       # in changes mode the staging folder is made at the first write
+                                 # (a no-op build makes none)
         self.from_spare = False
         self.written: list[str] = []
         self.touched: list[str] = []  # paths of the spare this build has changed (written or deleted)

@@ -1,4 +1,5 @@
-"""Short links and redirects: `short_links:` in site.yaml and `aliases:` in front matter send a short or old address on to a page.
+"""Short links and redirects: `short_links:` in site.yaml and `aliases:` in front matter send a short or old
+address on to a page.
 
 Two forms, so every host works: a `_redirects` file with 301s (read by Netlify and Cloudflare Pages),
 and, at each old address, a small page that sends the browser on (meta refresh), names the real
@@ -8,13 +9,18 @@ a loop) stops the build with the line in site.yaml.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ssg.errors import SiteError
+
+if TYPE_CHECKING:
+    from ssg.build.render import Renderer, SiteFile
+    from ssg.model.site import Site
 
 CONFIG_FILE = "site.yaml"
 
@@ -33,7 +39,7 @@ def site_relative(path: str) -> str:
     return f"{path}/" if path else ""
 
 
-def redirects_of(site: Any) -> list[Redirect]:
+def redirects_of(site: Site) -> list[Redirect]:
     """The site's short links, then each page's `aliases:`."""
     lines = _lines(site.root / CONFIG_FILE)
     short = [Redirect(site_relative(link.path), site_relative(link.to), _line_of(lines, link.path))
@@ -62,10 +68,12 @@ def check(redirects: list[Redirect], pages: set[str], taken: set[str]) -> None:
                 seen.append(step)
                 step = sources[step].target
             what = "a loop" if step in seen else "a chain"
+            steps = " -> ".join(f"/{s}" for s in seen + [step])
             raise SiteError(*where, f"the short link {shown} leads to /{redirect.target}, itself a short link: {what}",
-                            "make each short link lead straight to a page: " + " -> ".join(f"/{s}" for s in seen + [step]))
+                            f"make each short link lead straight to a page: {steps}")
         if redirect.target not in pages:
-            raise SiteError(*where, f"the short link {shown} leads to /{redirect.target}, which is not a page of the site",
+            raise SiteError(*where, f"the short link {shown} leads to /{redirect.target}, "
+                            "which is not a page of the site",
                             "use the address of a page as the site shows it, like /how-to-help/")
 
 
@@ -86,13 +94,14 @@ def redirect_page(target: str, canonical: str, language: str) -> str:
     `canonical` its full address, for search engines.
     """
     url, full = html.escape(target, quote=True), html.escape(canonical, quote=True)
-    return (f"<!doctype html>\n<html lang=\"{html.escape(language)}\">\n<meta charset=\"utf-8\">\n<title>{full}</title>\n"
+    return (f"<!doctype html>\n<html lang=\"{html.escape(language)}\">\n<meta charset=\"utf-8\">\n"
+            f"<title>{full}</title>\n"
             f"<link rel=\"canonical\" href=\"{full}\">\n<meta name=\"robots\" content=\"noindex\">\n"
             f"<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n"
             f"<p><a href=\"{url}\">{full}</a></p>\n")
 
 
-def redirect_files(renderer: Any) -> list:
+def redirect_files(renderer: Renderer) -> list[SiteFile]:
     """The site files redirects need: `_redirects` and a page at each old address (none without short links)."""
     from ssg.build.outputs import sitemap_entries
     from ssg.build.render import Output, SiteFile
@@ -100,14 +109,16 @@ def redirect_files(renderer: Any) -> list:
     redirects = redirects_of(site)
     if not redirects:
         return []
-    pages = {d.url for d in site.documents} | {entry[0] for entry in sitemap_entries(site, renderer.list_pages())}
+    listed = {entry[0] for entry in sitemap_entries(site, renderer.list_pages())}
+    pages = {d.url for d in site.documents} | listed
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)
     files = [SiteFile("_redirects", "", (text,), lambda: Output("_redirects", text.encode()))]
     for redirect in redirects if site.config.redirect_pages else ():
-        path, page = f"{redirect.source}index.html", redirect_page(renderer.url(redirect.target), renderer.absolute_url(redirect.target),
-                                                                   site.config.language)
-        files.append(SiteFile(path, "", (page,), lambda path=path, page=page: Output(path, page.encode())))
+        path = f"{redirect.source}index.html"
+        target = redirect.target
+        page = redirect_page(renderer.url(target), renderer.absolute_url(target), site.config.language)
+        files.append(SiteFile(path, "", (page,), functools.partial(Output, path, page.encode())))
     return files
 
 

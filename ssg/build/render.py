@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jinja2
 import jinja2.meta
@@ -37,7 +37,13 @@ from ssg.model.site import TEMPLATES_DIR, Site, page_urls, tags_of, why_left_out
 from ssg.parallel import forked_map, ignore_interrupts
 
 if TYPE_CHECKING:
+    import types
+    from multiprocessing.connection import Connection
+
     from ssg.markdown import markup
+    from ssg.model.config import Config
+    from ssg.model.frontmatter import Source
+    from ssg.model.languages import Version
 
 
 
@@ -60,19 +66,23 @@ class PageView:
     title: str
     description: str
     kind: str                      # article, page, quote, articles, tag, quotes, tags, error
-    jsonld: dict | None = None
+    jsonld: dict[str, object] | None = None
     document: Document | None = None
     body: Markup = NO_BODY
     image: str | None = None       # site path of a share image, like /images/x.jpg
     image_alt: str | None = None
     lang: str = ""                 # its language: '' for the main one, else its folder code (cy)
     picture: Markup | None = None  # the `image:` as a <picture>, for the top of the page
-    extra: dict = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
+    extra: dict[str, Any] = field(default_factory=dict)  # list pages: articles, pagination, tag, quotes
 
     @property
     def is_home(self) -> bool:
         """The home page of its language ('' or 'cy/'): its title is the site's alone."""
         return self.url == home_of(self.lang)
+
+
+# A generated page: (output path, template, view, what the view shows, for its key)
+ListPage = tuple[str, str, PageView, object]
 
 
 def digest_of(*parts: object) -> str:
@@ -88,7 +98,7 @@ class Renderer:
     """Renders pages of one Site. Holds the Jinja environment and a Markdown converter."""
 
     def __init__(self, site: Site, assets: dict[str, Asset], bodies: BodyStore | None = None,
-                 template_references: dict[str, frozenset] | None = None,
+                 template_references: dict[str, frozenset[str | None]] | None = None,
                  pictures: dict[str, Encoded] | None = None) -> None:
         self.site = site
         self.pictures = pictures or {}  # the site's pictures, prepared (ssg/build/pictures.py), by name
@@ -101,7 +111,7 @@ class Renderer:
         self.config = RecordingConfig(site.config, self.used)
         self.interfaces: dict[str, Interface] = {}  # read when first needed, by language ("": the main one)
         self.language = ""  # the language of the page being rendered
-        self.configs: dict[str, Any] = {"": self.config}  # site.yaml as each language's readers see it
+        self.configs: dict[str, RecordingConfig] = {"": self.config}  # site.yaml as each language's readers see it
         self.env = self._environment()
         self.templates = TemplateDigests(self.env, site.root, template_references or {})
 
@@ -171,7 +181,9 @@ class Renderer:
 
     def preview_label(self, document: Document | None) -> str:
         """'Draft' or 'Scheduled for ...' on a page only a preview (--drafts) has; '' on a published page."""
-        reason = why_left_out(document, self.site.today, drafts=False) if document else None
+        if document is None:
+            return ""
+        reason = why_left_out(document, self.site.today, drafts=False)
         if reason == "draft":
             return self.t("preview_draft")
         if reason == "scheduled":
@@ -187,8 +199,9 @@ class Renderer:
         self.used.add(f"translations:{document.kind}:{document.slug}")
         return self.site.translations_of(document)
 
-    def versions_of(self, page: PageView) -> tuple:
+    def versions_of(self, page: PageView) -> tuple[Version, ...]:
         """The page in every language of the site (languages.Version), for the language toggle and hreflang."""
+        urls: dict[str, str]
         if page.document is not None:
             found = (page.document,) + self.translations_of(page.document)
             urls = {d.lang: d.url for d in found}
@@ -200,7 +213,7 @@ class Renderer:
                      for (code, _), version in zip(site_languages(self.site.config),
                                                    versions(self.site.config, self.language, urls, homes), strict=True))
 
-    def site_seen_in(self, language: str) -> Any:
+    def site_seen_in(self, language: str) -> RecordingConfig:
         """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
         if language not in self.configs:
             interface = self.interface_for(language)
@@ -214,8 +227,9 @@ class Renderer:
         return {found[0].url: d.url for found in self.site.translations.values() if found[0].lang == ""
                 and found[0].url in menus for d in found if d.lang == language}
 
-    def sources_of(self, document: Document) -> tuple:
-        """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`), once each."""
+    def sources_of(self, document: Document) -> tuple[Source, ...]:
+        """A document's sources list: its own `sources`, then those of the records it cites (its `facts:`),
+        once each."""
         sources = list(getattr(document.meta, "sources", ()))
         for kind, record_id, _ in document.refers:
             self.used.add(f"{kind}:{record_id}")
@@ -250,14 +264,16 @@ class Renderer:
         """The body as HTML with its directives filled in (in the places ssg/markdown/sanitise.py let them stand).
         `within`: the ids of the quotes whose bodies are being filled in around this one."""
         html = self.body_html(document) if html is None else html
-        return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups(), within), html))
+        return Markup(PLACEHOLDER.sub(lambda m: self._directive(document, *m.groups(), within=within), html))
 
-    def _directive(self, document: Document, name: str, argument: str, line: str, within: tuple[str, ...]) -> str:
+    def _directive(self, document: Document, name: str, argument: str, line: str, *,
+                   within: tuple[str, ...]) -> str:
         place = (document.path, int(line))
         self.used.add(f"{name}:{argument}")
         if name == "quote":
             quote = self.site.quote(argument)
-            draft = None if quote else next((d for d in self.site.read if (d.kind, d.slug) == ("quote", argument)), None)
+            draft = None if quote else next(
+                (d for d in self.site.read if (d.kind, d.slug) == ("quote", argument)), None)
             if draft is not None:
                 raise SiteError(*place, f"the quote '{argument}' is a draft, so it cannot be shown yet",
                                 f"delete the line `draft: true` in {draft.path} to publish it; "
@@ -322,7 +338,8 @@ class Renderer:
         if name is None or name not in self.pictures:
             return None
         self.used.add(f"picture:{name}")
-        return Markup(pictures.picture_html(self.pictures[name], self.url("images/"), document.meta.image_alt, lazy=False))
+        picture = pictures.picture_html(self.pictures[name], self.url("images/"), document.meta.image_alt, lazy=False)
+        return Markup(picture)
 
     def picture_size(self, image: str) -> tuple[int, int] | None:
         """The size `image` is published at, if it is one of the site's pictures (for og:image:width and height)."""
@@ -340,7 +357,8 @@ class Renderer:
             self.used.add(f"picture:{name}")  # when it appears or changes, the page is made again
             if name not in self.pictures:  # left as it is: `check` reports the broken link with the others
                 return f'<img alt="{html.escape(alt)}" src="{html.escape(src)}">'
-            line = next((document.body_line + n for n, text in enumerate(self.site.bodies.of(document).splitlines()) if src in text), None)
+            lines = self.site.bodies.of(document).splitlines()
+            line = next((document.body_line + n for n, text in enumerate(lines) if src in text), None)
             if not alt.strip() and not decorative:
                 raise SiteError(document.path, line, f"the picture '{src}' has no alt text",
                                 f"describe what it shows: ![a few words on the picture]({src}), or, for a picture "
@@ -350,7 +368,7 @@ class Renderer:
                                          lazy=shown > 1 or not eager)
         return Markup(pictures.replace_images(str(body), self.config.base_path, show))
 
-    def list_pages(self) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def list_pages(self) -> Iterator[ListPage]:
         """The generated pages as (output path, template, view, what the view shows, for its key), in every
         language: the main language has them all; another language has the lists of the kinds it has documents
         of, and its 404 page. Each knows its versions in the other languages (the same list)."""
@@ -365,7 +383,7 @@ class Renderer:
             yield (path, template, dataclasses.replace(view, extra={**view.extra, "versions": urls}),
                    (shown, sorted(urls.items())))
 
-    def _list_pages_in(self, code: str) -> Iterator[tuple[str, str, PageView, tuple]]:
+    def _list_pages_in(self, code: str) -> Iterator[ListPage]:
         site, prefix, text = self.site, home_of(code), self.interface_for(code).text
         for kind in KINDS.values():
             listing = kind.list_page
@@ -395,7 +413,7 @@ class Renderer:
 
     def _paginated(self, code: str, url: str, title: str, description: str, documents: tuple[Document, ...],
                    kind: str, template: str, items: str = "articles",
-                   **extra: Any) -> Iterator[tuple[str, str, PageView, tuple]]:
+                   **extra: Any) -> Iterator[ListPage]:
         size = self.site.config.articles_per_page
         urls = page_urls(url, len(documents), size)
         for number, page_url in enumerate(urls, start=1):
@@ -467,7 +485,7 @@ class Renderer:
         return digest.hexdigest()
 
     @functools.cache  # noqa: B019 (thousands of pages share a template and the settings they read)
-    def _key_start(self, template: str, deps: tuple[str, ...]) -> Any:
+    def _key_start(self, template: str, deps: tuple[str, ...]) -> hashlib.blake2b:
         """A hash of the template (with everything it includes) and of the current value of each of `deps`,
         which each output's own inputs are added to."""
         with template_errors(self.site.root, None):
@@ -476,7 +494,7 @@ class Renderer:
         return hashlib.blake2b(f"{template_digest}\0{states}\0".encode(), digest_size=16)
 
     # --- structured data ------------------------------------------------------------
-    def _jsonld(self, document: Document) -> dict:
+    def _jsonld(self, document: Document) -> dict[str, object]:
         meta, config = document.meta, self.site_seen_in(document.lang)
         language = self.site.config.language_named(document.lang).code
         publisher = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
@@ -515,14 +533,17 @@ def template_errors(root: Path, document: Document | None) -> Iterator[None]:
     except jinja2.TemplateSyntaxError as error:
         raise SiteError(_template_path(root, error.filename or error.name), error.lineno,
                         f"template syntax error: {error.message}",
-                        "check the {% %} and {{ }} tags on this line: each {% if %} or {% for %} needs its {% end... %}") from None
+                        "check the {% %} and {{ }} tags on this line: "
+                        "each {% if %} or {% for %} needs its {% end... %}") from None
     except jinja2.TemplateNotFound as error:
         names = sorted(p.name for p in (root / TEMPLATES_DIR).glob("*.html"))
         path, line = _failing_template_line(root, error.__traceback__)
-        if path is None and document is None:  # one the site itself needs, not one a template or page asked for
-            raise SiteError(f"{TEMPLATES_DIR}/{error.name}", None, "this template is missing",
-                            "the site needs it: restore it from a copy of the site") from None
-        raise SiteError(path or document.path, line, f"the template '{error.name}' does not exist",
+        if path is None:
+            if document is None:  # one the site itself needs, not one a template or page asked for
+                raise SiteError(f"{TEMPLATES_DIR}/{error.name}", None, "this template is missing",
+                                "the site needs it: restore it from a copy of the site") from None
+            path = document.path
+        raise SiteError(path, line, f"the template '{error.name}' does not exist",
                         f"templates in {TEMPLATES_DIR}/ are: {', '.join(names) or 'none'}") from None
     except RecursionError as error:
         path, line = _failing_template_line(root, error.__traceback__, loop=True)
@@ -562,7 +583,8 @@ def _template_path(root: Path, filename: str | None) -> str:
     return f"{TEMPLATES_DIR}/{filename}"
 
 
-def _failing_template_line(root: Path, traceback, loop: bool = False) -> tuple[str | None, int | None]:
+def _failing_template_line(root: Path, traceback: types.TracebackType | None,
+                           loop: bool = False) -> tuple[str | None, int | None]:
     """The innermost template frame of a traceback: Jinja maps its line numbers to the template.
 
     With `loop` (an endless include or extends loop): the outermost of the templates that
@@ -595,8 +617,13 @@ class RecordingConfig:
 
     That is how the build knows exactly which pages a change to site.yaml affects.
     """
+    # For the type checker only, with no value: reading a setting still goes through __getattr__.
+    _config: Config
+    _used: set[str]
+    base_path: str  # the settings this module's own code reads (templates may read any)
+    base_url: str
 
-    def __init__(self, config: Any, used: set[str]) -> None:
+    def __init__(self, config: Config, used: set[str]) -> None:
         object.__setattr__(self, "_config", config)
         object.__setattr__(self, "_used", used)
 
@@ -611,25 +638,28 @@ class RecordingConfig:
 class TemplateDigests:
     """Hash of a template together with every template it extends, includes or imports."""
 
-    def __init__(self, env: jinja2.Environment, root: Path, references: dict[str, frozenset]) -> None:
-        self.env, self.root = env, root
+    def __init__(self, env: jinja2.Environment, root: Path, references: dict[str, frozenset[str | None]]) -> None:
+        if env.loader is None:
+            raise TypeError("templates are digested as the environment's loader reads them: it has none")
+        self.env, self.loader, self.root = env, env.loader, root
         self.known: dict[str, str] = {}
         self.remembered = references  # what the templates reference, by hash of their source (from the cache)
-        self.references: dict[str, frozenset] = {}  # those of this build's templates, for the cache
+        self.references: dict[str, frozenset[str | None]] = {}  # those of this build's templates, for the cache
 
     def digest(self, name: str, visiting: frozenset[str] = frozenset()) -> str:
         if name in self.known:
             return self.known[name]
-        source, filename, _ = self.env.loader.get_source(self.env, name)
+        source, filename, _ = self.loader.get_source(self.env, name)
         references = self._references(source, name, filename)
         if None in references or name in visiting:  # a name computed at render time, or a loop
-            parts = [self.env.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
+            parts = [self.loader.get_source(self.env, n)[0] for n in sorted(self.env.list_templates())]
         else:
-            parts = [source] + [self.digest(r, visiting | {name}) for r in sorted(references)]
+            named = cast("frozenset[str]", references)  # every one a name: None is not in it
+            parts = [source] + [self.digest(r, visiting | {name}) for r in sorted(named)]
         self.known[name] = digest_of(parts)
         return self.known[name]
 
-    def _references(self, source: str, name: str, filename: str) -> frozenset:
+    def _references(self, source: str, name: str, filename: str | None) -> frozenset[str | None]:
         """The templates a template's source names (parsing is slow: a source seen before is not parsed again)."""
         source_digest = digest_of(name, source)
         references = self.remembered.get(source_digest)
@@ -647,7 +677,7 @@ class SiteFile:
     """A site-wide file (feed, sitemap...): its path, template ("" for none), what it shows, how to make it."""
     path: str
     template: str
-    inputs: tuple
+    inputs: tuple[object, ...]
     make: Callable[[], Output]
 
 
@@ -660,7 +690,7 @@ class Job:
     document: Document | None = None              # a page from a document, or
     make: Callable[[], Output] | None = None      # anything else (both render in worker processes)
     template: str = ""                            # with `inputs`, what the key is made of,
-    inputs: tuple = ()                            # besides what the output reads while rendering
+    inputs: tuple[object, ...] = ()               # besides what the output reads while rendering
 
     def key_after(self, renderer: Renderer, deps: tuple[str, ...]) -> str:
         """The key to remember, now that we know what the output read (`deps`) while it was rendered."""
@@ -675,8 +705,10 @@ def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]
         return previous[path].deps if path in previous else ()
 
     jobs = []
+    inputs: tuple[object, ...]
     for document in renderer.site.documents:
-        path, template, inputs = document.output_path, template_for(document), ("document", document.path, document.digest)
+        path, template = document.output_path, template_for(document)
+        inputs = ("document", document.path, document.digest)
         jobs.append(Job(path, document.kind, renderer.key(template, inputs, deps(path)),
                         document=document, template=template, inputs=inputs))
     if renderer.site.config.share_cards:
@@ -685,10 +717,13 @@ def plan(renderer: Renderer, site_wide: list[SiteFile], previous: dict[str, Any]
         inputs = ("list", view.url, view.title, view.description, shown)
         if renderer.site.config.share_cards and share_cards.gets_card(None, view.kind):
             jobs.append(share_card_job(renderer, view.url, view.title, view.lang))
+        make = functools.partial(renderer.list_page, path, template, view)
         jobs.append(Job(path, "list", renderer.key(template, inputs, deps(path)),
-                        make=functools.partial(renderer.list_page, path, template, view), template=template, inputs=inputs))
+                        make=make, template=template, inputs=inputs))
     for kind in KINDS.values():  # records published as files: pictures, in the versions ssg/build/pictures.py made
-        for record in renderer.site.records.get(kind.name, {}).values() if kind.publish else ():
+        if not kind.publish:
+            continue
+        for record in renderer.site.records.get(kind.name, {}).values():
             source, encoded = picture_source(renderer.site.root, record), renderer.pictures[record.id]
             for variant in (*encoded.variants, encoded.original):
                 path = kind.publish.format(slug=variant.name)
@@ -710,7 +745,8 @@ def picture_source(root: Path, record: Any) -> pictures.Source:
 def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
     """Every picture of the site made ready (encoded, or found in the cache), by name."""
     records = [r for kind in KINDS.values() if kind.publish for r in site.records.get(kind.name, {}).values()]
-    prepared = pictures.prepare_all([picture_source(site.root, r) for r in records], site.root / PICTURES_CACHE, processes)
+    sources = [picture_source(site.root, r) for r in records]
+    prepared = pictures.prepare_all(sources, site.root / PICTURES_CACHE, processes)
     return {record.id: encoded for record, encoded in zip(records, prepared, strict=True)}
 
 
@@ -762,7 +798,7 @@ def convert_ahead(renderer: Renderer, documents: list[Document], processes: int)
     import multiprocessing
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_convert_quietly, args=(renderer, documents, sender))
+    process = context.Process(target=_convert_quietly, args=(renderer, renderer.bodies, documents, sender))
     process.start()
     sender.close()
 
@@ -777,7 +813,7 @@ def convert_ahead(renderer: Renderer, documents: list[Document], processes: int)
     return wait
 
 
-def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any) -> None:
+def _convert_quietly(renderer: Renderer, bodies: BodyStore, documents: list[Document], sender: Connection) -> None:
     ignore_interrupts()
     converted = {}
     try:
@@ -788,8 +824,8 @@ def _convert_quietly(renderer: Renderer, documents: list[Document], sender: Any)
     with contextlib.suppress(OSError):  # the build has stopped (Ctrl-C, say) and no longer listens
         sender.send(converted)
     sender.close()
-    renderer.bodies.add(renderer.converted)
-    renderer.bodies.flush()
+    bodies.add(renderer.converted)
+    bodies.flush()
 
 
 Result = TypeVar("Result")
@@ -813,5 +849,8 @@ def produce(renderer: Renderer, jobs: list[Job], processes: int,
 
 def _render(renderer: Renderer, job: Job) -> Output:
     renderer.converted.clear()
-    output = renderer.document(job.document) if job.document is not None else job.make()
+    if job.document is not None:
+        output = renderer.document(job.document)
+    else:
+        output = cast("Callable[[], Output]", job.make)()  # a Job has a document or a way to make it
     return dataclasses.replace(output, bodies=tuple(renderer.converted)) if renderer.converted else output
