@@ -163,6 +163,18 @@ def test_build_warns_of_a_broken_link_and_a_picture_without_alt_text_and_strict_
         "hint: check the address: link to pages like /how-to-help/ and to articles like other-article.md",
         "warning: content/articles/a.md:10: the picture '/share.png' has no alt text",
         "hint: describe what it shows for people who cannot see it: ![a few words on the picture](/share.png)"]
+
+
+def test_strict_refuses_a_mistake_in_a_page_this_build_did_not_render(make_site, build_site):
+    """A warm cache renders only what changed; --strict still looks at every page it publishes."""
+    root = make_site({"content/articles/a.md": article("A", body="See [the law](/the-law/)."),
+                      "content/articles/b.md": article("B")})
+    assert build_site(root).status == 0  # a warning only
+    (root / "content/articles/b.md").write_text(article("B", body="Edited."))
+    strict = build_site(root, "--strict")
+    assert strict.status == 1
+    assert strict.err.splitlines()[0] == \
+        "error: content/articles/a.md:6: the link 'the law' leads to /the-law/, which does not exist"
     assert (root / "_site/articles/a/index.html").exists()
 
 

@@ -158,6 +158,13 @@ class Published:
     warnings: tuple[SiteError, ...]   # the page checks', each message once (a broken menu link is one mistake)
 
 
+def _published_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # gone since the last build: the next build makes it again
+        return b""
+
+
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
                      checks: RenderedPageChecks | None, rendered: Callable[[str, bytes], None] | None = None,
                      ) -> Published:
@@ -165,11 +172,12 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
     publisher = Publisher(out, changes_only=bool(previous))
     finish = Finisher(checks, None if previous else str(publisher.staging), out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}
+    to_render = [job for job in jobs if stale(job, previous)]
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most outputs read the same settings: keep one copy
     warnings: dict[str, SiteError] = {}
     changed = 0
     try:
-        for job, done in produce(renderer, [job for job in jobs if stale(job, previous)], processes, finish):
+        for job, done in produce(renderer, to_render, processes, finish):
             if rendered and done.data is not None:
                 rendered(job.path, done.data)
             for warning in done.warnings:
@@ -189,6 +197,10 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
                 stat = publisher.write(job.path, done.data)
                 written[job.path] = Written(key, done.digest, stat.st_size, stat.st_mtime_ns, deps)
                 changed += 1
+        if checks and checks.strict:  # and the pages this build did not render, which may hold the same mistakes
+            for path in sorted(p for p in set(written) - {job.path for job in to_render} if p.endswith(".html")):
+                for warning in checks(path, _published_bytes(out / path)):
+                    warnings.setdefault(warning.message, warning)
         if checks and checks.strict and warnings:
             raise next(iter(warnings.values()))
         deleted = sorted(set(previous) - set(written))
