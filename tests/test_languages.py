@@ -128,3 +128,16 @@ def test_the_real_sites_interface_text_has_every_key_the_code_and_templates_use(
              for key in (kind.list_page.title, kind.list_page.description)}
     english = (PROJECT / "templates/i18n/en-GB.yaml").read_text()
     assert used and all(re.search(rf"^{key}:", english, re.M) for key in used)
+
+
+def test_a_language_whose_articles_have_no_tags_lists_them_without_a_link_to_tag_pages_it_lacks(make_site, build_site):
+    """Tag pages are made for a language that has tags: its article list links to them only then."""
+    root = make_site({"site.yaml": LANGUAGES, "content/articles/news.md": article("News", tags="[law]"),
+                      "content/articles/news.cy.md": article("News (cy)")})
+    interface_file(root, "cy")
+    interface_file(root, "ar")
+    result = build_site(root)
+    assert result.status == 0 and "warning" not in result.err, result.err
+    assert not (root / "_site/cy/tags").exists()
+    assert 'href="/cy/tags/"' not in (root / "_site/cy/articles/index.html").read_text()
+    assert 'href="/tags/"' in (root / "_site/articles/index.html").read_text()

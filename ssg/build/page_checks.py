@@ -36,16 +36,16 @@ class RenderedPageChecks:
         self.home = urlsplit(base_url)
         self.base_path = self.home.path or "/"
         self.sources = {d.output_path: d for d in documents}
-        self._resolved: dict[tuple[str, str], str | None] = {}  # (folder of the page, href) -> missing path
+        self._resolved: dict[tuple[str, str], str | None] = {}  # (address of the page, href) -> missing path
 
     def __call__(self, output_path: str, data: bytes) -> tuple[SiteError, ...]:
         if not output_path.endswith(".html"):
             return ()
         page = data.decode("utf-8", "replace")
-        folder = output_path.rpartition("/")[0]
+        address = self.base_url + output_path.removesuffix("index.html")
         warnings = []
         for href, words in _LINK.findall(page):
-            target = self._missing_target(folder, href)
+            target = self._missing_target(address, href)
             if target is not None:
                 text = " ".join(_TAGS.sub("", html.unescape(words)).split())
                 warnings.append(self._warning(
@@ -60,18 +60,20 @@ class RenderedPageChecks:
                     f"describe what it shows for people who cannot see it: ![a few words on the picture]({src})"))
         return tuple(warnings)
 
-    def _missing_target(self, folder: str, href: str) -> str | None:
-        """What a link on a page in `folder` leads to if that is on this site and missing; remembered, as the
+    def _missing_target(self, address: str, href: str) -> str | None:
+        """What a link on the page at `address` leads to if that is on this site and missing; remembered, as the
         same menu and tag links are on nearly every page."""
-        key = (folder if not href.startswith("/") else "", href)
+        if href.startswith("#"):
+            return None  # a place on the page itself
+        key = (address if not href.startswith("/") else "", href)
         if key not in self._resolved:
-            self._resolved[key] = self._resolve(folder, html.unescape(href))
+            self._resolved[key] = self._resolve(address, html.unescape(href))
         return self._resolved[key]
 
-    def _resolve(self, folder: str, href: str) -> str | None:
+    def _resolve(self, address: str, href: str) -> str | None:
         if urlsplit(href).netloc or ":" in href.split("/")[0]:
             return None  # a full address (another website, mailto:, tel:): check looks at those
-        parts = urlsplit(urljoin(f"{self.base_url}{folder}/" if folder else self.base_url, href))
+        parts = urlsplit(urljoin(address, href))
         on_this_site = (parts.scheme, parts.netloc) == (self.home.scheme, self.home.netloc)
         if not on_this_site or not parts.path.startswith(self.base_path):
             return None

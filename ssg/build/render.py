@@ -385,6 +385,8 @@ class Renderer:
 
     def _list_pages_in(self, code: str) -> Iterator[ListPage]:
         site, prefix, text = self.site, home_of(code), self.interface_for(code).text
+        tags = site.tags if not code else tags_of([d for k in KINDS.values() if k.tags for d in site.of(k.name, code)])
+        topics = any(kind.tags for kind in KINDS.values()) and bool(tags or not code)  # this language has tag pages
         for kind in KINDS.values():
             listing = kind.list_page
             documents = site.of(kind.name, code) if listing else ()
@@ -393,13 +395,12 @@ class Renderer:
             title, description = text(listing.title), text(listing.description)
             if listing.paginated:
                 yield from self._paginated(code, prefix + listing.url, title, description, documents,
-                                           listing.items, listing.template, items=listing.items)
+                                           listing.items, listing.template, items=listing.items, topics=topics)
             else:
                 yield (prefix + listing.url + "index.html", listing.template, PageView(
                     url=prefix + listing.url, title=title, description=description, kind=listing.items, lang=code,
-                    extra={listing.items: documents}), documents_digest(documents))
-        tags = site.tags if not code else tags_of([d for k in KINDS.values() if k.tags for d in site.of(k.name, code)])
-        if any(kind.tags for kind in KINDS.values()) and (tags or not code):
+                    extra={listing.items: documents, "topics": topics}), (documents_digest(documents), topics))
+        if topics:
             for tag in tags:
                 yield from self._paginated(code, prefix + tag.url, text("tag_title", name=tag.name),
                                            text("tag_description", name=tag.name), tag.articles, "tag",
@@ -425,7 +426,8 @@ class Renderer:
             shown = documents[(number - 1) * size:number * size]
             view = PageView(url=page_url, title=shown_title, description=description, kind=kind, lang=code,
                             extra={items: shown, "pagination": pagination, **extra})
-            yield (page_url + "index.html", template, view, (sorted(pagination.items()), documents_digest(shown)))
+            yield (page_url + "index.html", template, view,
+                   (sorted(pagination.items()), documents_digest(shown), extra.get("topics")))
 
     def list_page(self, path: str, template: str, view: PageView) -> Output:
         self.used.clear()
