@@ -35,11 +35,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from measure import CommandFailed, Measured, measure
-from peers import eleventy, hugo, install_npm_packages, install_python_packages, write_files
 from run import ENVIRONMENT, copy_project, machine_description, megabytes, our_command, progress, table
 
 import generate
+from measure import CommandFailed, Measured, measure
+from peers import eleventy, hugo, install_npm_packages, install_python_packages, write_files
 
 ELEVENTY_IMAGE_VERSION = "7.0.0"
 WIDTHS = (480, 800, 1200, 1600)

@@ -237,7 +237,8 @@ def article_with(front: str) -> str:
     ({"content/images/My Photo.jpg": b"\xff\xd8\xff"},
      "content/images/My Photo.jpg: the file name 'My Photo.jpg' would make a poor web address"),
     ({"content/images/x.bmp": b"BM"},
-     "content/images/x.bmp: only picture (.jpg, .jpeg, .png, .gif, .webp, .avif, .svg) files belong in content/images/"),
+     "content/images/x.bmp: only picture (.jpg, .jpeg, .png, .gif, .webp, .avif, .svg) files "
+     "belong in content/images/"),
     ({"content/images/x.svg": b"<svg/>"},
      "content/images/x.svg:1: this SVG does not say its size, so the page would shift as it loads"),
     ({"content/articles/a.md": article_with("image: images/missing.png\nimage_alt: A.")},

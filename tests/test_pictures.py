@@ -51,7 +51,8 @@ def png_claiming(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+    pixels = chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
 
 
 def test_this_pillow_writes_avif():
@@ -137,7 +138,8 @@ def test_a_damaged_cache_entry_is_encoded_again(tmp_path):
     assert pictures.published_bytes(picture, cache, encoded.largest_fallback) == good
     assert victim.read_bytes() == good  # the entry was repaired
     (entry / "manifest.json").write_text('{"width": 1, "height": 1, "fallback": "jpeg", "original": {}, '
-                                         '"variants": [{"format": "jpeg", "width": 1, "height": 1, "name": "../../escape", "digest": ""}]}')
+                                         '"variants": [{"format": "jpeg", "width": 1, "height": 1, '
+                                         '"name": "../../escape", "digest": ""}]}')
     assert pictures.prepare(picture, cache) == encoded
 
 
@@ -179,7 +181,7 @@ def test_a_built_site_shows_pictures_and_publishes_no_metadata(make_site, build_
     assert 'alt="A phone held up, filming"' in first and 'loading="lazy"' not in first
     assert 'width="1000" height="600"' in first and 'type="image/avif"' in first and "/images/phone-800." in first
     assert 'alt=""' in second and 'loading="lazy"' in second and "decorative" not in second
-    published = [p for p in (root / "_site/images").iterdir()]
+    published = list((root / "_site/images").iterdir())
     assert len(published) == 2 * 3 * 2 + 2  # two widths each, three formats, plus each at its own name
     for file in published:
         data = file.read_bytes()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from ssg.editor.serve import Debouncer, source_path
+
 from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
 from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
-from ssg.editor.serve import Debouncer, source_path
 
 QUIET_AFTER_BUILD = 0.4  # how long to watch for an unwanted second rebuild or reload
 
@@ -495,7 +496,8 @@ def test_the_vendored_idiomorph_is_the_pinned_npm_release():
     if not installed.is_dir() and not os.environ.get("CI"):
         pytest.skip("node_modules/idiomorph is not installed: run npm ci")
     assert json.loads((installed / "package.json").read_text())["version"] == pinned
-    assert (project / "ssg/editor/live/idiomorph.min.js").read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
+    vendored = project / "ssg/editor/live/idiomorph.min.js"
+    assert vendored.read_bytes() == (installed / "dist/idiomorph.min.js").read_bytes()
 
 
 def test_the_debouncer_waits_less_after_a_finished_save_but_never_while_a_file_is_being_written():

@@ -35,7 +35,8 @@ def test_a_card_is_1200_by_630_and_shows_the_title():
 
 
 def test_long_titles_wrap_smaller_and_never_leave_the_card():
-    size, lines = share_cards.fit_title("Why filming an assault on a police officer for laughs and posting it online harms the officer, the case and you")
+    size, lines = share_cards.fit_title("Why filming an assault on a police officer for laughs and posting it online "
+                                        "harms the officer, the case and you")
     assert len(lines) <= share_cards.MAX_LINES and size < share_cards.TITLE_SIZES[0]
     room = share_cards.WIDTH - share_cards.MARGIN - 80
     assert all(font(BOLD, size).getlength(line) <= room for line in lines)

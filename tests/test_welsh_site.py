@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MINIMAL_CONFIG, PROJECT
-from ssg.model.interface import load_interface
 from ssg.build.pipeline import BuildOptions, build
+from ssg.model.interface import load_interface
+
+from conftest import MINIMAL_CONFIG, PROJECT
 
 TRANSLATIONS = sorted(p for p in (PROJECT / "content").rglob("*.cy.md"))
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*%?")
@@ -50,8 +51,8 @@ def what_must_not_change(path: Path) -> dict[str, Counter | set]:
 
 
 def test_the_welsh_site_has_the_pages_the_issue_asks_for_so_far():
-    assert {p.name for p in TRANSLATIONS} >= {"index.cy.md", "how-to-help.cy.md", "if-you-filmed-it.cy.md", "get-help.cy.md",
-                                         "the-law.cy.md", "poster.cy.md", "accessibility.cy.md"}
+    assert {p.name for p in TRANSLATIONS} >= {"index.cy.md", "how-to-help.cy.md", "if-you-filmed-it.cy.md",
+                                              "get-help.cy.md", "the-law.cy.md", "poster.cy.md", "accessibility.cy.md"}
 
 
 @pytest.mark.parametrize("translation", TRANSLATIONS, ids=lambda p: p.name)
@@ -163,7 +164,8 @@ def test_every_page_has_its_language_direction_canonical_and_locale(pages):
     assert len(pages) > 50
     for address, page in pages.items():
         welsh = address.startswith("https://helpsafely.example.org/cy/")
-        assert (page.lang, page.dir, page.locale) == (("cy", "ltr", "cy_GB") if welsh else ("en-GB", "ltr", "en_GB")), address
+        expected = ("cy", "ltr", "cy_GB") if welsh else ("en-GB", "ltr", "en_GB")
+        assert (page.lang, page.dir, page.locale) == expected, address
         if not address.endswith("404.html"):
             assert page.canonical == address
 

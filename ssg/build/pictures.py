@@ -25,12 +25,16 @@ import re
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ssg.build.svg_check import check_svg
 from ssg.errors import SiteError
+
+if TYPE_CHECKING:  # Pillow is imported where it is used, so that a build with no pictures never loads it
+    from PIL import Image
 
 WIDTHS = (480, 800, 1200, 1600)      # pixels; a picture is never made wider than it is
 MAX_PIXELS = 40_000_000              # 40 megapixels: larger than any phone photo, far below a bomb
@@ -65,8 +69,8 @@ class Encoded:
     variants: tuple[Variant, ...]
     original: Variant        # published at the picture's own name (/images/x.jpg), for share cards and links
 
-    def of(self, format: str) -> tuple[Variant, ...]:
-        return tuple(v for v in self.variants if v.format == format)
+    def of(self, image_format: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.format == image_format)
 
     @property
     def largest_fallback(self) -> Variant:
@@ -82,7 +86,7 @@ def formats(fallback: str) -> tuple[str, ...]:
 
 # --- decoding ------------------------------------------------------------------------------
 
-def decode(raw: bytes, path: str, line: int | None = None):
+def decode(raw: bytes, path: str, line: int | None = None) -> Image.Image:
     """The picture in `raw` as an upright sRGB Pillow image with no metadata, or a SiteError naming `path`."""
     from PIL import Image, ImageFile, ImageOps
     ImageFile.LOAD_TRUNCATED_IMAGES = False  # Pillow's defaults, stated: a cut-short file is an error,
@@ -93,16 +97,17 @@ def decode(raw: bytes, path: str, line: int | None = None):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            Image.open(io.BytesIO(raw)).verify()  # checks the structure (PNG chunk checksums...) without decoding pixels
-            image = Image.open(io.BytesIO(raw))
-            image.load()
-            image = ImageOps.exif_transpose(image) or image
-            image = _to_srgb(image)
-            return _pixels_only(image)
+            # verify() checks the structure (PNG chunk checksums...) without decoding pixels
+            Image.open(io.BytesIO(raw)).verify()
+            opened = Image.open(io.BytesIO(raw))
+            opened.load()
+            upright = ImageOps.exif_transpose(opened) or opened
+            return _pixels_only(_to_srgb(upright))
     except SiteError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise SiteError(path, line, f"this picture has (or claims to have) more than {MAX_PIXELS // 1_000_000} megapixels",
+        raise SiteError(path, line,
+                        f"this picture has (or claims to have) more than {MAX_PIXELS // 1_000_000} megapixels",
                         "save it smaller: 2000 pixels wide is plenty for a web page") from None
     except (OSError, SyntaxError, ValueError, TypeError, EOFError, MemoryError) as error:
         reason = "it is cut short (truncated)" if "truncated" in str(error) else "it is not a picture Pillow can read"
@@ -110,7 +115,7 @@ def decode(raw: bytes, path: str, line: int | None = None):
                         "export it again from your photo editor as JPEG or PNG") from None
 
 
-def _to_srgb(image):
+def _to_srgb(image: Image.Image) -> Image.Image:
     """Colours as sRGB (an embedded ICC profile is applied, then left out of the outputs)."""
     profile = image.info.get("icc_profile")
     if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "PA"):
@@ -119,13 +124,15 @@ def _to_srgb(image):
         from PIL import ImageCms
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+            srgb = ImageCms.createProfile("sRGB")
+            # profileToProfile returns None only when it converts in place, which it is not asked to
+            image = ImageCms.profileToProfile(image, source, srgb, outputMode=image.mode) or image
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: keep the pixels as they are
     return image
 
 
-def _pixels_only(image):
+def _pixels_only(image: Image.Image) -> Image.Image:
     """A new image holding only the pixels: no EXIF, GPS, XMP, ICC profile, comment or text chunk survives."""
     from PIL import Image
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
@@ -153,15 +160,16 @@ def encode(raw: bytes, name: str, path: str, line: int | None = None) -> tuple[E
     fallback = "png" if image.mode == "RGBA" else "jpeg"
     files: dict[str, bytes] = {}
     made: dict[tuple[str, int], Variant] = {}
-    for format in formats(fallback):
+    for image_format in formats(fallback):
         for width in widths_for(image.width):
             height = max(1, round(image.height * width / image.width))
             resized = image if width == image.width else image.resize((width, height), resample=_lanczos())
-            data = _save(resized, format)
+            data = _save(resized, image_format)
             digest = hashlib.sha256(data).hexdigest()
-            variant = Variant(format, width, height, f"{stem}-{width}.{digest[:8]}.{EXTENSION[format]}", digest)
+            file_name = f"{stem}-{width}.{digest[:8]}.{EXTENSION[image_format]}"
+            variant = Variant(image_format, width, height, file_name, digest)
             files[variant.name] = data
-            made[format, width] = variant
+            made[image_format, width] = variant
     widest = widths_for(image.width)[-1]
     own_format = FORMAT_OF.get(extension.lower(), fallback)
     same = made.get((own_format, widest))
@@ -169,7 +177,8 @@ def encode(raw: bytes, name: str, path: str, line: int | None = None) -> tuple[E
         data = files[same.name]
     else:  # a .gif, or a .png without transparency: its own format at the widest size
         height = max(1, round(image.height * widest / image.width))
-        data = _save(image if widest == image.width else image.resize((widest, height), resample=_lanczos()), own_format)
+        resized = image if widest == image.width else image.resize((widest, height), resample=_lanczos())
+        data = _save(resized, own_format)
     original = Variant(own_format, widest, max(1, round(image.height * widest / image.width)), name,
                        hashlib.sha256(data).hexdigest())
     files[name] = data
@@ -187,20 +196,20 @@ def _checked_svg(raw: bytes, name: str, path: str) -> tuple[Encoded, dict[str, b
     return Encoded(width, height, "svg", (), original), {name: checked.data}
 
 
-def _lanczos():
+def _lanczos() -> Image.Resampling:
     from PIL import Image
     return Image.Resampling.LANCZOS
 
 
-def _save(image, format: str) -> bytes:
+def _save(image: Image.Image, image_format: str) -> bytes:
     out = io.BytesIO()
-    if format == "gif":
+    if image_format == "gif":
         image.convert("RGB").quantize(256).save(out, "GIF")
-    elif format == "png":
+    elif image_format == "png":
         image.save(out, "PNG", optimize=True)
-    elif format == "jpeg":
+    elif image_format == "jpeg":
         image.convert("RGB").save(out, "JPEG", quality=QUALITY["jpeg"], optimize=True, progressive=True)
-    elif format == "webp":
+    elif image_format == "webp":
         image.save(out, "WEBP", quality=QUALITY["webp"], method=4)
     else:
         image.save(out, "AVIF", quality=QUALITY["avif"], speed=AVIF_SPEED)
@@ -228,7 +237,8 @@ class Source:
         try:
             raw = Path(self.file).read_bytes()
         except OSError:
-            raise SiteError(self.path, None, "this picture could not be read", "check that the file is still there") from None
+            raise SiteError(self.path, None, "this picture could not be read",
+                            "check that the file is still there") from None
         if hashlib.blake2b(raw, digest_size=16).hexdigest() != self.digest:
             raise SiteError(self.path, None, "this file changed while the site was being built", "build the site again")
         return raw
@@ -260,7 +270,8 @@ def published_bytes(source: Source, cache: Path, variant: Variant) -> bytes:
     encoded, files = encode(source.read(), source.name, source.path)
     _write_entry(folder, encoded, files)
     if variant.name not in files:  # the encoder's output changed (another Pillow): build again
-        raise SiteError(source.path, None, "this picture's cached versions changed during the build", "build the site again")
+        raise SiteError(source.path, None, "this picture's cached versions changed during the build",
+                        "build the site again")
     return files[variant.name]
 
 
@@ -279,8 +290,10 @@ def _read_manifest(folder: Path) -> Encoded | None:
     return encoded
 
 
-def _variant(data: dict) -> Variant:
-    return Variant(str(data["format"]), int(data["width"]), int(data["height"]), str(data["name"]), str(data["digest"]))
+def _variant(data: dict[str, Any]) -> Variant:
+    """A variant from the manifest's JSON, each value checked by its conversion."""
+    return Variant(str(data["format"]), int(data["width"]), int(data["height"]), str(data["name"]),
+                   str(data["digest"]))
 
 
 def _write_entry(folder: Path, encoded: Encoded, files: dict[str, bytes]) -> None:
@@ -311,19 +324,21 @@ def prepare_all(sources: Sequence[Source], cache: Path, processes: int = 1) -> l
         except SiteError as error:
             return error
 
-    results: list[Encoded | SiteError | None] = [_read_manifest(cache / cache_key(s.digest, s.name)) for s in sources]
-    missing = [i for i, result in enumerate(results) if result is None]
+    cached = [_read_manifest(cache / cache_key(s.digest, s.name)) for s in sources]
+    missing = [i for i, encoded in enumerate(cached) if encoded is None]
     if processes > 1 and len(missing) > 1:
         from ssg.parallel import forked_map
         done = forked_map(lambda index: task(missing[index]), len(missing), min(processes, len(missing)))
     else:
         done = (task(i) for i in missing)
-    for index, result in zip(missing, done):
-        results[index] = result
-    for result in results:
+    made = dict(zip(missing, done, strict=True))
+    results: list[Encoded] = []
+    for index, encoded in enumerate(cached):
+        result = made[index] if encoded is None else encoded
         if isinstance(result, SiteError):
             raise result
-    return results  # type: ignore[return-value] (every None was filled in)
+        results.append(result)
+    return results
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -339,8 +354,8 @@ def picture_html(encoded: Encoded, url_prefix: str, alt: str, lazy: bool = True,
         return (f'<img src="{url_prefix}{encoded.original.name}" width="{encoded.width}" height="{encoded.height}" '
                 f'alt="{html.escape(alt, quote=True)}"{loading} decoding="async">')
 
-    def srcset(format: str) -> str:
-        return ", ".join(f"{url_prefix}{v.name} {v.width}w" for v in encoded.of(format))
+    def srcset(image_format: str) -> str:
+        return ", ".join(f"{url_prefix}{v.name} {v.width}w" for v in encoded.of(image_format))
 
     sources = "".join(f'<source type="{MIME[f]}" srcset="{srcset(f)}" sizes="{sizes}">'
                       for f in ("avif", "webp") if encoded.of(f))
@@ -370,7 +385,7 @@ def picture_name(src: str, base_path: str) -> str | None:
 
 def replace_images(body: str, base_path: str, show: Callable[[str, str, str, bool], str]) -> str:
     """Each <img> of a picture in images/ replaced by show(src, name, alt, decorative) (other <img> stay)."""
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         attributes = dict(ATTRIBUTE.findall(match.group(1)))
         src = html.unescape(attributes.get("src", ""))
         name = picture_name(src, base_path)

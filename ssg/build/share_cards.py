@@ -13,6 +13,10 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Pillow is imported where it is used, so that a build that draws no card never loads it
+    from PIL.ImageFont import FreeTypeFont
 
 WIDTH, HEIGHT = 1200, 630
 FONTS = Path(__file__).parent / "fonts"
@@ -26,7 +30,7 @@ DRAWING_VERSION = "1"            # change it when the drawing changes, so cached
 
 def shareable(image: str | None) -> bool:
     """Whether a page's `image:` can stand for it on social sites, which show no SVG."""
-    return bool(image) and not image.lower().endswith(".svg")  # type: ignore[union-attr] (image is set)
+    return image is not None and image != "" and not image.lower().endswith(".svg")
 
 
 def gets_card(image: str | None, kind: str) -> bool:
@@ -42,12 +46,12 @@ def card_path(url: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def font(file: Path, size: int):
+def font(file: Path, size: int) -> FreeTypeFont:
     from PIL import ImageFont
     return ImageFont.truetype(str(file), size)
 
 
-def wrap(text: str, face, width: int) -> list[str]:
+def wrap(text: str, face: FreeTypeFont, width: int) -> list[str]:
     """Words in lines no wider than `width` pixels (a word longer than a line gets a line of its own)."""
     lines: list[str] = []
     for word in text.split():

@@ -14,6 +14,7 @@ import math
 import re
 import xml.parsers.expat
 from dataclasses import dataclass
+from typing import NoReturn
 
 from ssg.errors import SiteError
 
@@ -73,7 +74,8 @@ def check_svg(data: bytes, shown: str) -> CheckedSvg:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as error:
-        raise SiteError(shown, error.lineno, f"this SVG is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})",
+        reason = xml.parsers.expat.errors.messages[error.code]
+        raise SiteError(shown, error.lineno, f"this SVG is not well-formed XML ({reason})",
                         "open it in a drawing program and save it again as plain SVG") from None
     if checker.root is None:
         raise SiteError(shown, 1, "this SVG has no <svg> element", "save it again from a drawing program as plain SVG")
@@ -88,7 +90,7 @@ class _Checker:
         self.out: list[str] = []                # the rebuilt file
         self.root: dict[str, str] | None = None  # the <svg> element's attributes
 
-    def refuse(self, what: str) -> None:
+    def refuse(self, what: str) -> NoReturn:
         raise SiteError(self.shown, self.parser.CurrentLineNumber, f"this SVG holds {what}, which is not allowed",
                         HINT.format(folder=self.shown.rpartition("/")[0] + "/"))
 
@@ -152,7 +154,8 @@ class _Checker:
             self.refuse(f"an attribute from another language ({local}=)")
         if local.lower().startswith("on"):
             self.refuse(f"an event handler ({local}=)")
-        if element in ("animate", "set") and local == "attributeName" and (value.endswith("href") or value.lower().startswith("on")):
+        changes_link_or_script = value.endswith("href") or value.lower().startswith("on")
+        if element in ("animate", "set") and local == "attributeName" and changes_link_or_script:
             self.refuse(f"an animation that changes {value}")
         plain = CONTROL.sub("", value)
         if local == "href" and not (LOCAL.fullmatch(plain) or (element == "a" and LINK.fullmatch(plain))):

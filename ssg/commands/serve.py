@@ -12,6 +12,7 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from ssg.editor.admin import cms_running
 from ssg.editor.serve import EVERY_INTERFACE, address, serve
@@ -39,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser, default_root: Path) -> None:
                         help="the port of the CMS's local backend, decap-server, on 127.0.0.1 (default: %(default)s)")
 
 
-def stop(signum: int, frame) -> None:
+def stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # stop as Ctrl+C does: the build in progress finishes first
 
 

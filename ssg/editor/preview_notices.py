@@ -18,6 +18,7 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NotRequired, TypedDict
 
 from ssg.build.page_checks import RenderedPageChecks
 from ssg.build.pipeline import BuildReport
@@ -131,11 +132,23 @@ class Notice:
         return {"location": self.location, "problem": self.problem, "hint": self.hint}
 
 
-def warnings_message(notices: Iterable[Notice], languages: Languages) -> dict:
+class WarningsMessage(TypedDict):
+    """The socket message live.js shows the warnings panel from (JSON)."""
+    command: str                 # "warnings"
+    warnings: list[dict[str, str]]  # Notice.payload() of each
+    messages_language: str       # the language of the build's own messages
+    language: NotRequired[str]   # the site's main language, and the panel's words: only with warnings
+    words: NotRequired[dict[str, dict[str, str]]]
+
+
+def warnings_message(notices: Iterable[Notice], languages: Languages) -> WarningsMessage:
     """The socket message that tells open pages the warnings to show (none: the panel goes)."""
     listed = [notice.payload() for notice in notices]
-    words = {"language": languages.main, "words": languages.words} if listed else {}
-    return {"command": "warnings", "warnings": listed, **words, "messages_language": MESSAGES_LANGUAGE}
+    message: WarningsMessage = {"command": "warnings", "warnings": listed, "messages_language": MESSAGES_LANGUAGE}
+    if listed:
+        message["language"] = languages.main
+        message["words"] = languages.words
+    return message
 
 
 class WarningsOnShow:

@@ -36,8 +36,10 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import Any
 
-from tornado import web
+from tornado import httputil, web
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from watchdog.events import (
@@ -57,7 +59,14 @@ from watchdog.observers.api import ObservedWatch
 
 from ssg.build.pipeline import BuildOptions, BuildReport, build
 from ssg.editor.admin import Admin
-from ssg.editor.preview_notices import PublishedPages, WarningsOnShow, error_page, site_languages, warnings_message
+from ssg.editor.preview_notices import (
+    PublishedPages,
+    WarningsMessage,
+    WarningsOnShow,
+    error_page,
+    site_languages,
+    warnings_message,
+)
 from ssg.errors import SiteError, UsageError
 from ssg.model.site import ASSET_PREFIX
 
@@ -84,10 +93,10 @@ SCRATCH_PREFIXES = (".#", "#")
 SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
-LISTEN_HINTS = {errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, "
-                                  "or add --port 8001",
-                errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
-                errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
+LISTEN_HINTS: dict[int | None, str] = {  # by OSError.errno, which may be None
+    errno.EADDRINUSE: "another program (perhaps another preview) uses that port: stop it, or add --port 8001",
+    errno.EACCES: "ports below 1024 need special rights: use a port like 8000",
+    errno.EADDRNOTAVAIL: "this computer has no such address: leave out --host to use 127.0.0.1"}
 LIVE_PATH = "/_serve/"  # serve's own addresses, answered before the site's files
 LIVE_SCRIPT_TAG = b'<script src="/_serve/live.js"></script>'
 HEAD_END = b"</head>"
@@ -176,7 +185,7 @@ class Preview:
     """
 
     def __init__(self, options: BuildOptions, tell: Callable[[bool, list[str] | None], None] = lambda *_: None,
-                 tell_warnings: Callable[[dict], None] = lambda _: None) -> None:
+                 tell_warnings: Callable[[WarningsMessage], None] = lambda _: None) -> None:
         self.options = options
         self.problem: str | None = None
         self.early_pages: dict[str, bytes] = {}  # output path -> the page rendered by the build under way
@@ -296,7 +305,7 @@ class LiveClients:
         message = json.dumps({"command": "update", "reload": reload, **({"pages": pages} if pages else {})})
         self.loop.add_callback(self._send, message)  # tornado is not thread-safe: send on its own thread
 
-    def tell_warnings(self, message: dict) -> None:
+    def tell_warnings(self, message: WarningsMessage) -> None:
         """Tell every open page, and each page that opens from now on, the warnings to show."""
         self.warnings = json.dumps(message) if message["warnings"] else ""
         if self.loop is not None:
@@ -384,15 +393,16 @@ class Access:
         return origin.lower() in {f"http://{name}:{self.port}" for name in self.host_names}
 
 
-class KnownHostsOnly:
-    """Answers only requests addressed to a name the server serves on (a mixin for every handler).
+class KnownHostsOnly(web.RequestHandler):
+    """Answers only requests addressed to a name the server serves on (a base of every handler).
 
     A web page elsewhere could point a name of its own at 127.0.0.1 ("DNS rebinding") and read
     the preview, drafts included: answer only to this computer's own names, or, listening on
-    every interface, to any (the user was warned).
+    every interface, to any (the user was warned). Each handler's initialize adds keywords of its own
+    (tornado passes it those its route names), hence their `type: ignore[override]`.
     """
 
-    def initialize(self, access: Access, **kwargs) -> None:
+    def initialize(self, access: Access, **kwargs: Any) -> None:
         self.access = access
         super().initialize(**kwargs)
 
@@ -405,14 +415,14 @@ class LiveSocket(KnownHostsOnly, WebSocketHandler):
     """Tells the page at the other end after each rebuild. Open only to the preview's own pages:
     any other page in the browser could otherwise learn of every save."""
 
-    def initialize(self, clients: LiveClients, **kwargs) -> None:  # type: ignore[override]
+    def initialize(self, clients: LiveClients, **kwargs: Any) -> None:  # type: ignore[override]
         super().initialize(**kwargs)
         self.clients = clients
 
     def check_origin(self, origin: str) -> bool:
         return self.access.origin_allowed(origin, self.request.host)
 
-    def open(self) -> None:
+    def open(self, *args: str, **kwargs: str) -> None:  # its address has no groups: no arguments
         self.clients.sockets.add(self)
         if self.clients.warnings:
             self.write_message(self.clients.warnings)
@@ -427,7 +437,7 @@ class LiveSocket(KnownHostsOnly, WebSocketHandler):
 class LiveScript(KnownHostsOnly, web.RequestHandler):
     """/_serve/live.js: Idiomorph and the script that uses it, one file (the pages' CSP allows only 'self')."""
 
-    def initialize(self, script: bytes, **kwargs) -> None:  # type: ignore[override]
+    def initialize(self, script: bytes, **kwargs: Any) -> None:  # type: ignore[override]
         super().initialize(**kwargs)
         self.script = script
 
@@ -445,7 +455,8 @@ def live_script() -> bytes:
 class WithLiveScript(web.OutputTransform):
     """Adds the live script's tag to every HTML answer, just before </head>, on the way out only."""
 
-    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+    def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
+                              finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
         if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
             chunk = chunk.replace(HEAD_END, LIVE_SCRIPT_TAG + HEAD_END, 1)
             if "Content-Length" in headers:
@@ -456,7 +467,7 @@ class WithLiveScript(web.OutputTransform):
 class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
     """tornado's file handler, kept inside the output folder, with the site's 404 page and the build error page."""
 
-    def initialize(self, preview: Preview, **kwargs) -> None:  # type: ignore[override]
+    def initialize(self, preview: Preview, **kwargs: Any) -> None:  # type: ignore[override]
         super().initialize(**kwargs)
         self.preview = preview
 
@@ -497,11 +508,12 @@ class PreviewFiles(KnownHostsOnly, web.StaticFileHandler):
         if path.startswith(ASSET_PREFIX):
             self.set_header("Cache-Control", "max-age=31536000, immutable")
 
-    def log_exception(self, typ, value, tb) -> None:
+    def log_exception(self, typ: type[BaseException] | None, value: BaseException | None,
+                      tb: TracebackType | None) -> None:
         if not isinstance(value, web.HTTPError):  # a refused or missing file is answered, not news
             super().log_exception(typ, value, tb)
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         not_found_page = nearest_not_found_page(Path(self.root), self.path_args[0] if self.path_args else "")
         if status_code != 404 or not_found_page is None:
             super().write_error(status_code, **kwargs)

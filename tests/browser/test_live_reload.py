@@ -26,7 +26,8 @@ DETAILS = '<details id="more"><summary id="more-summary">More</summary><p>Folded
 # Runs in every page: notes CSP violations, and counts navigations (a patch in place makes none).
 WATCH = """
 window.cspViolations = [];
-document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+document.addEventListener('securitypolicyviolation',
+                          e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
 sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));
 """
 

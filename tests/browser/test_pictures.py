@@ -8,7 +8,8 @@ BODY = "Some text to read first.\n\n![A red test picture](images/red.jpg)\n\n" +
 
 
 def test_pictures_load_as_avif_with_no_layout_shift(page, serve_dir, make_site, build_site):
-    root = make_site({"content/images/red.jpg": photo(1400, 700), "content/images/blue.jpg": photo(900, 900, colour=(0, 0, 200)),
+    root = make_site({"content/images/red.jpg": photo(1400, 700),
+                      "content/images/blue.jpg": photo(900, 900, colour=(0, 0, 200)),
                       "content/articles/a.md": f"---\ntitle: A\nsummary: S.\ndate: 2024-01-02\n---\n{BODY}"})
     assert build_site(root).status == 0
     page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
@@ -19,7 +20,8 @@ def test_pictures_load_as_avif_with_no_layout_shift(page, serve_dir, make_site, 
     first.evaluate("img => img.decode()")
     assert first.evaluate("img => img.currentSrc").endswith(".avif"), "Chromium should choose the AVIF source"
     assert first.evaluate("img => img.naturalWidth") > 0
-    assert first.get_attribute("loading") is None and page.locator("picture img").nth(1).get_attribute("loading") == "lazy"
+    assert first.get_attribute("loading") is None
+    assert page.locator("picture img").nth(1).get_attribute("loading") == "lazy"
     page.mouse.wheel(0, 20000)
     last = page.locator("picture img").nth(1)
     last.scroll_into_view_if_needed()
