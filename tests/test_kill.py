@@ -310,10 +310,23 @@ def many(tmp_path):
                                         for n in range(MANY)})
     _build(root)
     _edit(root, 1, "First edit.")
-    first = _build(root)
-    files = len(snapshot(root / "_site"))
-    assert first.linked > files - 20  # no spare yet: every unchanged file was linked into a new folder
-    return root, files
+    _build(root)
+    return root, len(snapshot(root / "_site"))
+
+
+def test_a_first_build_leaves_a_spare_so_the_first_edit_links_only_what_changed(tmp_path):
+    root = new_site(tmp_path / "site", {f"content/articles/a-{n:03d}.md": article(f"Article {n}", body=f"Text {n}.")
+                                        for n in range(MANY)})
+    _build(root)
+    site, spare = snapshot(root / "_site"), snapshot(root / "_site.spare")
+    assert spare == {path: data for path, data in site.items() if path != MARKER} | {
+        MARKER: (root / "_site.spare" / MARKER).read_bytes(), SPARE_JOURNAL: spare[SPARE_JOURNAL]}
+    assert (root / "_site.spare/robots.txt").samefile(root / "_site/robots.txt")  # linked, not copied
+    assert leftovers(root) == []
+    _edit(root, 1, "First edit.")
+    report = _build(root)
+    assert 0 < report.changed < 20 and report.linked < 20 < len(site)
+    assert snapshot(root / "_site") == _fresh(root, tmp_path)
 
 
 def _fresh(root: Path, tmp_path: Path) -> dict[str, bytes]:

@@ -123,6 +123,7 @@ class Finisher:
     """What each worker does with an output it has rendered (a first build writes it there and then)."""
     checks: RenderedPageChecks | None
     staging: str | None            # a first build's staging folder; None when only changes are written
+    twin: str | None               # where a first build also links each file, to become the spare
     out: Path
     previous: dict[str, Written]
     keep_data: bool                # a `rendered` hook wants every output's bytes
@@ -132,7 +133,7 @@ class Finisher:
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         warnings = self.checks(job.path, data) if self.checks else ()
         if self.staging is not None:
-            stat = write_file(self.staging, job.path, data)
+            stat = write_file(self.staging, job.path, data, self.twin)
             return Finished(digest, output.deps, output.bodies, warnings, data if self.keep_data else None,
                             (stat.st_size, stat.st_mtime_ns), not _same_bytes(self.out / job.path, data))
         before = self.previous.get(job.path)
@@ -170,7 +171,8 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
                      ) -> Published:
     """Render what is stale, write what changed, and swap the new site in."""
     publisher = Publisher(out, changes_only=bool(previous))
-    finish = Finisher(checks, None if previous else str(publisher.staging), out, previous, rendered is not None)
+    finish = Finisher(checks, None if previous else str(publisher.staging),
+                      str(publisher.twin) if publisher.twin else None, out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}
     to_render = [job for job in jobs if stale(job, previous)]
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most outputs read the same settings: keep one copy

@@ -133,20 +133,24 @@ class Publisher:
         self.touched: list[str] = []  # paths of the spare this build has changed (written or deleted)
         self.linked = 0  # files linked (or copied) into the staging folder besides those written
         self._safe_folders: set[str] = set()
+        # A first build also links each file it writes into a twin of the staging folder, which becomes
+        # the spare: so the first edit after it costs O(changes) too, not a link to every file.
+        self.twin = None if changes_only else out.parent / f"{out.name}.staging-twin-{os.getpid()}"
         if not changes_only:
             self._make_ready()  # a first build's worker processes write into it: it must exist before they fork
 
     def _make_ready(self) -> None:
-        if self.staging.exists():
+        if self.staging.exists():  # left by a build of this process that was stopped
             shutil.rmtree(self.staging)
         self.from_spare = self.changes_only and self._take_spare()
         if not self.from_spare:
             self._new_staging()
+        if self.twin is not None:
+            _new_folder_of_ours(self.twin)
         self.ready = True
 
     def _new_staging(self) -> None:
-        self.staging.mkdir(parents=True)
-        (self.staging / MARKER).write_text(MARKER_TEXT)
+        _new_folder_of_ours(self.staging)
 
     def _take_spare(self) -> bool:
         """Make the spare the staging folder, equal to the output folder; False (and no spare) if it is not trusted."""
@@ -209,7 +213,7 @@ class Publisher:
             self._check_folder(os.path.dirname(target))
             self.touched.append(path)
             _unlink_if_there(target)  # never write into a file: the spare shares it with the output folder
-        return write_file(str(self.staging), path, data)
+        return write_file(str(self.staging), path, data, str(self.twin) if self.twin else None)
 
     def written_elsewhere(self, path: str) -> None:
         """Count a file a worker process wrote into a first build's staging folder with write_file()."""
@@ -239,13 +243,12 @@ class Publisher:
         _unlink_if_there(str(self.staging / MARKER))
         (self.staging / MARKER).write_text(MARKER_TEXT + f"build {build_id}\n")
         old = swap_in(self.staging, self.out)
-        if old is None:
-            return
-        if self.changes_only:  # the old site, sharing every file but these with the new one
+        if self.twin is not None:  # a first build: its twin is the new site again, and the old site is of no use
+            if old is not None:
+                _remove_ours(old)
+            keep_as_spare(self.twin, self.out, build_id, [])
+        elif old is not None:  # the old site, sharing every file but these with the new one
             keep_as_spare(old, self.out, build_id, [*self.written, *deleted])
-        else:  # a first build shares no file with the old site: neither it nor an older spare is of use
-            _remove_ours(old)
-            remove_spare(self.out)
 
     def _delete(self, deleted: list[str]) -> None:
         for path in deleted:
@@ -262,8 +265,17 @@ class Publisher:
             if site_build is not None:
                 keep_as_spare(self.staging, self.out, site_build, self.touched)
                 return
-        if self.staging.exists():
-            _remove_ours(self.staging)
+        for folder in (self.staging, self.twin):
+            if folder is not None and folder.exists():
+                _remove_ours(folder)
+
+
+def _new_folder_of_ours(folder: Path) -> None:
+    """A new, empty folder carrying the marker (one a killed build left under the same name goes)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text(MARKER_TEXT)
 
 
 def spare_folder(out: Path) -> Path:
@@ -330,8 +342,9 @@ def check_output_path(path: str) -> None:
         raise SiteError(path, None, "this output would be written outside the output folder", "rename the source file")
 
 
-def write_file(staging: str, path: str, data: bytes) -> os.stat_result:
-    """Write one output into a staging folder; returns its stat (size and time, to recognise it later).
+def write_file(staging: str, path: str, data: bytes, twin: str | None = None) -> os.stat_result:
+    """Write one output into a staging folder, and link it into `twin` if given; returns its stat (size
+    and time, to recognise it later).
 
     Worker processes call this too, on a first build, each writing the pages it rendered.
     """
@@ -343,7 +356,11 @@ def write_file(staging: str, path: str, data: bytes) -> os.stat_result:
         with open(target, "wb") as file:
             file.write(data)
             file.flush()  # all of it in the file before the stat, which the next build compares with
-            return os.fstat(file.fileno())
+            stat = os.fstat(file.fileno())
+        if twin is not None:
+            _make_folder(os.path.dirname(os.path.join(twin, path)))
+            _link_or_copy(target, os.path.join(twin, path))
+        return stat
     except (FileExistsError, NotADirectoryError, IsADirectoryError):
         raise SiteError(path, None, "two sources would publish to the same address", "rename one of them") from None
 
