@@ -233,7 +233,7 @@ def git_site(make_site, tmp_path):
     git("init", "--quiet", "--bare", remote)
     config = deploy_config(method="git", remote="../remote.git", branch="gh-pages", max_deletes=2)
     root = make_site({"site.yaml": config,
-                      "content/articles/a.md": article("A"), ".gitignore": "_site/\n.cache/\n"})
+                      "content/articles/a.md": article("A"), ".gitignore": "_site/\n_site.*/\n.cache/\n"})
     git("init", "--quiet", "--initial-branch=main", cwd=root)
     git("add", "--all", cwd=root)
     git("commit", "--quiet", "-m", "the source", cwd=root)

@@ -399,4 +399,10 @@ def source_commit(root: Path) -> str:
         return "(its source folder is not a git checkout)"
     if head.returncode != 0:
         return "(its source folder is not a git checkout)"
-    return f"built from commit {head.stdout.strip()}" + (" with uncommitted changes" if dirty.stdout.strip() else "")
+    changes = [line for line in dirty.stdout.splitlines() if line.strip() and not GENERATOR_FOLDER.match(line)]
+    return f"built from commit {head.stdout.strip()}" + (" with uncommitted changes" if changes else "")
+
+
+# The folders a build keeps or makes next to its output folder (ssg/build/publish.py): `_site.spare/`, and
+# `_site.staging-*/` while a build runs. Untracked, they are the generator's, not a change to the project.
+GENERATOR_FOLDER = re.compile(r"\?\? (?:.*/)?[^/]+\.(?:spare|staging-[\w-]+)/$")
