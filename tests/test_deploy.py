@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ssg.editor.deploy import MANIFEST
+from ssg.editor.deploy import MANIFEST, source_commit
 from ssg.model.config import Deploy
 
 from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
@@ -470,3 +470,20 @@ def test_a_deploy_folder_inside_the_project_is_refused(make_site, path):
     assert result.status == 2
     assert "it is inside the project" in result.err
     assert not (root / path).exists()
+
+
+def test_the_generators_own_folders_beside_the_site_are_not_uncommitted_changes(tmp_path):
+    """_site.spare/ (kept between builds) and _site.staging-*/ (during one) are the generator's, ignored or not."""
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text("A\n")
+    (root / ".gitignore").write_text("_site/\n")
+    git("init", "--quiet", "--initial-branch=main", cwd=root)
+    git("add", "--all", cwd=root)
+    git("commit", "--quiet", "-m", "the source", cwd=root)
+    for folder in ("_site.spare", "_site.staging-twin-42"):
+        (root / folder).mkdir()
+        (root / folder / "index.html").write_text("x")
+    assert not source_commit(root).endswith("with uncommitted changes")
+    (root / "notes.spare").write_text("an editor's own file")
+    assert source_commit(root).endswith("with uncommitted changes")
