@@ -35,11 +35,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from run import ENVIRONMENT, copy_project, machine_description, megabytes, our_command, progress, table
-
 import generate
 from measure import CommandFailed, Measured, measure
 from peers import eleventy, hugo, install_npm_packages, install_python_packages, write_files
+from run import (
+    ENVIRONMENT,
+    add_work_options,
+    copy_project,
+    machine_description,
+    megabytes,
+    our_command,
+    progress,
+    table,
+)
 
 ELEVENTY_IMAGE_VERSION = "7.0.0"
 WIDTHS = (480, 800, 1200, 1600)
@@ -216,12 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each build; the median is shown (default 3)")
     parser.add_argument("--peers", nargs="*", default=["eleventy", "hugo"], choices=["eleventy", "hugo"],
                         type=str.lower, help="the peers to compare with (default both; --peers alone: none)")
-    parser.add_argument("--work", type=Path, help="folder for the sites and the peers' environments, kept and reused "
-                        "(default: a temporary folder, deleted at the end)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generated articles (default 1)")
-    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the table to FILE")
-    parser.add_argument("--working-tree", action="store_true",
-                        help="measure the project's files as they are now, not its last commit")
+    add_work_options(parser)
     args = parser.parse_args(argv)
     if args.runs < 1 or args.pages < 1:
         parser.error("--runs and --pages must be at least 1")

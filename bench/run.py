@@ -419,6 +419,16 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def add_work_options(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark here shares: where it works, the corpus's seed, a saved copy, what is measured."""
+    parser.add_argument("--work", type=Path, help="folder for the sites and the peers' environments, kept and reused "
+                        "(default: a temporary folder, deleted at the end)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated articles (default 1)")
+    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the tables to FILE")
+    parser.add_argument("--working-tree", action="store_true",
+                        help="measure the project's files as they are now, not its last commit")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1000], help="numbers of articles (default 1000)")
@@ -429,12 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-runs", type=int, help="runs of each peer (default: --runs)")
     parser.add_argument("--floor-runs", type=int, default=1,
                         help="runs of each floor (default 1: each is one long loop in one process)")
-    parser.add_argument("--work", type=Path, help="folder for sites and peers' environments, kept and reused "
-                        "(default: a temporary folder, deleted at the end)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generated articles (default 1)")
-    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the tables to FILE")
-    parser.add_argument("--working-tree", action="store_true",
-                        help="measure the project's files as they are now, not its last commit")
+    add_work_options(parser)
     parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (issue 15's two-language "
                         "corpus), with the one-language site's cold build beside it; only Hugo is set up for it")
     args = parser.parse_args(argv)
