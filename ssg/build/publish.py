@@ -243,12 +243,14 @@ class Publisher:
         _unlink_if_there(str(self.staging / MARKER))
         (self.staging / MARKER).write_text(MARKER_TEXT + f"build {build_id}\n")
         old = swap_in(self.staging, self.out)
-        if self.twin is not None:  # a first build: its twin is the new site again, and the old site is of no use
-            if old is not None:
-                _remove_ours(old)
-            keep_as_spare(self.twin, self.out, build_id, [])
-        elif old is not None:  # the old site, sharing every file but these with the new one
-            keep_as_spare(old, self.out, build_id, [*self.written, *deleted])
+        # The new site is in place: from here on, a failure only loses the spare, which is a speed-up.
+        with contextlib.suppress(OSError):
+            if self.twin is not None:  # a first build: its twin is the new site again; the old site is of no use
+                if old is not None:
+                    _remove_ours(old)
+                keep_as_spare(self.twin, self.out, build_id, [])
+            elif old is not None:  # the old site, sharing every file but these with the new one
+                keep_as_spare(old, self.out, build_id, [*self.written, *deleted])
 
     def _delete(self, deleted: list[str]) -> None:
         for path in deleted:
