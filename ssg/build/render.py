@@ -200,18 +200,26 @@ class Renderer:
         return self.site.translations_of(document)
 
     def versions_of(self, page: PageView) -> tuple[Version, ...]:
-        """The page in every language of the site (languages.Version), for the language toggle and hreflang."""
-        urls: dict[str, str]
+        """The page in every language of the site (languages.Version), for the language toggle and hreflang.
+
+        Both ask for them, on every page: they are worked out once per page and build, and each
+        asking notes what they were read from, as rendering them again would."""
         if page.document is not None:
-            found = (page.document,) + self.translations_of(page.document)
-            urls = {d.lang: d.url for d in found}
+            self.used.add(f"translations:{page.document.kind}:{page.document.slug}")
+            urls = tuple((d.lang, d.url) for d in (page.document, *self.site.translations_of(page.document)))
         else:
-            urls = page.extra.get("versions", {page.lang: page.url})
-        homes = {code: self.home_url(code) for code, _ in site_languages(self.site.config)}
+            urls = tuple(page.extra.get("versions", {page.lang: page.url}).items())
+        self.used.update(f"home:{code}" for code, _ in site_languages(self.site.config))
+        return self._versions(self.language, urls)
+
+    @functools.cache  # noqa: B019 (one Renderer per build; the site does not change)
+    def _versions(self, language: str, urls: tuple[tuple[str, str], ...]) -> tuple[Version, ...]:
+        codes = [code for code, _ in site_languages(self.site.config)]
+        homes = {code: self.home_url(code) for code in codes}
         return tuple(dataclasses.replace(version, change_text=self.interface_for(code).text("change_language"),
                                          locale=self.interface_for(code).text("og_locale"))
-                     for (code, _), version in zip(site_languages(self.site.config),
-                                                   versions(self.site.config, self.language, urls, homes), strict=True))
+                     for code, version in zip(codes, versions(self.site.config, language, dict(urls), homes),
+                                              strict=True))
 
     def site_seen_in(self, language: str) -> RecordingConfig:
         """site.yaml as readers of `language` see it: its own title, menus and contacts (languages.py)."""
