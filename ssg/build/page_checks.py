@@ -63,8 +63,8 @@ class RenderedPageChecks:
     def _missing_target(self, address: str, href: str) -> str | None:
         """What a link on the page at `address` leads to if that is on this site and missing; remembered, as the
         same menu and tag links are on nearly every page."""
-        if href.startswith("#"):
-            return None  # a place on the page itself
+        if href.startswith(("#", "//")) or _has_scheme(href):
+            return None  # a place on the page itself, or a full address (another website, mailto:, tel:)
         key = (address if not href.startswith("/") else "", href)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(address, html.unescape(href))
@@ -72,7 +72,7 @@ class RenderedPageChecks:
 
     def _resolve(self, address: str, href: str) -> str | None:
         if urlsplit(href).netloc or ":" in href.split("/")[0]:
-            return None  # a full address (another website, mailto:, tel:): check looks at those
+            return None  # a full address written with entities (&#58;), which html.unescape has just decoded
         parts = urlsplit(urljoin(address, href))
         on_this_site = (parts.scheme, parts.netloc) == (self.home.scheme, self.home.netloc)
         if not on_this_site or not parts.path.startswith(self.base_path):
@@ -86,6 +86,13 @@ class RenderedPageChecks:
         if document is None:
             return SiteError(f"/{output_path}", None, message, hint)
         return SiteError(document.path, _line_with(self.root / document.path, needle), message, hint)
+
+
+def _has_scheme(href: str) -> bool:
+    """Whether an href as written in the page starts with a scheme (https:, mailto:), decided without
+    decoding it: no entity can start before the colon, so decoding would leave the scheme as it is."""
+    head = href.split("/", 1)[0]
+    return ":" in head and "&" not in head.split(":", 1)[0]
 
 
 def _line_with(path: Path, needle: str) -> int | None:

@@ -1,0 +1,36 @@
+"""The checks every build runs on the pages it renders (ssg/build/page_checks.py): which links count as
+leading nowhere on this site, however the generator's HTML writes them."""
+from pathlib import Path
+
+import pytest
+
+from ssg.build.page_checks import RenderedPageChecks
+
+BASE = "https://example.org/campaign/"
+
+
+def _missing(href: str) -> list[str]:
+    """The messages the checks give for one link on the page /campaign/articles/a/."""
+    checks = RenderedPageChecks(Path("/nowhere"), BASE, (), {"index.html", "about/index.html"}, strict=False)
+    page = f'<p><a href="{href}">the words</a></p>'.encode()
+    return [warning.message for warning in checks("articles/a/index.html", page)]
+
+
+@pytest.mark.parametrize("href", [
+    "https://other.example/page/", "mailto:someone@example.org?subject=a&amp;body=b", "tel:999",
+    "//other.example/x", "#top", "/campaign/about/", "../../about/", "https://example.org/campaign/about/",
+    "java&#115;cript:alert(1)",  # a scheme written with an entity is a full address once decoded
+    "https://example.org/campaign/gone/",  # a full address, even to this site: `check` follows those
+])
+def test_links_elsewhere_or_to_pages_that_exist_are_not_reported(href):
+    assert _missing(href) == []
+
+
+@pytest.mark.parametrize(("href", "target"), [
+    ("/campaign/gone/", "gone/"),
+    ("../gone/", "articles/gone/"),
+    ("&#47;campaign&#47;gone&#47;", "gone/"),  # slashes written as entities: decoded before it is resolved
+    ("/campaign/why:now/", "why:now/"),        # a colon after the first slash is no scheme
+])
+def test_a_link_on_this_site_to_a_missing_page_is_reported(href, target):
+    assert _missing(href) == [f"the link 'the words' leads to /{target}, which does not exist"]
