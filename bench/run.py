@@ -317,7 +317,9 @@ def floors_table(all_results: list[SizeResults]) -> str:
             if mode in results.floor_problems:
                 rows.append([f"{results.pages:,}", label, "failed", "", results.floor_problems[mode]])
                 continue
-            series = results.floors[mode]
+            series = results.floors.get(mode)
+            if series is None:  # not measured (--floor-runs 0)
+                continue
             rows.append([f"{results.pages:,}", label, f"{series.seconds:.2f}", f"{inner_seconds(series):.2f}",
                          f"{cold / series.seconds:.2f}"])
     return table(["articles", "floor", "whole process s", "inner loop s", "our cold / floor"], rows)
@@ -438,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(or only with those named, like --peers hugo eleventy)")
     parser.add_argument("--peer-runs", type=int, help="runs of each peer (default: --runs)")
     parser.add_argument("--floor-runs", type=int, default=1,
-                        help="runs of each floor (default 1: each is one long loop in one process)")
+                        help="runs of each floor (default 1: each is one long loop in one process; 0 leaves them out)")
     add_work_options(parser)
     parser.add_argument("--welsh", action="store_true", help="every article also in Welsh (issue 15's two-language "
                         "corpus), with the one-language site's cold build beside it; only Hugo is set up for it")
