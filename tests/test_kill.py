@@ -295,9 +295,8 @@ def test_a_template_edit_killed_at_any_point_leaves_the_old_site_or_the_new_one(
 MANY = 150
 
 
-def _build(root: Path, spare_from_first_build: bool = False) -> BuildReport:
-    return build_in_process(BuildOptions(root=root, out=root / "_site", jobs=1,
-                                         spare_from_first_build=spare_from_first_build))
+def _build(root: Path) -> BuildReport:
+    return build_in_process(BuildOptions(root=root, out=root / "_site", jobs=1))
 
 
 def _edit(root: Path, n: int, text: str) -> None:
@@ -315,11 +314,10 @@ def many(tmp_path):
     return root, len(snapshot(root / "_site"))
 
 
-def test_a_first_build_asked_for_a_spare_leaves_one_so_the_first_edit_links_only_what_changed(tmp_path):
-    """serve's first build: it links each file it writes into a twin, which becomes the spare."""
+def test_a_first_build_leaves_a_spare_so_the_first_edit_links_only_what_changed(tmp_path):
     root = new_site(tmp_path / "site", {f"content/articles/a-{n:03d}.md": article(f"Article {n}", body=f"Text {n}.")
                                         for n in range(MANY)})
-    _build(root, spare_from_first_build=True)
+    _build(root)
     site, spare = snapshot(root / "_site"), snapshot(root / "_site.spare")
     assert spare == {path: data for path, data in site.items() if path != MARKER} | {
         MARKER: (root / "_site.spare" / MARKER).read_bytes(), SPARE_JOURNAL: spare[SPARE_JOURNAL]}
@@ -328,21 +326,6 @@ def test_a_first_build_asked_for_a_spare_leaves_one_so_the_first_edit_links_only
     _edit(root, 1, "First edit.")
     report = _build(root)
     assert 0 < report.changed < 20 and report.linked < 20 < len(site)
-    assert snapshot(root / "_site") == _fresh(root, tmp_path)
-
-
-def test_a_first_build_from_the_command_line_makes_no_twin_and_its_first_edit_links_every_file(tmp_path):
-    """A cold build spends nothing on a spare; the first edit after it links every unchanged file (as every
-    edit did before there was a spare), and leaves the spare that makes the next edit O(changes)."""
-    root = new_site(tmp_path / "site", {f"content/articles/a-{n:03d}.md": article(f"Article {n}", body=f"Text {n}.")
-                                        for n in range(MANY)})
-    _build(root)
-    assert not (root / "_site.spare").exists() and leftovers(root) == []
-    files = len(snapshot(root / "_site"))
-    _edit(root, 1, "First edit.")
-    assert _build(root).linked > files - 20
-    _edit(root, 2, "Second edit.")
-    assert _build(root).linked < 20
     assert snapshot(root / "_site") == _fresh(root, tmp_path)
 
 

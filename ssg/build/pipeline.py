@@ -43,9 +43,6 @@ class BuildOptions:
                                      # rendered, before it is published (serve shows the edited page early)
     check_pages: bool = True         # warn of broken links and pictures without alt text on the pages
                                      # rendered (build/page_checks.py); check, which does more, turns it off
-    spare_from_first_build: bool = False  # a first build also links what it writes into the next build's
-                                     # spare (build/publish.py), so that the first edit costs O(changes):
-                                     # serve, which edits next; a cold build from the command line need not
 
 
 @dataclass(frozen=True)
@@ -96,8 +93,7 @@ def build(options: BuildOptions) -> BuildReport:
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
                                     options.strict) if options.check_pages else None
-        published = render_and_write(renderer, jobs, last.outputs, out, processes, checks, options.rendered,
-                                     options.spare_from_first_build)
+        published = render_and_write(renderer, jobs, last.outputs, out, processes, checks, options.rendered)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
         last.remember(renderer, site, published.written, save=options.remember)
@@ -172,9 +168,9 @@ def _published_bytes(path: Path) -> bytes:
 
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
                      checks: RenderedPageChecks | None, rendered: Callable[[str, bytes], None] | None = None,
-                     spare_from_first_build: bool = False) -> Published:
+                     ) -> Published:
     """Render what is stale, write what changed, and swap the new site in."""
-    publisher = Publisher(out, changes_only=bool(previous), twin=spare_from_first_build)
+    publisher = Publisher(out, changes_only=bool(previous))
     finish = Finisher(checks, None if previous else str(publisher.staging),
                       str(publisher.twin) if publisher.twin else None, out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}

@@ -122,7 +122,7 @@ class Publisher:
     are then swapped atomically, and the old one becomes the next build's spare.
     """
 
-    def __init__(self, out: Path, changes_only: bool, twin: bool = False) -> None:
+    def __init__(self, out: Path, changes_only: bool) -> None:
         self.out = out
         self.changes_only = changes_only
         self.staging = out.parent / f"{out.name}.staging-{os.getpid()}"
@@ -133,10 +133,9 @@ class Publisher:
         self.touched: list[str] = []  # paths of the spare this build has changed (written or deleted)
         self.linked = 0  # files linked (or copied) into the staging folder besides those written
         self._safe_folders: set[str] = set()
-        # A first build asked for a `twin` also links each file it writes into a twin of the staging folder,
-        # which becomes the spare: so the first edit after it costs O(changes) too, not a link to every file.
-        # Only serve asks: it edits next, while a first build from the command line is often the only one.
-        self.twin = None if changes_only or not twin else out.parent / f"{out.name}.staging-twin-{os.getpid()}"
+        # A first build also links each file it writes into a twin of the staging folder, which becomes
+        # the spare: so the first edit after it costs O(changes) too, not a link to every file.
+        self.twin = None if changes_only else out.parent / f"{out.name}.staging-twin-{os.getpid()}"
         if not changes_only:
             self._make_ready()  # a first build's worker processes write into it: it must exist before they fork
 

@@ -200,8 +200,7 @@ class Preview:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
         content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
         options = dataclasses.replace(self.options, published=lambda: self._published(reload),
-                                      rendered=self._rendered if content_only else None,
-                                      spare_from_first_build=True)  # the first edit is coming
+                                      rendered=self._rendered if content_only else None)
         try:
             report = build(options)
         except SiteError as error:
