@@ -329,6 +329,14 @@ def test_a_first_build_leaves_a_spare_so_the_first_edit_links_only_what_changed(
     assert snapshot(root / "_site") == _fresh(root, tmp_path)
 
 
+def test_a_build_no_later_build_starts_from_makes_no_spare(tmp_path):
+    """check's throw-away build (not remembered) spends nothing on a twin: nothing would use it."""
+    root = new_site(tmp_path / "site", {"content/articles/a-000.md": article("Article", body="Text.")})
+    build_in_process(BuildOptions(root=root, out=root / "_site", jobs=1, remember=False))
+    assert (root / "_site" / "index.html").is_file()
+    assert not (root / "_site.spare").exists() and leftovers(root) == []
+
+
 def _fresh(root: Path, tmp_path: Path) -> dict[str, bytes]:
     """The site as a build from nothing makes it."""
     fresh = tmp_path / "fresh"

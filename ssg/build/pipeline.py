@@ -93,7 +93,8 @@ def build(options: BuildOptions) -> BuildReport:
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
                                     options.strict) if options.check_pages else None
-        published = render_and_write(renderer, jobs, last.outputs, out, processes, checks, options.rendered)
+        published = render_and_write(renderer, jobs, last.outputs, out, processes, checks, options.rendered,
+                                     keep_spare=options.remember)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
         last.remember(renderer, site, published.written, save=options.remember)
@@ -168,9 +169,9 @@ def _published_bytes(path: Path) -> bytes:
 
 def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Written], out: Path, processes: int,
                      checks: RenderedPageChecks | None, rendered: Callable[[str, bytes], None] | None = None,
-                     ) -> Published:
+                     keep_spare: bool = True) -> Published:
     """Render what is stale, write what changed, and swap the new site in."""
-    publisher = Publisher(out, changes_only=bool(previous))
+    publisher = Publisher(out, changes_only=bool(previous), keep_spare=keep_spare)
     finish = Finisher(checks, None if previous else str(publisher.staging),
                       str(publisher.twin) if publisher.twin else None, out, previous, rendered is not None)
     written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}

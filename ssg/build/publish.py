@@ -122,7 +122,7 @@ class Publisher:
     are then swapped atomically, and the old one becomes the next build's spare.
     """
 
-    def __init__(self, out: Path, changes_only: bool) -> None:
+    def __init__(self, out: Path, changes_only: bool, keep_spare: bool = True) -> None:
         self.out = out
         self.changes_only = changes_only
         self.staging = out.parent / f"{out.name}.staging-{os.getpid()}"
@@ -134,8 +134,9 @@ class Publisher:
         self.linked = 0  # files linked (or copied) into the staging folder besides those written
         self._safe_folders: set[str] = set()
         # A first build also links each file it writes into a twin of the staging folder, which becomes
-        # the spare: so the first edit after it costs O(changes) too, not a link to every file.
-        self.twin = None if changes_only else out.parent / f"{out.name}.staging-twin-{os.getpid()}"
+        # the spare: so the first edit after it costs O(changes) too, not a link to every file. Not a
+        # build whose output no later build starts from (`keep_spare` False: check's throw-away build).
+        self.twin = out.parent / f"{out.name}.staging-twin-{os.getpid()}" if keep_spare and not changes_only else None
         if not changes_only:
             self._make_ready()  # a first build's worker processes write into it: it must exist before they fork
 
