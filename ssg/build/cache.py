@@ -41,6 +41,7 @@ from jinja2.bccache import Bucket
 from ssg.errors import SiteError
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
+from ssg.safe_files import write_atomically
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -176,7 +177,7 @@ class BuildCache:
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
         head = dataclasses.replace(state, documents={}, outputs={})  # they are in the shard files
-        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
+        write_atomically(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
         _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
@@ -291,7 +292,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):  # a cache: a full disk means compiling again next time
-            _write_new_file(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
+            write_atomically(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
 
     def _file(self, bucket: Bucket) -> Path:
         return self.folder / f"__jinja2_{bucket.key}.cache"
@@ -337,7 +338,7 @@ def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value]
         data = _json(shard)
         name = _content_name(index, data)
         if not (folder / name).exists():
-            _write_new_file(folder / name, data)
+            write_atomically(folder / name, data)
         saved.append(name)
     return saved
 
@@ -345,17 +346,6 @@ def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value]
 def _content_name(index: int, data: bytes) -> str:
     """A shard file's name: its place and a hash of its bytes (checked when it is read back)."""
     return f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.json"
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    """Write a file of the cache whole, in one step; never through a link planted in its place."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temporary)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "wb") as opened:
-        opened.write(data)
-    os.replace(temporary, path)
 
 
 def _delete_unlisted(folder: Path, listed: set[str]) -> None:
