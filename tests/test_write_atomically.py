@@ -56,7 +56,7 @@ def test_it_never_writes_through_a_link_planted_at_the_temporary_name(tmp_path: 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "inside").write_bytes(b"")  # a folder with files cannot be replaced by a file
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError):
         write_atomically(tmp_path / "taken", b"data")
     assert os.listdir(tmp_path) == ["taken"]
 

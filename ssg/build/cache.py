@@ -117,12 +117,32 @@ def markup_version() -> str:
     return digest.hexdigest()
 
 
-class BuildCache:
-    """Reads and writes the cache folder of one site."""
+class StateMemory:
+    """The state a process saved last, kept by a process that builds again and again (serve, which makes
+    one and hands it to each build): the next build takes it from here rather than read back what was
+    just written. It is used only while the head file is the one that was saved (same inode, size and
+    modification time): after any other writer, the file is read."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self) -> None:
+        self._saved: tuple[Path, tuple[int, int, int], BuildState] | None = None
+
+    def recall(self, head: Path) -> BuildState | None:
+        """The state saved in `head`, if it is still the one there."""
+        if self._saved is None or self._saved[0] != head or self._saved[1] != _stamp(head):
+            return None
+        return self._saved[2]
+
+    def keep(self, head: Path, state: BuildState) -> None:
+        self._saved = (head, _stamp(head), state)
+
+
+class BuildCache:
+    """Reads and writes the cache folder of one site (with `memory`, not reading back what it saved)."""
+
+    def __init__(self, root: Path, memory: StateMemory | None = None) -> None:
         self.folder = root / CACHE_DIR
         self.fingerprint = code_fingerprint()
+        self.memory = memory
         own_folders(root)
         self.key = cache_key(root)
 
@@ -131,11 +151,8 @@ class BuildCache:
         empty = BuildState(self.fingerprint, str(out))
         head = self.folder / STATE_DIR / HEAD_FILE
         try:
-            remembered = _REMEMBERED.get(str(head))
-            if remembered is not None and remembered[0] == _stamp(head):  # this process wrote it (serve)
-                state = remembered[1]
-            else:
-                state = self._read(head)
+            remembered = self.memory.recall(head) if self.memory is not None else None
+            state = remembered if remembered is not None else self._read(head)
         except Exception:  # none yet, or damaged, or not ours (_Untrusted): rebuild rather than trust it
             return empty
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
@@ -180,7 +197,8 @@ class BuildCache:
         write_atomically(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
-        _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
+        if self.memory is not None:
+            self.memory.keep(folder / HEAD_FILE, state)
 
     def bodies(self) -> BodyStore:
         return BodyStore(self.folder / BODIES_FILE, self.key)
@@ -296,12 +314,6 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def _file(self, bucket: Bucket) -> Path:
         return self.folder / f"__jinja2_{bucket.key}.cache"
-
-
-# The state this process last saved, by file, with the file's stamp: a long-running process
-# (serve) rebuilding again does not read back what it has just written. Any other writer
-# changes the stamp, and then the file is read.
-_REMEMBERED: dict[str, tuple[tuple[int, int, int], BuildState]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
