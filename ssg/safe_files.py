@@ -6,10 +6,15 @@ leaves that folder or leads nowhere, a named pipe, a device, a socket) is refuse
 its path and a hint. Files are opened without blocking and checked once open, so a named
 pipe put in place after the folder was listed cannot make the build wait. Names starting
 with '.' are never read or published: editors' files, version control (.git), secrets (.env).
+
+What the generator writes outside the output folder (its cache, a deploy folder) is written
+whole, in one step, and never through a link (write_atomically).
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +27,9 @@ from jinja2.loaders import split_template_path
 from ssg.errors import SiteError
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+# A new file only: never one already there, nor a link planted in its place (O_EXCL refuses a link too;
+# O_NOFOLLOW says so twice).
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True)
@@ -212,3 +220,30 @@ def _unchanged(file: str, modified: float) -> bool:
         return os.path.getmtime(file) == modified
     except OSError:
         return False
+
+
+def write_atomically(path: str | Path, data: bytes, mode: int = 0o600) -> None:
+    """Write the file `path` whole, in one step: whoever reads it meanwhile sees the old file or the new one.
+
+    The bytes go into a new file beside it, with a name nobody can guess, never through a link
+    planted there (_NEW_FILE_FLAGS); then that file takes the place of `path`. `mode` is the new
+    file's permissions before the umask: the default for the generator's own cache (this user only),
+    0o666 for a file that others must read (a deployed site). Any OSError is raised, and no
+    temporary file is left behind.
+    """
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, _temporary_name(name))
+    descriptor = os.open(temporary, _NEW_FILE_FLAGS, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as opened:
+            opened.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _temporary_name(name: str) -> str:
+    """A hidden name for the file that will become `name`, different at each call."""
+    return f".{name}.{secrets.token_hex(8)}.tmp"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import shlex
+import stat
 import subprocess
 import sys
 import tomllib
@@ -76,6 +78,19 @@ def test_directory_deploy_copies_the_built_site_and_records_it(folder_site):
     manifest = deployed.pop(MANIFEST).decode().splitlines()
     assert deployed == files
     assert manifest[1:] == sorted(files)
+
+
+def test_deployed_files_can_be_read_by_the_web_server(folder_site):
+    root, target = folder_site
+    before = os.umask(0o022)
+    try:
+        assert run_cli("deploy", "--root", root).status == 0
+    finally:
+        os.umask(before)
+    modes = {path.relative_to(target).as_posix(): stat.S_IMODE(path.stat().st_mode)
+             for path in target.rglob("*") if path.is_file()}
+    assert MANIFEST in modes and "index.html" in modes
+    assert set(modes.values()) == {0o644}
 
 
 def test_a_second_deploy_with_nothing_new_changes_nothing(folder_site):

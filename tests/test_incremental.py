@@ -305,8 +305,6 @@ def test_a_file_changed_during_a_build_is_an_error_not_a_wrong_page(site, build_
     before = snapshot(site / "_site")
     edit(site, "content/articles/story-2.md", "Body 2.", "Body X.")  # as if saved while the build ran
     CHANGES["base URL changed"](site)  # so that story-2's body, whose stamp looks unchanged, is converted again
-    from ssg.build import cache
-    monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
     result = build_site(site)
     assert result.status == 1
     assert "content/articles/story-2.md: this file changed while the site was being built" in result.err
@@ -388,8 +386,6 @@ def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_s
         return stamp
     monkeypatch.setattr(content, "file_stamp", stamp_then_delete)
     CHANGES["base URL changed"](site)  # so that story-2's body is needed again
-    from ssg.build import cache
-    monkeypatch.setattr(cache, "_REMEMBERED", {})  # a new process, which reads the body from the file
     result = build_site(site)
     assert result.status == 1
     assert result.err == ("error: content/articles/story-2.md: this file disappeared while the site was being built\n"

@@ -53,6 +53,14 @@ def test_cards_are_cached_and_a_damaged_cached_card_is_drawn_again(tmp_path, mon
     assert share_cards.cached_card("A title", "Call", tmp_path) == first
 
 
+def test_a_card_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
+    def disk_full(*_):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(share_cards, "write_atomically", disk_full)
+    assert share_cards.cached_card("A title", "Call", tmp_path) == share_cards.draw("A title", "Call")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_every_page_of_a_built_site_has_its_own_card_unless_it_has_a_picture(make_site, build_site):
     from tests.conftest import MINIMAL_CONFIG
     from tests.test_pictures import photo

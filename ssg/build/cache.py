@@ -41,6 +41,7 @@ from jinja2.bccache import Bucket
 from ssg.errors import SiteError
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
+from ssg.safe_files import write_atomically
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -116,12 +117,32 @@ def markup_version() -> str:
     return digest.hexdigest()
 
 
-class BuildCache:
-    """Reads and writes the cache folder of one site."""
+class StateMemory:
+    """The state a process saved last, kept by a process that builds again and again (serve, which makes
+    one and hands it to each build): the next build takes it from here rather than read back what was
+    just written. It is used only while the head file is the one that was saved (same inode, size and
+    modification time): after any other writer, the file is read."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self) -> None:
+        self._saved: tuple[Path, tuple[int, int, int], BuildState] | None = None
+
+    def recall(self, head: Path) -> BuildState | None:
+        """The state saved in `head`, if it is still the one there."""
+        if self._saved is None or self._saved[0] != head or self._saved[1] != _stamp(head):
+            return None
+        return self._saved[2]
+
+    def keep(self, head: Path, state: BuildState) -> None:
+        self._saved = (head, _stamp(head), state)
+
+
+class BuildCache:
+    """Reads and writes the cache folder of one site (with `memory`, not reading back what it saved)."""
+
+    def __init__(self, root: Path, memory: StateMemory | None = None) -> None:
         self.folder = root / CACHE_DIR
         self.fingerprint = code_fingerprint()
+        self.memory = memory
         own_folders(root)
         self.key = cache_key(root)
 
@@ -130,11 +151,8 @@ class BuildCache:
         empty = BuildState(self.fingerprint, str(out))
         head = self.folder / STATE_DIR / HEAD_FILE
         try:
-            remembered = _REMEMBERED.get(str(head))
-            if remembered is not None and remembered[0] == _stamp(head):  # this process wrote it (serve)
-                state = remembered[1]
-            else:
-                state = self._read(head)
+            remembered = self.memory.recall(head) if self.memory is not None else None
+            state = remembered if remembered is not None else self._read(head)
         except Exception:  # none yet, or damaged, or not ours (_Untrusted): rebuild rather than trust it
             return empty
         if not isinstance(state, BuildState) or state.fingerprint != self.fingerprint:
@@ -176,10 +194,11 @@ class BuildCache:
                   for part, same in (("documents", _same_document), ("outputs", _same_output))}
         state = dataclasses.replace(state, shards=shards)
         head = dataclasses.replace(state, documents={}, outputs={})  # they are in the shard files
-        _write_new_file(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
+        write_atomically(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
         _delete_unlisted(folder, {name for names in shards.values() for name in names} | {HEAD_FILE})
         _delete_obsolete(self.folder)
-        _REMEMBERED[str(folder / HEAD_FILE)] = (_stamp(folder / HEAD_FILE), state)
+        if self.memory is not None:
+            self.memory.keep(folder / HEAD_FILE, state)
 
     def bodies(self) -> BodyStore:
         return BodyStore(self.folder / BODIES_FILE, self.key)
@@ -291,16 +310,10 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):  # a cache: a full disk means compiling again next time
-            _write_new_file(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
+            write_atomically(self._file(bucket), _signed(self.key, bucket.key, bucket.bytecode_to_string()))
 
     def _file(self, bucket: Bucket) -> Path:
         return self.folder / f"__jinja2_{bucket.key}.cache"
-
-
-# The state this process last saved, by file, with the file's stamp: a long-running process
-# (serve) rebuilding again does not read back what it has just written. Any other writer
-# changes the stamp, and then the file is read.
-_REMEMBERED: dict[str, tuple[tuple[int, int, int], BuildState]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -337,7 +350,7 @@ def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value]
         data = _json(shard)
         name = _content_name(index, data)
         if not (folder / name).exists():
-            _write_new_file(folder / name, data)
+            write_atomically(folder / name, data)
         saved.append(name)
     return saved
 
@@ -345,17 +358,6 @@ def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value]
 def _content_name(index: int, data: bytes) -> str:
     """A shard file's name: its place and a hash of its bytes (checked when it is read back)."""
     return f"{index:02d}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.json"
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    """Write a file of the cache whole, in one step; never through a link planted in its place."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temporary)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "wb") as opened:
-        opened.write(data)
-    os.replace(temporary, path)
 
 
 def _delete_unlisted(folder: Path, listed: set[str]) -> None:

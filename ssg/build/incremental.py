@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from ssg.build.cache import BodyStore, BuildCache, BuildState, Written
+from ssg.build.cache import BodyStore, BuildCache, BuildState, StateMemory, Written
 from ssg.build.outputs import site_wide_files
 from ssg.build.publish import marker_build_id
 from ssg.build.redirects import redirect_files
@@ -28,14 +28,15 @@ from ssg.model.site import Site
 class LastBuild:
     """What the last build left (the cache and the output folder), and this build's bookkeeping.
 
-    Used as `with LastBuild(root, out, processes) as last:` around a build. While the block runs,
+    Used as `with LastBuild(root, out, processes, memory) as last:` around a build (memory: see
+    cache.StateMemory; None reads the last state from the cache folder). While the block runs,
     Python's cycle collector leaves alone what the build reads and keeps until its end (see
     `_set_aside`), and the output folder is checked against the cache in another process.
     """
 
-    def __init__(self, root: Path, out: Path, processes: int) -> None:
+    def __init__(self, root: Path, out: Path, processes: int, memory: StateMemory | None = None) -> None:
         self.out, self.processes = out, processes
-        self.cache = BuildCache(root)
+        self.cache = BuildCache(root, memory)
         self.state = BuildState(self.cache.fingerprint, str(out))
         self.outputs: dict[str, Written] = {}  # what the output folder holds, if it matches the cache; else nothing
         self._gc_was_enabled = gc.isenabled()

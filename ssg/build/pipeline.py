@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssg.build.assets import collect_assets
-from ssg.build.cache import Written
+from ssg.build.cache import StateMemory, Written
 from ssg.build.incremental import LastBuild, build_id, stale
 from ssg.build.page_checks import RenderedPageChecks
 from ssg.build.publish import Publisher, check_output_folder, recover, write_file
@@ -43,6 +43,8 @@ class BuildOptions:
                                      # rendered, before it is published (serve shows the edited page early)
     check_pages: bool = True         # warn of broken links and pictures without alt text on the pages
                                      # rendered (build/page_checks.py); check, which does more, turns it off
+    state_memory: StateMemory | None = None  # the cache state the last build saved, kept by a process that
+                                     # builds again (serve) so as not to read it back; None reads the cache folder
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_folder(root, out)
     recover(out)
     processes = options.jobs or os.cpu_count() or 1
-    with LastBuild(root, out, processes) as last:
+    with LastBuild(root, out, processes, options.state_memory) as last:
         site = load_site(root, load_config(root, options.base_url), today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes)
         refuse_misplaced_directives(site)

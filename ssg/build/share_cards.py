@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ssg.safe_files import write_atomically
 
 if TYPE_CHECKING:  # Pillow is imported where it is used, so that a build that draws no card never loads it
     from PIL.ImageFont import FreeTypeFont
@@ -117,9 +117,6 @@ def _store(cache: Path, key: str, data: bytes) -> None:
     try:
         cache.mkdir(parents=True, exist_ok=True)
         for name, content in ((f"{key}.png", data), (f"{key}.sha256", hashlib.sha256(data).hexdigest().encode())):
-            handle, temporary = tempfile.mkstemp(dir=cache, prefix=".new-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(content)
-            os.replace(temporary, cache / name)
+            write_atomically(cache / name, content)
     except OSError:
         pass  # the cache is only a speed-up

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -26,9 +25,11 @@ from urllib.parse import urlsplit
 from ssg.build.publish import MARKER, PROJECT_FILES
 from ssg.errors import SiteError, UsageError
 from ssg.model.config import CONFIG_FILE, Config, Deploy
+from ssg.safe_files import write_atomically
 
 MANIFEST = ".ssg-deploy-manifest"
 MANIFEST_HEADER = "# Files the last `build.py deploy` put in this folder; the next deploy may delete only these.\n"
+SHARED_FILE_MODE = 0o666  # before the umask, as for any new file: the web server must read what deploy writes
 NO_JEKYLL = ".nojekyll"  # tells GitHub Pages to publish the files as they are (it would hide _headers)
 # The remotes deploy accepts: an allow-list, since git can run commands through other
 # transports (ext::, fd::) and through options (a remote or host that starts with `-`).
@@ -273,9 +274,8 @@ class DirectoryTarget:
                f"{len(plan.deleted)} deleted."
 
     def _write_manifest(self, names: set[str]) -> None:
-        temporary = self.folder / f"{MANIFEST}.new"
-        temporary.write_text(MANIFEST_HEADER + "".join(f"{name}\n" for name in sorted(names)), encoding="utf-8")
-        os.replace(temporary, self.folder / MANIFEST)
+        listing = MANIFEST_HEADER + "".join(f"{name}\n" for name in sorted(names))
+        write_atomically(self.folder / MANIFEST, listing.encode("utf-8"), mode=SHARED_FILE_MODE)
 
     def _remove_empty_folders(self, folder: Path) -> None:
         while folder != self.folder and folder.is_dir() and not any(folder.iterdir()):
@@ -290,9 +290,7 @@ def _same_bytes(a: Path, b: Path) -> bool:
 def _copy_atomically(source: Path, target: Path) -> None:
     """Readers of the folder see the old file or the new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.parent / f".{target.name}.ssg-deploy"
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    write_atomically(target, source.read_bytes(), mode=SHARED_FILE_MODE)
 
 
 # --- git ------------------------------------------------------------------------------

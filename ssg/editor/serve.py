@@ -57,6 +57,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from ssg.build.cache import StateMemory
 from ssg.build.pipeline import BuildOptions, BuildReport, build
 from ssg.editor.admin import Admin
 from ssg.editor.preview_notices import (
@@ -195,12 +196,14 @@ class Preview:
         self._warnings_lock = threading.Lock()  # rebuilds and the check of reused pages both update the warnings
         self._tell = tell
         self._tell_warnings = tell_warnings
+        self._saved_state = StateMemory()  # each rebuild takes the cache state the one before saved from here
 
     def rebuild(self, changed: Iterable[str] = ()) -> None:
         reload = self.problem is not None or any(needs_reload(name) for name in changed)
         content_only = not reload and bool(changed) and all(name.startswith(CONTENT_PREFIX) for name in changed)
         options = dataclasses.replace(self.options, published=lambda: self._published(reload),
-                                      rendered=self._rendered if content_only else None)
+                                      rendered=self._rendered if content_only else None,
+                                      state_memory=self._saved_state)
         try:
             report = build(options)
         except SiteError as error:
