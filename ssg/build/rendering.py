@@ -23,6 +23,8 @@ from ssg.build import pictures, share_cards
 from ssg.build.cache import TemplateCodeCache
 from ssg.build.policy import PAGE_POLICY
 from ssg.build.qr import qr_svg
+from ssg.build.recording import RecordingConfig
+from ssg.build.structured_data import structured_data
 from ssg.build.template_errors import template_errors
 from ssg.errors import SiteError
 from ssg.markdown.directives import PLACEHOLDER
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
     from ssg.build.assets import Asset
     from ssg.build.bodies import BodyCache
     from ssg.build.pictures import Encoded
-    from ssg.model.config import Config
     from ssg.model.frontmatter import Source
     from ssg.model.languages import Version
 
@@ -298,7 +299,8 @@ class Renderer:
                         description=getattr(meta, "summary", None) or quote_excerpt(markdown(), 30),
                         body=self._pictures_in(document, self.body(document, html), eager=lead is None),
                         image=getattr(meta, "image", None), image_alt=getattr(meta, "image_alt", None),
-                        picture=lead, jsonld=self._jsonld(document))
+                        picture=lead, jsonld=structured_data(document, self.site, self.site_seen_in(document.lang),
+                                                               self.absolute_url))
         data = self._page(template_for(document), view, document)
         return Output(document.output_path, data, document.kind, tuple(sorted(self.used)))
 
@@ -364,56 +366,3 @@ class Renderer:
             return pictures.picture_html(self.pictures[name], self.url("images/"), "" if decorative else alt,
                                          lazy=shown > 1 or not eager)
         return Markup(pictures.replace_images(str(body), self.config.base_path, show))
-
-    # --- structured data ------------------------------------------------------------
-    def _jsonld(self, document: Document) -> dict[str, object]:
-        meta, config = document.meta, self.site_seen_in(document.lang)
-        language = self.site.config.language_named(document.lang).code
-        publisher = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
-        if document.kind == "quote":
-            source = meta.source
-            return {"@context": "https://schema.org", "@type": "Quotation",
-                    "text": " ".join(self.site.bodies.of(document).split()), "dateCreated": meta.date.isoformat(),
-                    "spokenByCharacter": {"@type": "Person", "name": meta.speaker, "jobTitle": meta.role},
-                    "isBasedOn": {"@type": "CreativeWork", "name": source.title, "url": source.url,
-                                  "publisher": {"@type": "Organization", "name": source.publisher}},
-                    "url": self.absolute_url(document.url)}
-        if document.kind == "article":
-            data = {"@context": "https://schema.org", "@type": "Article", "headline": meta.title,
-                    "description": meta.summary, "datePublished": meta.date.isoformat(),
-                    "dateModified": (meta.updated or meta.date).isoformat(), "inLanguage": language,
-                    "mainEntityOfPage": self.absolute_url(document.url), "publisher": publisher,
-                    "author": publisher}
-            if meta.image:
-                data["image"] = self.absolute_url(meta.image)
-            return data
-        if document.url == home_of(document.lang):
-            return {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
-                    "description": config.description, "url": config.base_url, "inLanguage": language,
-                    "publisher": publisher}
-        return {"@context": "https://schema.org", "@type": "WebPage", "name": meta.title,
-                "description": meta.summary, "url": self.absolute_url(document.url), "inLanguage": language}
-
-
-class RecordingConfig:
-    """The site's Config as templates see it: every setting read is noted in `used`.
-
-    That is how the build knows exactly which pages a change to site.yaml affects.
-    """
-    # For the type checker only, with no value: reading a setting still goes through __getattr__.
-    _config: Config
-    _used: set[str]
-    base_path: str  # the settings this module's own code reads (templates may read any)
-    base_url: str
-
-    def __init__(self, config: Config, used: set[str]) -> None:
-        object.__setattr__(self, "_config", config)
-        object.__setattr__(self, "_used", used)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "base_path":
-            self._used.add("site:base_url")
-        elif not name.startswith("_"):
-            self._used.add(f"site:{name}")
-        return getattr(self._config, name)
-
