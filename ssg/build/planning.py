@@ -19,10 +19,10 @@ from ssg.build import pictures, share_cards
 from ssg.build.assets import Asset
 from ssg.build.cache import CACHE_DIR
 from ssg.build.digests import TemplateDigests, digest_of, documents_digest
+from ssg.build.directives import SHOWN
 from ssg.build.pictures import Encoded
 from ssg.build.rendering import Output, PageView, Renderer, template_for
 from ssg.build.template_errors import template_errors
-from ssg.markdown.directives import DIRECTIVES
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages, unprefixed
@@ -253,15 +253,11 @@ class Keys:
         if kind == "translations":
             kind_name, _, slug = name.partition(":")
             return [(d.lang, d.url) for d in self.site.translations.get((kind_name, slug), ())]
-        if kind == "quote":
-            quote = self.site.quote(name)
-            return (quote.digest if quote else None, self.templates.digest("partials/quote.html"))
-        if kind == "chart":
-            chart = self.site.charts.get(name)
-            return (chart.digest if chart else None, self.templates.digest("partials/chart.html"))
-        if kind in self.site.records:  # a record a page cites or shows (a fact)
+        directive = SHOWN.get(kind)
+        if directive is not None:  # a quote, chart, fact or the contacts, shown by a directive
+            shown_by = self.templates.digest(directive.template)
+            return (directive.digest(self.site, name), shown_by) if directive.digest else shown_by
+        if kind in self.site.records:  # a record a page reads (a picture)
             record = self.site.records[kind].get(name)
-            shown_by = self.templates.digest(f"partials/{kind}.html") if kind in DIRECTIVES else None
-            return (record.digest if record else None, shown_by)
-        return self.templates.digest("partials/contacts.html")
-
+            return (record.digest if record else None, None)
+        return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import functools
 import html
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from markupsafe import Markup
 from ssg import safe_files
 from ssg.build import pictures, share_cards
 from ssg.build.cache import TemplateCodeCache
+from ssg.build.directives import SHOWN, Use
 from ssg.build.policy import PAGE_POLICY
 from ssg.build.qr import qr_svg
 from ssg.build.recording import RecordingConfig
@@ -242,46 +242,11 @@ class Renderer:
 
     def _directive(self, document: Document, name: str, argument: str, line: str, *,
                    within: tuple[str, ...]) -> str:
-        place = (document.path, int(line))
+        """A directive's HTML: its template, given what its entry in ssg/build/directives.py finds."""
         self.used.add(f"{name}:{argument}")
-        if name == "quote":
-            quote = self.site.quote(argument)
-            draft = None if quote else next(
-                (d for d in self.site.read if (d.kind, d.slug) == ("quote", argument)), None)
-            if draft is not None:
-                raise SiteError(*place, f"the quote '{argument}' is a draft, so it cannot be shown yet",
-                                f"delete the line `draft: true` in {draft.path} to publish it; "
-                                "`--drafts` shows it in previews")
-            if quote is None:
-                known = ", ".join(q.slug for q in self.site.quotes) or "none yet"
-                raise SiteError(*place, f"there is no quote with the id '{argument}'",
-                                f"the id is a file name in content/quotes/ without .md; quotes are: {known}")
-            within = (*within, document.slug) if document.kind == "quote" else within
-            if argument in within:
-                loop = " -> ".join((*within[within.index(argument):], argument))
-                raise SiteError(*place, f"the quote '{argument}' would show inside itself ({loop})",
-                                "a quote cannot show itself, directly or through another quote: remove this [[quote]]")
-            return self._template("partials/quote.html", quote=quote, quote_body=self.body(quote, within=within))
-        if name == "chart":
-            chart = self.site.charts.get(argument)
-            if chart is None:
-                known = ", ".join(self.site.charts) or "none yet"
-                raise SiteError(*place, f"there is no chart with the id '{argument}'",
-                                f"the id is a file name in content/charts/ without .yaml; charts are: {known}")
-            return self._template("partials/chart.html", chart=chart, layout=chart.layout())
-        if name == "fact":
-            facts = self.site.records.get("fact", {})
-            if argument not in facts:
-                close = difflib.get_close_matches(argument, facts, n=3)
-                raise SiteError(*place, f"there is no fact with the id '{argument}'",
-                                "the id is a file name in content/facts/ without .yaml"
-                                + (f"; did you mean {' or '.join(close)}?" if close else ""))
-            return self._template("partials/fact.html", fact=facts[argument])
-        wanted = [c for c in self.config.contacts if not argument or c.id == argument]
-        if not wanted:
-            raise SiteError(*place, f"there is no contact with the id '{argument}' in site.yaml",
-                            "contacts are: " + ", ".join(c.id for c in self.config.contacts))
-        return self._template("partials/contacts.html", selected=wanted)
+        directive = SHOWN[name]
+        use = Use(self.site, self.config, document, argument, int(line), within, self.body)
+        return self._template(directive.template, **directive.context(use))
 
     # --- pages -----------------------------------------------------------------------
     def page_title(self, document: Document) -> str:
