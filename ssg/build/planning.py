@@ -29,7 +29,7 @@ from ssg.model.languages import home_of, site_languages, unprefixed
 from ssg.model.site import Site, page_urls, tags_of
 
 # A generated page: (output path, template, view, what the view shows, for its key)
-ListPage = tuple[str, str, PageView, object]
+GeneratedPage = tuple[str, str, PageView, object]
 
 
 
@@ -72,7 +72,7 @@ def plan(renderer: Renderer, keys: Keys, site_wide: list[SiteFile], previous: di
             for document in renderer.site.documents]
     if renderer.site.config.share_cards:
         jobs += share_card_jobs(renderer)
-    for path, template, view, shown in list_pages(renderer):
+    for path, template, view, shown in generated_pages(renderer):
         if renderer.site.config.share_cards and share_cards.gets_card(None, view.kind):
             jobs.append(share_card_job(renderer, view.url, view.title, view.lang))
         jobs.append(keyed(path, "list", template, ("list", view.url, view.title, view.description, shown),
@@ -87,11 +87,11 @@ def plan(renderer: Renderer, keys: Keys, site_wide: list[SiteFile], previous: di
 
 
 # --- the generated pages ------------------------------------------------------------------
-def list_pages(renderer: Renderer) -> Iterator[ListPage]:
+def generated_pages(renderer: Renderer) -> Iterator[GeneratedPage]:
     """The generated pages as (output path, template, view, what the view shows, for its key), in every
     language: the main language has them all; another language has the lists of the kinds it has documents
     of, and its 404 page. Each knows its versions in the other languages (the same list)."""
-    made = [page for code, _ in site_languages(renderer.site.config) for page in _list_pages_in(renderer, code)]
+    made = [page for code, _ in site_languages(renderer.site.config) for page in _generated_pages_in(renderer, code)]
     found: dict[str, dict[str, str]] = {}
     for _, _, view, _ in made:
         if view.kind != "error":  # a 404 page is no translation of another
@@ -103,7 +103,7 @@ def list_pages(renderer: Renderer) -> Iterator[ListPage]:
                (shown, sorted(urls.items())))
 
 
-def _list_pages_in(renderer: Renderer, code: str) -> Iterator[ListPage]:
+def _generated_pages_in(renderer: Renderer, code: str) -> Iterator[GeneratedPage]:
     site, prefix, text = renderer.site, home_of(code), renderer.interface_for(code).text
     tags = site.tags if not code else tags_of([d for k in KINDS.values() if k.tags for d in site.of(k.name, code)])
     topics = any(kind.tags for kind in KINDS.values()) and bool(tags or not code)  # this language has tag pages
@@ -134,7 +134,7 @@ def _list_pages_in(renderer: Renderer, code: str) -> Iterator[ListPage]:
 
 def _paginated(renderer: Renderer, code: str, url: str, title: str, description: str,
                documents: tuple[Document, ...], kind: str, template: str, items: str = "articles",
-               **extra: Any) -> Iterator[ListPage]:
+               **extra: Any) -> Iterator[GeneratedPage]:
     size = renderer.site.config.articles_per_page
     urls = page_urls(url, len(documents), size)
     for number, page_url in enumerate(urls, start=1):

@@ -105,13 +105,13 @@ def redirect_page(target: str, canonical: str, language: str) -> str:
 def redirect_files(renderer: Renderer) -> list[SiteFile]:
     """The site files redirects need: `_redirects` and a page at each old address (none without short links)."""
     from ssg.build.outputs import sitemap_entries
-    from ssg.build.planning import SiteFile, list_pages
+    from ssg.build.planning import SiteFile, generated_pages
     from ssg.build.rendering import Output
     site = renderer.site
     redirects = redirects_of(site)
     if not redirects:
         return []
-    listed = {entry[0] for entry in sitemap_entries(site, list_pages(renderer))}
+    listed = {entry[0] for entry in sitemap_entries(site, generated_pages(renderer))}
     pages = {d.url for d in site.documents} | listed
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)

@@ -76,9 +76,6 @@ class PageView:
         return self.url == home_of(self.lang)
 
 
-# A generated page: (output path, template, view, what the view shows, for its key)
-ListPage = tuple[str, str, PageView, object]
-
 def template_for(document: Document) -> str:
     return getattr(document.meta, "template", None) or KINDS[document.kind].page_template
 
