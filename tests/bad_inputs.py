@@ -326,7 +326,7 @@ TEMPLATES = [
          "templates/page.html:3: template error: 'pgae' is undefined", "check the spelling"),
     Case("template-undefined-attribute", template("page.html", '{% extends "base.html" %}\n{% block main %}\n\n'
                                                               "<h1>{{ page.titel }}</h1>\n{% endblock %}\n"),
-         "templates/page.html:4: template error: 'ssg.build.render.PageView object' has no attribute 'titel'",
+         "templates/page.html:4: template error: 'ssg.build.rendering.PageView object' has no attribute 'titel'",
          "check the spelling"),
     Case("template-include-loop", {**template("partials/loop.html", "x\n{% include 'partials/loop.html' %}\n"),
                                    **template("page.html", '{% extends "base.html" %}\n{% block main %}\n'

@@ -176,13 +176,13 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(damage, site, tmp_path, build_si
 
 
 def test_a_template_edit_takes_the_bodies_from_the_store(site, build_site, monkeypatch):
-    from ssg.build import render
+    from ssg.build import bodies
     from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     build(options)
     CHANGES["template edited"](site)
     converted = []
-    monkeypatch.setattr(render.Renderer, "converter", property(lambda self: converted.append(1)))
+    monkeypatch.setattr(bodies.BodyCache, "converter", property(lambda self: converted.append(1)))
     report = build(options)
     assert report.rendered == 7 and not converted  # the seven articles, with no body converted
 
@@ -405,12 +405,12 @@ def test_what_earlier_versions_kept_in_the_cache_is_removed(site, build_site):
 
 def test_templates_are_parsed_again_only_when_they_change(site, monkeypatch):
     """What each template includes is remembered by a hash of its source; a changed one is parsed again."""
-    from ssg.build import render
+    from ssg.build import digests
     from ssg.build.pipeline import BuildOptions, build
     options = BuildOptions(root=site, out=site / "_site", jobs=1)
     parsed = []
-    parse = render._PARSER.parse
-    monkeypatch.setattr(render._PARSER, "parse", lambda source, name, filename: parsed.append(name) or parse(
+    parse = digests._PARSER.parse
+    monkeypatch.setattr(digests._PARSER, "parse", lambda source, name, filename: parsed.append(name) or parse(
         source, name, filename))
     build(options)
     assert "article.html" in parsed and "base.html" in parsed

@@ -16,11 +16,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from ssg.build.cache import BodyStore, BuildCache, BuildState, StateMemory, Written
+from ssg.build.bodies import BodyCache
+from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
 from ssg.build.outputs import site_wide_files
+from ssg.build.planning import Job, Keys, plan
+from ssg.build.producing import convert_ahead
 from ssg.build.publish import marker_build_id
 from ssg.build.redirects import redirect_files
-from ssg.build.render import Job, Renderer, convert_ahead, plan
+from ssg.build.rendering import Renderer
 from ssg.model.content import Document
 from ssg.model.site import Site
 
@@ -39,6 +42,7 @@ class LastBuild:
         self.cache = BuildCache(root, memory)
         self.state = BuildState(self.cache.fingerprint, str(out))
         self.outputs: dict[str, Written] = {}  # what the output folder holds, if it matches the cache; else nothing
+        self.keys: Keys | None = None  # this build's keys of outputs, once it is planned
         self._gc_was_enabled = gc.isenabled()
 
     def __enter__(self) -> Self:
@@ -67,19 +71,20 @@ class LastBuild:
     def template_references(self) -> dict[str, frozenset[str | None]]:
         return self.state.template_references
 
-    def bodies(self) -> BodyStore | None:
-        """The store of bodies converted to HTML by earlier builds."""
-        return self.cache.bodies()
+    def bodies(self, site: Site) -> BodyCache:
+        """The site's bodies as HTML, with the store of those converted by earlier builds."""
+        return BodyCache(site, self.cache.bodies())
 
     def plan(self, renderer: Renderer) -> list[Job]:
         """Every output as a Job, each keyed so that the ones the output folder already has are not rendered.
 
         The bodies of a few changed documents are converted meanwhile in another process.
         """
-        bodies_converted = convert_ahead(renderer, changed_documents(renderer.site, self.state), self.processes)
+        bodies_converted = convert_ahead(renderer.bodies, changed_documents(renderer.site, self.state), self.processes)
         try:
             self.outputs = self.state.outputs if self._outputs_match() else {}
-            jobs = plan(renderer, site_wide_files(renderer) + redirect_files(renderer), self.outputs)
+            self.keys = Keys(renderer, self.template_references)
+            jobs = plan(renderer, self.keys, site_wide_files(renderer) + redirect_files(renderer), self.outputs)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         self._set_aside()
@@ -98,10 +103,11 @@ class LastBuild:
     def remember(self, renderer: Renderer, site: Site, written: dict[str, Written], save: bool = True) -> None:
         """Keep the bodies converted, and save what this build read and wrote for the next one (unless told
         not to, or it is what the cache holds already)."""
-        remember_bodies(renderer, site)
+        assert self.keys is not None, "a build is planned before it is remembered"
+        renderer.bodies.save(site.read)  # and forget those of documents that have changed since
         state = self.state
         documents = {d.path: d for d in site.read}  # drafts too, so they are not parsed again next time
-        references = renderer.templates.references
+        references = self.keys.templates.references
         unchanged = written == self.outputs and references == state.template_references \
             and documents.keys() == state.documents.keys() and all(
                 (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
@@ -114,15 +120,6 @@ class LastBuild:
 def changed_documents(site: Site, state: BuildState) -> list[Document]:
     """The published documents that are new or changed since the last build."""
     return [d for d in site.documents if (before := state.documents.get(d.path)) is None or before.digest != d.digest]
-
-
-def remember_bodies(renderer: Renderer, site: Site) -> None:
-    """Store the bodies this build converted, and forget those of documents that have changed since."""
-    if renderer.bodies is None:
-        return
-    renderer.bodies.flush()
-    if renderer.bodies.written:
-        renderer.bodies.keep_only({renderer.body_key(document) for document in site.read})
 
 
 def stale(job: Job, previous: dict[str, Written]) -> bool:

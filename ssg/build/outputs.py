@@ -4,8 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ssg.build.digests import digest_of, documents_digest
+from ssg.build.planning import GeneratedPage, SiteFile, generated_pages
 from ssg.build.policy import CONTENT_SECURITY_POLICY
-from ssg.build.render import ListPage, Output, Renderer, SiteFile, digest_of, documents_digest
+from ssg.build.rendering import Output, Renderer
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages
@@ -24,7 +26,7 @@ SECURITY_HEADERS = {
 def site_wide_files(renderer: Renderer) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it."""
     site = renderer.site
-    entries = sitemap_entries(site, renderer.list_pages())
+    entries = sitemap_entries(site, generated_pages(renderer))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
     return [feed_file(renderer, code) for code, _ in site_languages(site.config)] + [
@@ -47,11 +49,8 @@ def feed_file(renderer: Renderer, code: str) -> SiteFile:
 
 
 def _from_template(renderer: Renderer, template: str, path: str = "", language: str = "", **context: Any) -> Output:
-    renderer.used.clear()
-    renderer.language = language
-    data = renderer._template(template, feed_path=path, home=home_of(language),
-                              feed_language=renderer.site.config.language_named(language).code, **context).encode()
-    return Output(path or template, data, "other file", tuple(sorted(renderer.used)))
+    return renderer.other_file(path or template, template, language, feed_path=path, home=home_of(language),
+                               feed_language=renderer.site.config.language_named(language).code, **context)
 
 
 def _feed_updated(site: Site, documents: tuple[Document, ...]) -> str:
@@ -63,9 +62,9 @@ def _feed_updated(site: Site, documents: tuple[Document, ...]) -> str:
 Alternates = tuple[tuple[str, str], ...]
 
 
-def sitemap_entries(site: Site, list_pages: Iterable[ListPage]) -> list[tuple[str, str, Alternates]]:
+def sitemap_entries(site: Site, list_pages: Iterable[GeneratedPage]) -> list[tuple[str, str, Alternates]]:
     """(site-relative URL, last modified date or '', its translations as (language code, URL) or ()) for every
-    public page, sorted by URL. `list_pages`: the Renderer's list pages (each knows its versions)."""
+    public page, sorted by URL. `list_pages`: planning.generated_pages() (each knows its versions)."""
     entries: dict[str, tuple[str, Alternates]] = {}
     for kind in KINDS.values():
         for document in site.published.get(kind.name, ()) if kind.sitemap else ():

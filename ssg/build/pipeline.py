@@ -17,8 +17,10 @@ from ssg.build.assets import collect_assets
 from ssg.build.cache import StateMemory, Written
 from ssg.build.incremental import LastBuild, build_id, stale
 from ssg.build.page_checks import RenderedPageChecks
+from ssg.build.planning import Job, prepare_pictures
+from ssg.build.producing import produce
 from ssg.build.publish import Publisher, check_output_folder, recover, write_file
-from ssg.build.render import Job, Output, Renderer, prepare_pictures, produce
+from ssg.build.rendering import Output, Renderer
 from ssg.errors import SiteError, UsageError
 from ssg.markdown.directive_mistakes import refuse_misplaced_directives
 from ssg.model.config import load_config
@@ -90,8 +92,7 @@ def build(options: BuildOptions) -> BuildReport:
         site = load_site(root, load_config(root, options.base_url), today=options.today or today_from_environment(),
                          drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes)
         refuse_misplaced_directives(site)
-        renderer = Renderer(site, collect_assets(root), last.bodies(), last.template_references,
-                            prepare_pictures(site, processes))
+        renderer = Renderer(site, collect_assets(root), last.bodies(site), prepare_pictures(site, processes))
         jobs = last.plan(renderer)
         checks = RenderedPageChecks(root, site.config.base_url, site.documents, {job.path for job in jobs},
                                     options.strict) if options.check_pages else None
@@ -187,9 +188,9 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
                 rendered(job.path, done.data)
             for warning in done.warnings:
                 warnings.setdefault(warning.message, warning)
-            if done.bodies and renderer.bodies is not None:
-                renderer.bodies.add(done.bodies)
-            key, before = job.key_after(renderer, done.deps), previous.get(job.path)
+            if done.bodies:
+                renderer.bodies.store_converted(done.bodies)
+            key, before = job.key_after(done.deps), previous.get(job.path)
             deps = shared.setdefault(done.deps, done.deps)
             if done.written is not None:
                 publisher.written_elsewhere(job.path)

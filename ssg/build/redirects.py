@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from ssg.errors import SiteError
 
 if TYPE_CHECKING:
-    from ssg.build.render import Renderer, SiteFile
+    from ssg.build.planning import SiteFile
+    from ssg.build.rendering import Renderer
     from ssg.model.site import Site
 
 CONFIG_FILE = "site.yaml"
@@ -104,12 +105,13 @@ def redirect_page(target: str, canonical: str, language: str) -> str:
 def redirect_files(renderer: Renderer) -> list[SiteFile]:
     """The site files redirects need: `_redirects` and a page at each old address (none without short links)."""
     from ssg.build.outputs import sitemap_entries
-    from ssg.build.render import Output, SiteFile
+    from ssg.build.planning import SiteFile, generated_pages
+    from ssg.build.rendering import Output
     site = renderer.site
     redirects = redirects_of(site)
     if not redirects:
         return []
-    listed = {entry[0] for entry in sitemap_entries(site, renderer.list_pages())}
+    listed = {entry[0] for entry in sitemap_entries(site, generated_pages(renderer))}
     pages = {d.url for d in site.documents} | listed
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)

@@ -36,7 +36,7 @@ def shareable(image: str | None) -> bool:
 def gets_card(image: str | None, kind: str) -> bool:
     """Whether a page has its own card (when the site makes cards): every page, list pages and the home page
     included, unless its own `image:` can be shared; not a 404 page, which nobody shares.
-    The build (ssg/build/render.py) and templates/partials/share_meta.html both ask this."""
+    The build (ssg/build/planning.py) and templates/partials/share_meta.html both ask this."""
     return kind != "error" and not shareable(image)
 
 

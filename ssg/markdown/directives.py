@@ -8,10 +8,11 @@
 The markup stage turns each into a marker, \\x02ssg:quote:id:LINE\\x03, that no editor can type
 (Python-Markdown removes the control characters \\x02 and \\x03 from every body). The sanitiser
 (ssg/markdown/sanitise.py) refuses a marker that is not between top-level blocks, and turns the others into
-placeholder comments, <!--ssg:quote:id:LINE-->, which the render stage fills in: a body's HTML
-holds no other comment, so only those are filled in, and only where a block may stand. A body's
-HTML depends only on the body, so it can be cached. This module is shared by both stages and
-imports nothing heavy: a build that only fills in cached bodies never loads Python-Markdown.
+placeholder comments, <!--ssg:quote:id:LINE-->, which rendering fills in (each directive's entry
+in ssg/build/directives.py says what it shows): a body's HTML holds no other comment, so only those
+are filled in, and only where a block may stand. A body's HTML depends only on the body, so it can
+be cached. This module is shared by both stages and imports nothing heavy: a build that only fills
+in cached bodies never loads Python-Markdown.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Interface text: the words the generator itself shows readers (list titles, month names, pagination),
 one file per language in templates/i18n/<language code>.yaml, kept with the templates that use them.
 
-Python holds no English meant for readers: render.py and the templates ask `t('key')`, and dates
+Python holds no English meant for readers: rendering.py and the templates ask `t('key')`, and dates
 are written with the language's own month names. A key a language's file lacks is a build error
 naming the key and the file.
 """
