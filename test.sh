@@ -35,4 +35,5 @@ step "npm test tools (axe-core, vnu-jar)"
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 step "tests"
-exec .venv/bin/python -m pytest "$@"
+# In parallel: pytest-xdist workers, each with its own browser and servers (./test.sh -n 0 runs them in one process).
+exec .venv/bin/python -m pytest -n 3 --dist worksteal "$@"

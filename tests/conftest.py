@@ -102,11 +102,16 @@ def build_site():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out."""
+    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out.
+
+    The slow tests run first: run in parallel (./test.sh), the others are shared out among the
+    workers meanwhile (--dist worksteal), instead of a slow test starting late and ending the run alone.
+    """
     browser_tests = PROJECT / "tests" / "browser"
     for item in items:
         if browser_tests in item.path.parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

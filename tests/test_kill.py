@@ -285,6 +285,7 @@ def kill_large_when(process: subprocess.Popen, root: Path, moment: str, delay: f
     process.wait()
 
 
+@pytest.mark.slow
 def test_a_template_edit_killed_at_any_point_leaves_the_old_site_or_the_new_one(large_site):
     template, root, old, new, seconds = large_site
     outcomes = []
