@@ -35,5 +35,7 @@ step "npm test tools (axe-core, vnu-jar)"
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 step "tests"
-# In parallel: pytest-xdist workers, each with its own browser and servers (./test.sh -n 0 runs them in one process).
-exec .venv/bin/python -m pytest -n 3 --dist worksteal "$@"
+# In parallel: one pytest-xdist worker per core and one more (at most 8), as the browser and server tests
+# spend much of their time waiting; each worker has its own browser and servers. ./test.sh -n 0: one process.
+workers=$(($(nproc) + 1))
+exec .venv/bin/python -m pytest -n "$((workers < 8 ? workers : 8))" --dist worksteal "$@"
