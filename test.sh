@@ -35,4 +35,7 @@ step "npm test tools (axe-core, vnu-jar)"
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 step "tests"
-exec .venv/bin/python -m pytest "$@"
+# In parallel: one pytest-xdist worker per core and one more (at most 8), as the browser and server tests
+# spend much of their time waiting; each worker has its own browser and servers. ./test.sh -n 0: one process.
+workers=$(($(nproc) + 1))
+exec .venv/bin/python -m pytest -n "$((workers < 8 ? workers : 8))" --dist worksteal "$@"

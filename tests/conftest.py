@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
+import os
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -100,22 +102,43 @@ def build_site():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out."""
+    """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out.
+
+    The slow tests run first: run in parallel (./test.sh), the others are shared out among the
+    workers meanwhile (--dist worksteal), instead of a slow test starting late and ending the run alone.
+    """
     browser_tests = PROJECT / "tests" / "browser"
     for item in items:
         if browser_tests in item.path.parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder of this test run that all its processes share: under pytest-xdist each worker's
+    own temporary folder is in the run's, which is new for every run."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
-    `./build.sh` builds it today: tests read it, never change it."""
+    `./build.sh` builds it today: tests read it, never change it.
+
+    The first worker process to ask builds it, holding a lock; the others wait for it and then read it.
+    """
     from ssg.build.pipeline import BuildOptions, build
-    out = tmp_path_factory.mktemp("campaign") / "_site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        build(BuildOptions(root=PROJECT, out=out))
+    folder = shared_folder(tmp_path_factory) / "campaign"
+    folder.mkdir(exist_ok=True)
+    out, built = folder / "_site", folder / "built"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not built.exists():
+            with pytest.MonkeyPatch.context() as patch:
+                patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+                build(BuildOptions(root=PROJECT, out=out))
+            built.touch()
     return out
 
 

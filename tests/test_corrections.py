@@ -31,10 +31,8 @@ BLOCK_TAGS = r"</?(?:p|li|h[1-6]|td|th|caption|figcaption|blockquote|section|div
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("corrections") / "site"
-    build(BuildOptions(root=PROJECT, out=out))
-    return out
+def built(real_site) -> Path:
+    return real_site
 
 
 def page(built: Path, address: str) -> str:

@@ -157,6 +157,7 @@ def site_copy(tmp_path, monkeypatch):
     return site
 
 
+@pytest.mark.slow
 def test_following_the_guide_from_a_new_article_to_the_live_site(site_copy):
     for command, step in STEPS:
         step(site_copy, command)

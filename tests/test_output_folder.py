@@ -158,6 +158,7 @@ def _build_in_a_new_process(root: Path, out: Path, seed: str, jobs: str) -> None
                    check=True, capture_output=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_real_site_are_byte_identical(tmp_path):
     """Different processes, hash seeds, worker processes and output folders: the same bytes.
 

@@ -29,7 +29,7 @@ from ssg.markdown import sanitise
 from ssg.markdown.markup import MarkdownConverter
 
 from bad_inputs import CHART, QUOTE_FRONT, md
-from conftest import MINIMAL_CONFIG, PROJECT, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, run_cli, snapshot
 
 PAYLOAD = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>"  # runs if not escaped, in text or attributes
 SHORT = "<i onclick=x>"  # for fields with a short length limit
@@ -113,15 +113,6 @@ class PolicyChecker(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "script":
             self.in_script = False
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    """The project's own site, built into a folder of its own."""
-    out = tmp_path_factory.mktemp("real") / "_site"
-    result = run_cli("build", "--root", PROJECT, "--out", out)
-    assert result.status == 0, result.err
-    return out
 
 
 def test_every_page_of_the_real_site_works_under_the_policy(real_site):

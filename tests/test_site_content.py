@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ssg.build.pipeline import BuildOptions, build
 from ssg.editor.factcheck import Number, chart_figures, figures_of, numbers_in, phone_numbers_of
 from ssg.model.config import load_config
 from ssg.model.site import load_site
@@ -100,10 +99,8 @@ def quotes(documents) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("campaign") / "site"
-    build(BuildOptions(root=PROJECT, out=out))
-    return out
+def built(real_site) -> Path:
+    return real_site
 
 
 def normalised(text: str) -> str:

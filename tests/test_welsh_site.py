@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ssg.build.pipeline import BuildOptions, build
 from ssg.model.interface import load_interface
 
 from conftest import MINIMAL_CONFIG, PROJECT
@@ -149,14 +148,13 @@ class HeadParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, HeadParser]:
-    out = tmp_path_factory.mktemp("bilingual") / "site"
-    build(BuildOptions(root=PROJECT, out=out))
+def pages(real_site) -> dict[str, HeadParser]:
     found = {}
-    for file in sorted(out.rglob("*.html")):
+    for file in sorted(real_site.rglob("*.html")):
         parser = HeadParser()
         parser.feed(file.read_text(encoding="utf-8"))
-        found["https://helpsafely.example.org/" + file.relative_to(out).as_posix().removesuffix("index.html")] = parser
+        address = file.relative_to(real_site).as_posix().removesuffix("index.html")
+        found["https://helpsafely.example.org/" + address] = parser
     return found
 
 

@@ -17,7 +17,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .helpers import collect_console_errors, collect_offsite_requests
-from conftest import PROJECT, run_cli
 from test_security import csp_directives, parse_headers
 
 # Recorded before any page script runs; Playwright's init scripts are not subject to the page's CSP.
@@ -29,11 +28,8 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("csp") / "_site"
-    result = run_cli("build", "--root", PROJECT, "--out", out)
-    assert result.status == 0, result.err
-    return out
+def built_site(real_site):
+    return real_site
 
 
 @pytest.fixture(scope="module")

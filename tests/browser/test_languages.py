@@ -9,15 +9,13 @@ from ssg.build.pipeline import BuildOptions, build
 
 from .helpers import run_axe, validate_html
 from .test_site import NARROWEST, OUTLINE_PROBLEMS, page_addresses, problems_on
-from conftest import MINIMAL_CONFIG, PROJECT, article
+from conftest import MINIMAL_CONFIG, article
 from test_languages import interface_file
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bilingual") / "site"
-    build(BuildOptions(root=PROJECT, out=out))
-    return out
+def built_site(real_site):
+    return real_site
 
 
 def welsh_addresses(site) -> list[str]:
