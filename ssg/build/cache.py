@@ -76,7 +76,7 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)  # by source path
     outputs: dict[str, Written] = field(default_factory=dict)     # by output path
     shards: dict[str, list[str]] = field(default_factory=dict)    # "documents"/"outputs": the files they are in
-    template_references: dict[str, frozenset[str | None]] = field(default_factory=dict)  # see render.TemplateDigests
+    template_references: dict[str, frozenset[str | None]] = field(default_factory=dict)  # see digests.TemplateDigests
 
 
 def code_fingerprint() -> str:
@@ -90,7 +90,7 @@ def code_fingerprint() -> str:
 
 
 def _markdown_version() -> str:
-    """Python-Markdown's version file, read rather than imported (see Renderer.converter)."""
+    """Python-Markdown's version file, read rather than imported (see bodies.BodyCache.converter)."""
     return _module_file("markdown").with_name("__meta__.py").read_text(encoding="utf-8")
 
 

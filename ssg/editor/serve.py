@@ -560,7 +560,7 @@ def serve(options: BuildOptions, host: str, port: int, admin: Admin | None = Non
     A build error (in the first build too) is shown in the browser and the terminal, and serving goes on.
     """
     # Loaded once, in this long-lived process: each rebuild then converts the saved page here, at
-    # once, instead of starting a process to load Python-Markdown at every save (pipeline.convert_ahead).
+    # once, instead of starting a process to load Python-Markdown at every save (producing.convert_ahead).
     importlib.import_module("ssg.markdown.markup")
     clients = LiveClients()
     preview = Preview(options, clients.tell, clients.tell_warnings)
