@@ -19,7 +19,7 @@ from typing import Self
 from ssg.build.bodies import BodyCache
 from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
 from ssg.build.outputs import site_wide_files
-from ssg.build.planning import Job, Keys, plan
+from ssg.build.planning import Job, Keys, generated_pages, plan
 from ssg.build.producing import convert_ahead
 from ssg.build.publish import marker_build_id
 from ssg.build.redirects import redirect_files
@@ -84,7 +84,9 @@ class LastBuild:
         try:
             self.outputs = self.state.outputs if self._outputs_match() else {}
             self.keys = Keys(renderer, self.template_references)
-            jobs = plan(renderer, self.keys, site_wide_files(renderer) + redirect_files(renderer), self.outputs)
+            pages = list(generated_pages(renderer))  # the list, tag and 404 pages, which the sitemap lists too
+            jobs = plan(renderer, self.keys, pages, site_wide_files(renderer, pages) + redirect_files(renderer, pages),
+                        self.outputs)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
         self._set_aside()

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ssg.build.digests import digest_of, documents_digest
-from ssg.build.planning import GeneratedPage, SiteFile, generated_pages
+from ssg.build.planning import GeneratedPage, SiteFile
 from ssg.build.policy import CONTENT_SECURITY_POLICY
 from ssg.build.rendering import Output, Renderer
 from ssg.model.content import Document
@@ -23,10 +23,11 @@ SECURITY_HEADERS = {
 }
 
 
-def site_wide_files(renderer: Renderer) -> list[SiteFile]:
-    """The site-wide files, with what each shows (for its key) and how to make it."""
+def site_wide_files(renderer: Renderer, pages: list[GeneratedPage]) -> list[SiteFile]:
+    """The site-wide files, with what each shows (for its key) and how to make it. `pages`: the generated
+    pages (planning.generated_pages())."""
     site = renderer.site
-    entries = sitemap_entries(site, generated_pages(renderer))
+    entries = sitemap_entries(site, pages)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
     return [feed_file(renderer, code) for code, _ in site_languages(site.config)] + [

@@ -61,8 +61,10 @@ class Job:
         return self.keys.key(self.template, self.inputs, deps)
 
 
-def plan(renderer: Renderer, keys: Keys, site_wide: list[SiteFile], previous: dict[str, Any]) -> list[Job]:
-    """Every output of the site as a Job. `previous` maps output paths to what the last build wrote."""
+def plan(renderer: Renderer, keys: Keys, pages: list[GeneratedPage], site_wide: list[SiteFile],
+         previous: dict[str, Any]) -> list[Job]:
+    """Every output of the site as a Job. `pages`: generated_pages(); `previous` maps output paths to what the
+    last build wrote."""
     def keyed(path: str, kind: str, template: str, inputs: tuple[object, ...], **how: Any) -> Job:
         deps = previous[path].deps if path in previous else ()
         return Job(path, kind, keys.key(template, inputs, deps), template=template, inputs=inputs, keys=keys, **how)
@@ -72,7 +74,7 @@ def plan(renderer: Renderer, keys: Keys, site_wide: list[SiteFile], previous: di
             for document in renderer.site.documents]
     if renderer.site.config.share_cards:
         jobs += share_card_jobs(renderer)
-    for path, template, view, shown in generated_pages(renderer):
+    for path, template, view, shown in pages:
         if renderer.site.config.share_cards and share_cards.gets_card(None, view.kind):
             jobs.append(share_card_job(renderer, view.url, view.title, view.lang))
         jobs.append(keyed(path, "list", template, ("list", view.url, view.title, view.description, shown),
@@ -218,19 +220,22 @@ class Keys:
         self.templates = TemplateDigests(renderer.env, renderer.site.root, template_references)
 
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
-        """Hash of everything an output depends on; `deps` are what it read when last rendered."""
-        digest = self._key_start(template, deps).copy()
+        """Hash of everything an output depends on: its template (with everything it includes), the current
+        value of each of `deps` (what it read when last rendered) and its own inputs."""
+        digest = self._template_start(template).copy()
+        for dependency in deps:  # most are shared by thousands of pages; one or two are the page's own
+            digest.update(self._dependency_line(dependency))
         digest.update(repr(inputs).encode())
         return digest.hexdigest()
 
-    @functools.cache  # noqa: B019 (thousands of pages share a template and the settings they read)
-    def _key_start(self, template: str, deps: tuple[str, ...]) -> hashlib.blake2b:
-        """A hash of the template (with everything it includes) and of the current value of each of `deps`,
-        which each output's own inputs are added to."""
+    @functools.cache  # noqa: B019 (thousands of pages share a template)
+    def _template_start(self, template: str) -> hashlib.blake2b:
         with template_errors(self.site.root, None):
-            template_digest = self.templates.digest(template)
-        states = digest_of([(d, self.dependency_state(d)) for d in deps])
-        return hashlib.blake2b(f"{template_digest}\0{states}\0".encode(), digest_size=16)
+            return hashlib.blake2b(f"{self.templates.digest(template)}\0".encode(), digest_size=16)
+
+    @functools.cache  # noqa: B019 (one Keys per build; the site does not change)
+    def _dependency_line(self, dependency: str) -> bytes:
+        return f"{dependency}\0{self.dependency_state(dependency)}\n".encode()
 
     @functools.cache  # noqa: B019 (one Keys per build; the site does not change)
     def dependency_state(self, dependency: str) -> str:

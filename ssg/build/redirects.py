@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ssg.errors import SiteError
 
 if TYPE_CHECKING:
-    from ssg.build.planning import SiteFile
+    from ssg.build.planning import GeneratedPage, SiteFile
     from ssg.build.rendering import Renderer
     from ssg.model.site import Site
 
@@ -102,16 +102,17 @@ def redirect_page(target: str, canonical: str, language: str) -> str:
             f"<p><a href=\"{url}\">{full}</a></p>\n")
 
 
-def redirect_files(renderer: Renderer) -> list[SiteFile]:
-    """The site files redirects need: `_redirects` and a page at each old address (none without short links)."""
+def redirect_files(renderer: Renderer, generated: list[GeneratedPage]) -> list[SiteFile]:
+    """The site files redirects need: `_redirects` and a page at each old address (none without short links).
+    `generated`: the generated pages (planning.generated_pages())."""
     from ssg.build.outputs import sitemap_entries
-    from ssg.build.planning import SiteFile, generated_pages
+    from ssg.build.planning import SiteFile
     from ssg.build.rendering import Output
     site = renderer.site
     redirects = redirects_of(site)
     if not redirects:
         return []
-    listed = {entry[0] for entry in sitemap_entries(site, generated_pages(renderer))}
+    listed = {entry[0] for entry in sitemap_entries(site, generated)}
     pages = {d.url for d in site.documents} | listed
     check(redirects, pages, {d.output_path for d in site.documents})
     text = redirects_file(redirects, site.config.base_path)
