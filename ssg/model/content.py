@@ -120,7 +120,8 @@ def read_body(document: Document) -> str:
 _PICKLED_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "file")
 
 
-def url_for(kind: str, slug: str, lang: str = "") -> str:
+@functools.cache  # a pure function of the kinds, which never change: asked several times per
+def url_for(kind: str, slug: str, lang: str = "") -> str:  # page by the plan, the sitemap and the lists
     """The one URL rule: a document's kind's rule, under /<lang>/ for a language other than the main one."""
     return (f"{lang}/" if lang else "") + KINDS[kind].url_of(slug)
 
