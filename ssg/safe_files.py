@@ -247,3 +247,21 @@ def write_atomically(path: str | Path, data: bytes, mode: int = 0o600) -> None:
 def _temporary_name(name: str) -> str:
     """A hidden name for the file that will become `name`, different at each call."""
     return f".{name}.{secrets.token_hex(8)}.tmp"
+
+
+def remove_empty_folders(folder: str | Path, top: str | Path) -> None:
+    """Remove `folder` and its parents up to `top` (not included) while they are empty."""
+    folder, top = os.fspath(folder), os.fspath(top)
+    while folder != top and folder.startswith(top + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty, or already gone
+            if os.path.isdir(folder):
+                return
+        folder = os.path.dirname(folder)
+
+
+def holds_the_project(folder: Path, root: Path) -> bool:
+    """Whether replacing `folder` would touch the project at `root`, the home folder or the whole disk
+    (`folder` and `root` resolved)."""
+    return root.is_relative_to(folder) or folder in (Path.home().resolve(), Path(folder.anchor))

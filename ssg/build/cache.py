@@ -51,7 +51,7 @@ STATE_DIR = "state"
 HEAD_FILE = "head.json"
 SHARD_NAME = re.compile(r"\d\d-[0-9a-f]{24}\.json")
 BODIES_FILE = "bodies.sqlite"
-TEMPLATES_DIR = "jinja"   # templates compiled by Jinja
+COMPILED_TEMPLATES_DIR = "jinja"  # templates compiled by Jinja (site.TEMPLATES_DIR holds their sources)
 KEY_FILE = "key"
 # The documents and the outputs are each kept in this many files, named by a hash of their bytes,
 # so that a build that changed a few of them writes a few small files, not the whole state.
@@ -214,7 +214,7 @@ def own_folders(root: Path) -> None:
     """Make .cache, .cache/ssg and the folders in it real folders of this site: a link or file in the
     place of one is removed (the link itself, never what it points to)."""
     cache = root / CACHE_DIR
-    for folder in (cache.parent, cache, cache / STATE_DIR, cache / TEMPLATES_DIR):
+    for folder in (cache.parent, cache, cache / STATE_DIR, cache / COMPILED_TEMPLATES_DIR):
         with contextlib.suppress(FileNotFoundError):
             if not stat.S_ISDIR(os.lstat(folder).st_mode):
                 os.unlink(folder)
@@ -298,7 +298,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def __init__(self, root: Path) -> None:
         own_folders(root)
-        self.folder = root / CACHE_DIR / TEMPLATES_DIR
+        self.folder = root / CACHE_DIR / COMPILED_TEMPLATES_DIR
         self.key = cache_key(root)
 
     def load_bytecode(self, bucket: Bucket) -> None:

@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from ssg.errors import SiteError, UsageError
+from ssg.safe_files import holds_the_project, remove_empty_folders
 
 MARKER = ".ssg-output"
 MARKER_TEXT = "This folder is written by build.py. Everything in it is replaced at each build.\n"
@@ -29,8 +30,7 @@ SPARE_JOURNAL = MARKER + "-spare"  # in the spare folder only: which build it tr
 def check_output_folder(root: Path, out: Path) -> None:
     """Refuse an output folder that might hold something that is not ours."""
     root, out = root.resolve(), out.resolve()
-    home = Path.home().resolve()
-    if out == root or root.is_relative_to(out) or out in (home, Path(out.anchor)):
+    if holds_the_project(out, root):
         raise UsageError(f"refusing to use {out} as the output folder: "
                          "it holds the project (or is /, or your home folder)."
                          "\nhint: use a folder of its own, like _site")
@@ -178,7 +178,7 @@ class Publisher:
         _unlink_if_there(target)
         source = os.path.join(self.out, path)
         if not os.path.isfile(source) or os.path.islink(source):
-            _prune_empty_folders(os.path.dirname(target), str(self.staging))
+            remove_empty_folders(os.path.dirname(target), str(self.staging))
             return 0
         _make_folder(os.path.dirname(target))
         _link_or_copy(source, target)
@@ -259,7 +259,7 @@ class Publisher:
             self.touched.append(path)
             self._check_folder(os.path.dirname(target))
             _unlink_if_there(target)
-            _prune_empty_folders(os.path.dirname(target), str(self.staging))
+            remove_empty_folders(os.path.dirname(target), str(self.staging))
 
     def abandon(self) -> None:
         """Drop the staging folder; a spare goes back, with what this build changed in it added to its journal."""
@@ -326,17 +326,6 @@ def keep_as_spare(old: Path, out: Path, build_id: str, changed: list[str]) -> No
 def _unlink_if_there(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-
-
-def _prune_empty_folders(folder: str, top: str) -> None:
-    """Remove `folder` and its parents up to `top` while they are empty (a full build makes no empty folder)."""
-    while folder != top and folder.startswith(top + os.sep):
-        try:
-            os.rmdir(folder)
-        except OSError:  # not empty, or already gone
-            if os.path.isdir(folder):
-                return
-        folder = os.path.dirname(folder)
 
 
 def check_output_path(path: str) -> None:

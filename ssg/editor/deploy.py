@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from ssg.build.publish import MARKER, PROJECT_FILES
 from ssg.errors import SiteError, UsageError
 from ssg.model.config import CONFIG_FILE, Config, Deploy
-from ssg.safe_files import write_atomically
+from ssg.safe_files import holds_the_project, remove_empty_folders, write_atomically
 
 MANIFEST = ".ssg-deploy-manifest"
 MANIFEST_HEADER = "# Files the last `build.py deploy` put in this folder; the next deploy may delete only these.\n"
@@ -186,7 +186,7 @@ class DirectoryTarget:
 
     def _refuse_unsafe(self, root: Path, site: Path) -> None:
         folder, hint = self.folder, "\nhint: set deploy: path: in site.yaml to a folder of its own"
-        if root.is_relative_to(folder) or folder in (Path.home().resolve(), Path(folder.anchor)):
+        if holds_the_project(folder, root):
             raise UsageError(f"refusing to deploy into {folder}: it holds the project (or is /, or your home folder)."
                              + hint)
         if folder.is_relative_to(site) or site.is_relative_to(folder):
@@ -268,7 +268,7 @@ class DirectoryTarget:
             _copy_atomically(site / name, self.folder / name)
         for name in plan.deleted:
             (self.folder / name).unlink()
-            self._remove_empty_folders((self.folder / name).parent)
+            remove_empty_folders((self.folder / name).parent, self.folder)
         self._write_manifest(set(files))
         return f"Published to {self.folder}: {len(plan.added)} added, {len(plan.changed)} updated, " \
                f"{len(plan.deleted)} deleted."
@@ -276,11 +276,6 @@ class DirectoryTarget:
     def _write_manifest(self, names: set[str]) -> None:
         listing = MANIFEST_HEADER + "".join(f"{name}\n" for name in sorted(names))
         write_atomically(self.folder / MANIFEST, listing.encode("utf-8"), mode=SHARED_FILE_MODE)
-
-    def _remove_empty_folders(self, folder: Path) -> None:
-        while folder != self.folder and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
