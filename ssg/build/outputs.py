@@ -8,6 +8,7 @@ from ssg.build.digests import digest_of, documents_digest
 from ssg.build.planning import GeneratedPage, SiteFile
 from ssg.build.policy import CONTENT_SECURITY_POLICY
 from ssg.build.rendering import Output, Renderer
+from ssg.model.config import Language
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages
@@ -67,21 +68,22 @@ def sitemap_entries(site: Site, list_pages: Iterable[GeneratedPage]) -> list[tup
     """(site-relative URL, last modified date or '', its translations as (language code, URL) or ()) for every
     public page, sorted by URL. `list_pages`: planning.generated_pages() (each knows its versions)."""
     entries: dict[str, tuple[str, Alternates]] = {}
+    languages = site_languages(site.config)
     for kind in KINDS.values():
         for document in site.published.get(kind.name, ()) if kind.sitemap else ():
             versions = site.translations.get((document.kind, document.slug), ())
-            entries[document.url] = (_lastmod(document), _alternates(site, {d.lang: d.url for d in versions}))
+            entries[document.url] = (_lastmod(document), _alternates(languages, {d.lang: d.url for d in versions}))
     for _, _, view, _ in list_pages:
         if view.kind != "error":
-            entries[view.url] = ("", _alternates(site, view.extra["versions"]))
+            entries[view.url] = ("", _alternates(languages, view.extra["versions"]))
     return sorted((url, modified, alternates) for url, (modified, alternates) in entries.items())
 
 
-def _alternates(site: Site, urls: dict[str, str]) -> Alternates:
+def _alternates(languages: tuple[tuple[str, Language], ...], urls: dict[str, str]) -> Alternates:
     """(hreflang, URL) of each language version of a page that has more than one, main language first."""
     if len(urls) < 2:
         return ()
-    return tuple((language.code, urls[code]) for code, language in site_languages(site.config) if code in urls)
+    return tuple((language.code, urls[code]) for code, language in languages if code in urls)
 
 
 def _lastmod(document: Document) -> str:
