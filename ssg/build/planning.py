@@ -32,7 +32,6 @@ from ssg.model.site import Site, page_urls, tags_of
 GeneratedPage = tuple[str, str, PageView, object]
 
 
-
 @dataclass(frozen=True)
 class SiteFile:
     """A site-wide file (feed, sitemap...): its path, template ("" for none), what it shows, how to make it."""
@@ -235,12 +234,8 @@ class Keys:
 
     @functools.cache  # noqa: B019 (one Keys per build; the site does not change)
     def _dependency_line(self, dependency: str) -> bytes:
-        return f"{dependency}\0{self.dependency_state(dependency)}\n".encode()
-
-    @functools.cache  # noqa: B019 (one Keys per build; the site does not change)
-    def dependency_state(self, dependency: str) -> str:
-        """A hash of the current value of something an output read, as recorded in Output.deps."""
-        return digest_of(dependency, self._dependency_value(dependency))
+        """Something an output read, as recorded in Output.deps, with a hash of its current value."""
+        return f"{dependency}\0{digest_of(dependency, self._dependency_value(dependency))}\n".encode()
 
     def _dependency_value(self, dependency: str) -> object:
         kind, _, name = dependency.partition(":")
