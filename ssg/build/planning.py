@@ -221,11 +221,22 @@ class Keys:
     def key(self, template: str, inputs: object, deps: tuple[str, ...]) -> str:
         """Hash of everything an output depends on: its template (with everything it includes), the current
         value of each of `deps` (what it read when last rendered) and its own inputs."""
-        digest = self._template_start(template).copy()
-        for dependency in deps:  # most are shared by thousands of pages; one or two are the page's own
-            digest.update(self._dependency_line(dependency))
+        if deps:
+            digest = self._state_after(template, deps[:-1]).copy()
+            digest.update(self._dependency_line(deps[-1]))
+        else:
+            digest = self._template_start(template).copy()
         digest.update(repr(inputs).encode())
         return digest.hexdigest()
+
+    @functools.cache  # noqa: B019 (one Keys per build)
+    def _state_after(self, template: str, deps: tuple[str, ...]) -> hashlib.blake2b:
+        """The hash after the template and `deps`: the deps of thousands of pages differ only in their last one
+        (the page's own translations, which sort last), so the lines before it are hashed once for them all."""
+        digest = self._template_start(template).copy()
+        for dependency in deps:
+            digest.update(self._dependency_line(dependency))
+        return digest
 
     @functools.cache  # noqa: B019 (thousands of pages share a template)
     def _template_start(self, template: str) -> hashlib.blake2b:
