@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from ssg.build.bodies import BodyCache
 from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
@@ -26,6 +26,9 @@ from ssg.build.redirects import redirect_files
 from ssg.build.rendering import Renderer
 from ssg.model.content import Document
 from ssg.model.site import Site
+
+if TYPE_CHECKING:
+    from ssg.build.pipeline import Published  # the recipe's type: pipeline imports this module
 
 
 class LastBuild:
@@ -102,9 +105,10 @@ class LastBuild:
         """How many of the jobs were rendered (not found up to date in the output folder)."""
         return sum(1 for job in jobs if stale(job, self.outputs))
 
-    def remember(self, renderer: Renderer, site: Site, written: dict[str, Written], save: bool = True) -> None:
+    def remember(self, renderer: Renderer, site: Site, published: Published, save: bool = True) -> None:
         """Keep the bodies converted, and save what this build read and wrote for the next one (unless told
         not to, or it is what the cache holds already)."""
+        written = published.written
         assert self.keys is not None, "a build is planned before it is remembered"
         renderer.bodies.save(site.read)  # and forget those of documents that have changed since
         state = self.state
@@ -115,7 +119,8 @@ class LastBuild:
                 (state.documents[path].digest, state.documents[path].stamp) == (document.digest, document.stamp)
                 for path, document in documents.items())
         if save and not unchanged:
-            self.cache.save(BuildState(self.cache.fingerprint, str(self.out), build_id(written), documents, written,
+            written_id = published.build_id or build_id(written)
+            self.cache.save(BuildState(self.cache.fingerprint, str(self.out), written_id, documents, written,
                                        template_references=references), state)
 
 
@@ -179,7 +184,5 @@ def output_matches(out: Path, state: BuildState) -> bool:
 
 def build_id(written: dict[str, Written]) -> str:
     """Names one exact set of output files (so the marker file, like every output, is reproducible)."""
-    digest = hashlib.blake2b(digest_size=12)
-    for path in sorted(written):
-        digest.update(f"{path}\0{written[path].digest}\n".encode())
-    return digest.hexdigest()
+    listed = "".join([f"{path}\0{written[path].digest}\n" for path in sorted(written)])
+    return hashlib.blake2b(listed.encode(), digest_size=12).hexdigest()

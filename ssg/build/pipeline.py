@@ -100,7 +100,7 @@ def build(options: BuildOptions) -> BuildReport:
                                      keep_spare=options.remember)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
-        last.remember(renderer, site, published.written, save=options.remember)
+        last.remember(renderer, site, published, save=options.remember)
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
@@ -161,6 +161,7 @@ class Published:
     changed: int                      # files written or deleted
     linked: int                       # unchanged files linked into the new folder
     warnings: tuple[SiteError, ...]   # the page checks', each message once (a broken menu link is one mistake)
+    build_id: str = ""                # names what the folder now holds, if this build wrote it ("": it did not)
 
 
 def _published_bytes(path: Path) -> bytes:
@@ -210,11 +211,13 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
         if checks and checks.strict and warnings:
             raise next(iter(warnings.values()))
         deleted = sorted(set(previous) - set(written))
+        written_id = ""
         if changed or deleted or not previous:
-            publisher.commit(deleted, build_id(written))
+            written_id = build_id(written)
+            publisher.commit(deleted, written_id)
         else:
             publisher.abandon()  # nothing changed: rewrite no file
     except BaseException:
         publisher.abandon()
         raise
-    return Published(written, changed + len(deleted), publisher.linked, tuple(warnings.values()))
+    return Published(written, changed + len(deleted), publisher.linked, tuple(warnings.values()), written_id)
