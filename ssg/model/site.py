@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,8 @@ class Site:
     read: tuple[Document, ...] = ()         # every document read, published or not (for the cache)
     bodies: Bodies = field(default_factory=Bodies, compare=False, repr=False)  # their Markdown, read when needed
 
-    @property
+    # Worked out once (the fields never change): planning a large site asks for them many times.
+    @functools.cached_property
     def documents(self) -> tuple[Document, ...]:
         """Every published document in every language, kind by kind in the order of the declarations (pages first)."""
         return tuple(d for kind in sorted(self.published, key=_page_kinds_first) for d in self.published[kind])
@@ -67,8 +69,18 @@ class Site:
     def of(self, kind: str, lang: str = "") -> tuple[Document, ...]:
         """The published documents of a kind in the main language (or in `lang`), as lists show them."""
         if lang:
-            return tuple(d for d in self.published.get(kind, ()) if d.lang == lang)
+            return self._in_other_languages.get((kind, lang), ())
         return self.listed.get(kind, ())
+
+    @functools.cached_property
+    def _in_other_languages(self) -> dict[tuple[str, str], tuple[Document, ...]]:
+        """The published documents in a language other than the main one, by (kind, language), in order."""
+        found: dict[tuple[str, str], list[Document]] = {}
+        for kind, documents in self.published.items():
+            for document in documents:
+                if document.lang:
+                    found.setdefault((kind, document.lang), []).append(document)
+        return {key: tuple(documents) for key, documents in found.items()}
 
     def translations_of(self, document: Document) -> tuple[Document, ...]:
         """The other published language versions of the same document (about.md and about.cy.md know each other)."""
