@@ -69,14 +69,19 @@ def sitemap_entries(site: Site, list_pages: Iterable[GeneratedPage]) -> list[tup
     public page, sorted by URL. `list_pages`: planning.generated_pages() (each knows its versions)."""
     entries: dict[str, tuple[str, Alternates]] = {}
     languages = site_languages(site.config)
+    alternates_of: dict[tuple[str, str], Alternates] = {}  # the language versions of a document share theirs
     for kind in KINDS.values():
         for document in site.published.get(kind.name, ()) if kind.sitemap else ():
-            versions = site.translations.get((document.kind, document.slug), ())
-            entries[document.url] = (_lastmod(document), _alternates(languages, {d.lang: d.url for d in versions}))
+            versions = (document.kind, document.slug)
+            alternates = alternates_of.get(versions)
+            if alternates is None:
+                urls = {d.lang: d.url for d in site.translations.get(versions, ())}
+                alternates = alternates_of[versions] = _alternates(languages, urls)
+            entries[document.url] = (_lastmod(document), alternates)
     for _, _, view, _ in list_pages:
         if view.kind != "error":
             entries[view.url] = ("", _alternates(languages, view.extra["versions"]))
-    return sorted((url, modified, alternates) for url, (modified, alternates) in entries.items())
+    return [(url, *entries[url]) for url in sorted(entries)]
 
 
 def _alternates(languages: tuple[tuple[str, Language], ...], urls: dict[str, str]) -> Alternates:
