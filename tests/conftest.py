@@ -4,11 +4,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import json
 import os
 import shutil
 import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,6 +154,17 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+@contextlib.contextmanager
+def one_process_at_a_time(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The folder `name` of this test run, shared by all its processes, locked for as long as the `with`
+    lasts: the first process makes what they all read there, the others wait for it."""
+    folder = shared_folder(tmp_path_factory) / name
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
@@ -159,17 +173,25 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The first worker process to ask builds it, holding a lock; the others wait for it and then read it.
     """
     from ssg.build.pipeline import BuildOptions, build
-    folder = shared_folder(tmp_path_factory) / "campaign"
-    folder.mkdir(exist_ok=True)
-    out, built = folder / "_site", folder / "built"
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+    with one_process_at_a_time(tmp_path_factory, "campaign") as folder:
+        out, built = folder / "_site", folder / "built"
         if not built.exists():
             with pytest.MonkeyPatch.context() as patch:
                 patch.delenv("SOURCE_DATE_EPOCH", raising=False)
                 build(BuildOptions(root=PROJECT, out=out))
             built.touch()
     return out
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, work_out: Callable[[], Any]) -> Any:
+    """What `work_out()` returns (made of JSON's types), worked out by the first process of this test run
+    to ask, and read back by every later asker: for a costly check of the real site whose findings
+    several tests assert on (each on its part), wherever pytest-xdist runs them."""
+    with one_process_at_a_time(tmp_path_factory, name) as folder:
+        found = folder / "found.json"
+        if not found.exists():
+            found.write_text(json.dumps(work_out()))
+        return json.loads(found.read_text())
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
