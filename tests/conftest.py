@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import io
 import json
@@ -192,6 +193,19 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, work_out: 
         if not found.exists():
             found.write_text(json.dumps(work_out()))
         return json.loads(found.read_text())
+
+
+@pytest.fixture(scope="session")
+def real_site_check(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    """What `build.py check` says of a copy of the campaign site, run once per test run: each test that
+    reads it (test_corrections.py, test_editor_mistakes.py) asserts on its own part of the output."""
+    def check() -> dict[str, Any]:
+        root = tmp_path_factory.mktemp("check") / "site"
+        for name in ("content", "templates", "static"):
+            shutil.copytree(PROJECT / name, root / name)
+        shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+        return dataclasses.asdict(run_cli("check", "--root", root))
+    return Result(**once_per_run(tmp_path_factory, "campaign-check", check))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
