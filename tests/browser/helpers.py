@@ -116,6 +116,16 @@ def run_axe(page, tags: list[str] | None = None) -> list[AxeViolation]:
 # the page runs.
 
 
+# An init script (page.add_init_script): window.__violations lists the page's Content-Security-Policy
+# violations, recorded before any page script runs (Playwright's init scripts are not subject to the
+# page's CSP).
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code')));
+"""
+
+
 def collect_console_errors(page) -> list[str]:
     """Record console.error messages (incl. CSP and load failures) and
     uncaught exceptions of `page` into the returned list."""
