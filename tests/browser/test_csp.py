@@ -49,6 +49,7 @@ def test_every_page_carries_the_policy_first_thing_after_its_charset(built_site,
     assert len(policies) == 1 and csp_directives(policies.pop()) == header
 
 
+@pytest.mark.slow
 def test_every_page_works_under_its_own_policy_sent_in_the_headers(page, serve_dir, built_site, site_headers):
     base = serve_dir(built_site, headers=site_headers)
     page.add_init_script(RECORD_VIOLATIONS)
@@ -67,6 +68,7 @@ def test_every_page_works_under_its_own_policy_sent_in_the_headers(page, serve_d
     assert problems == {} and offsite == []
 
 
+@pytest.mark.slow  # the first of the tests reading every_page_at_320px makes it
 def test_every_page_works_under_the_policy_of_its_meta_tag_alone(every_page_at_320px, built_site):
     """Served with no headers at all: test_site.py's walk of every page (at 320 px, no headers) records
     each page's CSP violations, console errors and off-site requests too. (At desktop width the pages

@@ -29,6 +29,7 @@ def welsh_addresses(site) -> list[str]:
     return [address for address in page_addresses(site) if address.startswith("/cy/")]
 
 
+@pytest.mark.slow  # the first of the tests reading every_page_at_320px makes it
 def test_every_welsh_page_is_accessible_and_stays_on_site(every_page_at_320px, built_site):
     """problems_on() every Welsh page: the part of test_site.py's check of every page that is Welsh."""
     welsh = welsh_addresses(built_site)

@@ -124,6 +124,7 @@ def html_errors(real_site, tmp_path_factory) -> dict[str, list[HtmlError]]:
     return {file: [HtmlError(**error) for error in errors] for file, errors in found.items()}
 
 
+@pytest.mark.slow  # the first of the tests reading every_page_at_320px makes it
 def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(every_page_at_320px, built_site):
     assert len(page_addresses(built_site)) > 40, "the whole site should have been checked"
     assert every_page_at_320px["checked"] == page_addresses(built_site)
