@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import io
+import json
 import os
 import shutil
 import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,6 +105,36 @@ def build_site():
     return build
 
 
+MEMORY_FOLDER = Path("/dev/shm")
+MEMORY_ROOM = 4 * 1024**3  # a whole run writes about 0.7 GB; pytest keeps the last three runs' folders
+
+
+def in_memory(folder: Path) -> bool:
+    """True if `folder` is a tmpfs (memory) mount where programs may run and there is room for the test runs."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+        room = shutil.disk_usage(folder).free
+    except OSError:
+        return False
+    return room >= MEMORY_ROOM and any(
+        fields[1] == str(folder) and fields[2] == "tmpfs" and "noexec" not in fields[3].split(",")
+        for fields in (line.split() for line in mounts) if len(fields) > 3)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' temporary folders (tmp_path) go in memory, in /dev/shm, when it is a tmpfs with room.
+
+    The tests build thousands of small sites: on a disk, making and removing their folders and the
+    build's fsyncs took a fifth of the suite's time. Nothing is asked of the disk that a tmpfs does
+    differently (renames, hard and symbolic links, fsync all work). A --basetemp, a TMPDIR or a
+    PYTEST_DEBUG_TEMPROOT (pytest's own setting for this) chosen by the person running the tests wins.
+    Under pytest-xdist, the workers are given their folders inside the main process's.
+    """
+    chosen = config.option.basetemp or {"TMPDIR", "PYTEST_DEBUG_TEMPROOT"} & set(os.environ)
+    if not chosen and in_memory(MEMORY_FOLDER):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_FOLDER)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything under tests/browser/ drives a browser: `-m 'not browser'` leaves it out.
 
@@ -121,6 +155,17 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+@contextlib.contextmanager
+def one_process_at_a_time(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The folder `name` of this test run, shared by all its processes, locked for as long as the `with`
+    lasts: the first process makes what they all read there, the others wait for it."""
+    folder = shared_folder(tmp_path_factory) / name
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The campaign site (content/, templates/, static/, site.yaml) built once per test run, as
@@ -129,17 +174,38 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The first worker process to ask builds it, holding a lock; the others wait for it and then read it.
     """
     from ssg.build.pipeline import BuildOptions, build
-    folder = shared_folder(tmp_path_factory) / "campaign"
-    folder.mkdir(exist_ok=True)
-    out, built = folder / "_site", folder / "built"
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+    with one_process_at_a_time(tmp_path_factory, "campaign") as folder:
+        out, built = folder / "_site", folder / "built"
         if not built.exists():
             with pytest.MonkeyPatch.context() as patch:
                 patch.delenv("SOURCE_DATE_EPOCH", raising=False)
                 build(BuildOptions(root=PROJECT, out=out))
             built.touch()
     return out
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, work_out: Callable[[], Any]) -> Any:
+    """What `work_out()` returns (made of JSON's types), worked out by the first process of this test run
+    to ask, and read back by every later asker: for a costly check of the real site whose findings
+    several tests assert on (each on its part), wherever pytest-xdist runs them."""
+    with one_process_at_a_time(tmp_path_factory, name) as folder:
+        found = folder / "found.json"
+        if not found.exists():
+            found.write_text(json.dumps(work_out()))
+        return json.loads(found.read_text())
+
+
+@pytest.fixture(scope="session")
+def real_site_check(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    """What `build.py check` says of a copy of the campaign site, run once per test run: each test that
+    reads it (test_corrections.py, test_editor_mistakes.py) asserts on its own part of the output."""
+    def check() -> dict[str, Any]:
+        root = tmp_path_factory.mktemp("check") / "site"
+        for name in ("content", "templates", "static"):
+            shutil.copytree(PROJECT / name, root / name)
+        shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+        return dataclasses.asdict(run_cli("check", "--root", root))
+    return Result(**once_per_run(tmp_path_factory, "campaign-check", check))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -293,14 +293,10 @@ def test_a_feedback_route_that_is_not_mailto_or_https_is_refused_with_its_line(t
     assert result.status == 1 and "site.yaml:4: error: 'feedback_url' should be mailto:" in result.out + result.err
 
 
-def test_check_on_the_real_site_finds_no_error_and_no_unexplained_warning(tmp_path):
+def test_check_on_the_real_site_finds_no_error_and_no_unexplained_warning(real_site_check):
     """Every figure backed by a cited fact, every http:// address explained, no two pages with one title
     (the poster's QR code is an <svg> with a <title> of its own, which is not the page's)."""
-    root = tmp_path / "site"
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / folder, root / folder)
-    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
-    result = run_cli("check", "--root", root)
+    result = real_site_check
     summary = result.out.strip().splitlines()[-1]
     assert re.fullmatch(r"Checked \d+ pages: 0 errors, 0 warnings, \d+ for information\.", summary), result.out
     assert result.status == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from ssg.build.pipeline import BuildOptions, build
 from ssg.commands.serve import DRAFTS_PREVIEW
 
-from conftest import MINIMAL_CONFIG, PROJECT, article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
 from test_deploy import git_identity, git_site  # noqa: F401 (fixtures)
 
 
@@ -139,9 +139,9 @@ def test_an_http_source_explained_in_site_yaml_is_a_note_not_a_warning(make_site
     assert "warning:" not in explained.out
 
 
-def test_the_shipped_site_has_no_http_warning():
-    result = run_cli("check", "--root", PROJECT)
-    assert "over http://" not in result.out and "is on http://, which" not in result.out
+def test_the_shipped_site_has_no_http_warning(real_site_check):
+    assert real_site_check.out.splitlines()[-1].startswith("Checked "), real_site_check.out + real_site_check.err
+    assert "over http://" not in real_site_check.out and "is on http://, which" not in real_site_check.out
 
 
 def test_build_warns_of_a_broken_link_and_a_picture_without_alt_text_and_strict_refuses(make_site, build_site):

@@ -15,7 +15,7 @@ import pytest
 
 from ssg.editor.serve import Debouncer, source_path
 
-from conftest import MINIMAL_CONFIG, article, run_cli, snapshot
+from conftest import MINIMAL_CONFIG, article, new_site, run_cli, snapshot
 from preview_process import EPOCH, PreviewProcess, ReloadListener, preview  # noqa: F401 (preview: a fixture)
 
 QUIET_AFTER_BUILD = 0.4  # how long to watch for an unwanted second rebuild or reload
@@ -161,6 +161,16 @@ def test_every_endpoint_refuses_a_foreign_host_name(make_site, preview):
     assert request_status(server, "/articles/first/", {"Host": foreign}) == 403
 
 
+@pytest.fixture(scope="module")
+def one_preview(tmp_path_factory):
+    """One preview of a tiny site for the cases of a test that only ask it to open a socket: none
+    changes the site, and each asks for itself (the allowed origins come first, so an answer that
+    stuck after a first connection would show)."""
+    server = PreviewProcess(new_site(tmp_path_factory.mktemp("serve") / "site"), env=EPOCH).wait_until_serving()
+    yield server
+    assert server.stop() == 0
+
+
 @pytest.mark.parametrize("origin, allowed", [
     ("http://127.0.0.1:{port}", True),
     ("http://localhost:{port}", True),
@@ -171,8 +181,8 @@ def test_every_endpoint_refuses_a_foreign_host_name(make_site, preview):
     ("http://127.0.0.1.evil.example:{port}", False),
     ("null", False),
 ])
-def test_only_the_previews_own_pages_may_open_the_live_update_socket(make_site, preview, origin, allowed):
-    server = preview(make_site())
+def test_only_the_previews_own_pages_may_open_the_live_update_socket(one_preview, origin, allowed):
+    server = one_preview
     headers = websocket_headers(f"127.0.0.1:{server.port}", origin.format(port=server.port))
 
     assert request_status(server, "/_serve/socket", headers) == (101 if allowed else 403)

@@ -112,29 +112,31 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+def serve(path, headers=None) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve `path` over HTTP on a free loopback port from a background thread, adding `headers` to every
+    response and 404.html with status 404 for missing paths: (base URL with no trailing slash, the server,
+    to shut down and close)."""
+    handler = type("Handler", (_Handler,), {"extra_headers": dict(headers or {})})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(path)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
 @pytest.fixture
 def serve_dir():
     """Factory: serve_dir(path, headers=None) -> base URL, e.g.
     "http://127.0.0.1:41234" (no trailing slash).
 
-    Serves `path` over HTTP on a free loopback port from a background thread,
-    adding `headers` (e.g. {"Content-Security-Policy": ...}) to every
-    response, and 404.html with status 404 for missing paths. All servers
-    stop at teardown.
+    Serves `path` (see serve()), adding `headers` (e.g. {"Content-Security-Policy": ...}) to every
+    response. All servers stop at teardown.
     """
     servers = []
 
     def start(path, headers=None) -> str:
-        handler = type("Handler", (_Handler,), {"extra_headers": dict(headers or {})})
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(handler, directory=str(path))
-        )
-        server.daemon_threads = True
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        base, server = serve(path, headers)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        return base
 
     yield start
     for server in servers:

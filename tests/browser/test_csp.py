@@ -3,8 +3,9 @@
 The site is built once. It is served two ways: by a server that sends the headers of the
 generated `_headers` file (Netlify, Cloudflare Pages), and by a plain static server that sends
 no headers at all (GitHub Pages, a shared folder), where only the policy in each page's
-`<meta http-equiv="Content-Security-Policy">` protects it. Both ways: every page loads with no
-CSP violation and no console error, and the share and print buttons work. With no headers, a
+`<meta http-equiv="Content-Security-Policy">` protects it (that walk of every page is test_site.py's,
+done once per test run). Both ways: every page loads with no CSP violation and no console error,
+and the share and print buttons work. With no headers, a
 real page with injected inline script, an inline event handler and off-site loads runs none of
 them and sends no request to another origin.
 """
@@ -16,15 +17,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import collect_console_errors, collect_offsite_requests
+from .helpers import RECORD_VIOLATIONS, collect_console_errors, collect_offsite_requests
+from .test_site import every_page_at_320px, page_addresses  # noqa: F401 - every_page_at_320px: a fixture
 from test_security import csp_directives, parse_headers
-
-# Recorded before any page script runs; Playwright's init scripts are not subject to the page's CSP.
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation',
-    e => window.__violations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code')));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +33,6 @@ def site_headers(built_site) -> dict[str, str]:
     headers = parse_headers((built_site / "_headers").read_text())["/*"]
     assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
     return headers
-
-
-def page_addresses(site) -> list[str]:
-    return sorted("/" + path.relative_to(site).as_posix().removesuffix("index.html") for path in site.rglob("*.html")
-                  if b'http-equiv="refresh"' not in path.read_bytes())  # not the short links' redirect pages
 
 
 META_POLICY = re.compile(r'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
@@ -59,10 +49,9 @@ def test_every_page_carries_the_policy_first_thing_after_its_charset(built_site,
     assert len(policies) == 1 and csp_directives(policies.pop()) == header
 
 
-@pytest.mark.parametrize("host", ["sends the _headers", "sends no headers"])
-def test_every_page_works_under_its_own_policy(page, serve_dir, built_site, site_headers, host):
-    headers = site_headers if host == "sends the _headers" else None
-    base = serve_dir(built_site, headers=headers)
+@pytest.mark.slow
+def test_every_page_works_under_its_own_policy_sent_in_the_headers(page, serve_dir, built_site, site_headers):
+    base = serve_dir(built_site, headers=site_headers)
     page.add_init_script(RECORD_VIOLATIONS)
     errors = collect_console_errors(page)
     offsite = collect_offsite_requests(page, base)
@@ -70,13 +59,27 @@ def test_every_page_works_under_its_own_policy(page, serve_dir, built_site, site
     addresses = page_addresses(built_site)
     for address in addresses:
         response = page.goto(base + address)
-        assert response.headers.get("content-security-policy") == (headers and headers["Content-Security-Policy"])
+        assert response.headers.get("content-security-policy") == site_headers["Content-Security-Policy"]
         found = page.evaluate("window.__violations") + errors
         if found:
             problems[address] = found
         errors.clear()
     assert len(addresses) > 40
     assert problems == {} and offsite == []
+
+
+@pytest.mark.slow  # the first of the tests reading every_page_at_320px makes it
+def test_every_page_works_under_the_policy_of_its_meta_tag_alone(every_page_at_320px, built_site):
+    """Served with no headers at all: test_site.py's walk of every page (at 320 px, no headers) records
+    each page's CSP violations, console errors and off-site requests too. (At desktop width the pages
+    load what they load above with the header's policy, which is the <meta> one and frame-ancestors.)"""
+    addresses = page_addresses(built_site)
+    assert len(addresses) > 40 and every_page_at_320px["checked"] == addresses
+    assert every_page_at_320px["policy headers"] == []
+    kinds = ("CSP violations", "console errors", "off-site requests")
+    problems = {address: {kind: found[kind] for kind in kinds if kind in found}
+                for address, found in every_page_at_320px["problems"].items()}
+    assert {address: found for address, found in problems.items() if found} == {}
 
 
 RECORD_PRINTS = "window.__printed = 0; window.print = () => { window.__printed += 1; };"

@@ -1,21 +1,31 @@
 """Issue 3: the real campaign site, used as a person would, in Debian's Chromium.
 
-The site is built once for the module. Every page goes through axe (WCAG 2.2 A and AA) at the
-narrowest phone width, with its console errors, off-site requests, horizontal scroll and outline
-checked on the way; then the Nu Html Checker validates every page in one Java run. Screenshots of
+The site is built once for the test run. Every page goes through axe (WCAG 2.2 A and AA) at the
+narrowest phone width, with its console errors, off-site requests, CSP violations, horizontal scroll
+and outline checked on the way; then the Nu Html Checker validates every page in one Java run. Both are done
+once per test run (test_languages.py asserts on the Welsh pages' part of the same findings,
+test_csp.py on the policy's part). Screenshots of
 the home page go to tests/artifacts/ (home-phone.png, home-desktop.png) for people to look at.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from ssg.model.config import load_config
 
-from .conftest import ARTIFACTS
-from .helpers import collect_console_errors, collect_offsite_requests, run_axe, validate_html
-from conftest import PROJECT
+from .conftest import ARTIFACTS, serve
+from .helpers import (
+    RECORD_VIOLATIONS,
+    HtmlError,
+    collect_console_errors,
+    collect_offsite_requests,
+    run_axe,
+    validate_html,
+)
+from conftest import PROJECT, once_per_run
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -56,29 +66,74 @@ def page_addresses(site) -> list[str]:
                   if b'http-equiv="refresh"' not in path.read_bytes())  # not the short links' redirect pages
 
 
-def problems_on(page, base: str, addresses: list[str]) -> dict[str, list[str]]:
-    """Each address's axe violations, outline problems, console errors and off-site requests at 320 px."""
+def problems_on(page, base: str, addresses: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Each address's problems at 320 px, by kind: axe violations, outline problems, console errors,
+    off-site requests and Content-Security-Policy violations. Only addresses with a problem are listed."""
     offsite = collect_offsite_requests(page, base)
     errors = collect_console_errors(page)
+    page.add_init_script(RECORD_VIOLATIONS)
     page.set_viewport_size(NARROWEST)
     problems = {}
     for address in addresses:
         page.goto(base + address)
-        found = [repr(v) for v in run_axe(page)] + page.evaluate(OUTLINE_PROBLEMS) + errors + offsite
-        if found:
-            problems[address] = found
+        found = {"axe": [repr(v) for v in run_axe(page)], "outline": page.evaluate(OUTLINE_PROBLEMS),
+                 "console errors": list(errors), "off-site requests": list(offsite),
+                 "CSP violations": page.evaluate("window.__violations")}
+        if any(found.values()):
+            problems[address] = {kind: items for kind, items in found.items() if items}
         errors.clear()
         offsite.clear()
     return problems
 
 
-def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(page, serve_dir, built_site):
+@pytest.fixture(scope="session")
+def every_page_at_320px(chromium_browser, real_site, tmp_path_factory) -> dict:
+    """{"checked": every page's address, "problems": problems_on() every page, "policy headers": the
+    responses that had a CSP header}, served with no headers and worked out once per test run:
+    test_languages.py asserts on the Welsh pages' part, test_csp.py on the CSP violations,
+    console errors and off-site requests."""
+    def check() -> dict:
+        context = chromium_browser.new_context()
+        context.set_default_timeout(10_000)
+        base, server = serve(real_site)
+        try:
+            page = context.new_page()
+            policy_headers = []  # none: this is the host that sends no headers (test_csp.py)
+            page.on("response", lambda response: policy_headers.extend(
+                [response.url] if "content-security-policy" in response.headers else []))
+            addresses = page_addresses(real_site)
+            problems = problems_on(page, base, addresses)
+            return {"checked": addresses, "problems": problems, "policy headers": policy_headers}
+        finally:
+            context.close()
+            server.shutdown()
+            server.server_close()
+    return once_per_run(tmp_path_factory, "every-page-at-320px", check)
+
+
+@pytest.fixture(scope="session")
+def html_errors(real_site, tmp_path_factory) -> dict[str, list[HtmlError]]:
+    """Each HTML file of the real site (its path) and its Nu Html Checker errors, from one run of the
+    checker over the whole site per test run: test_languages.py asserts on the Welsh pages' part."""
+    def check() -> dict[str, list[dict]]:
+        errors = {str(path): [] for path in real_site.rglob("*.html")}
+        for error in validate_html([real_site]):
+            errors.setdefault(error.file, []).append(dataclasses.asdict(error))
+        return errors
+    found = once_per_run(tmp_path_factory, "html-errors", check)
+    return {file: [HtmlError(**error) for error in errors] for file, errors in found.items()}
+
+
+@pytest.mark.slow  # the first of the tests reading every_page_at_320px makes it
+def test_every_page_is_accessible_stays_on_site_and_fits_a_320px_screen(every_page_at_320px, built_site):
     assert len(page_addresses(built_site)) > 40, "the whole site should have been checked"
-    assert problems_on(page, serve_dir(built_site), page_addresses(built_site)) == {}
+    assert every_page_at_320px["checked"] == page_addresses(built_site)
+    assert every_page_at_320px["problems"] == {}
 
 
-def test_every_page_is_valid_html(built_site):
-    assert validate_html([built_site]) == []
+def test_every_page_is_valid_html(html_errors, built_site):
+    assert len(html_errors) > 40 and set(html_errors) >= {str(path) for path in built_site.rglob("*.html")}
+    assert {file: errors for file, errors in html_errors.items() if errors} == {}
 
 
 def test_keyboard_reaches_the_main_content_and_the_call_to_action(page, serve_dir, built_site):
