@@ -431,3 +431,36 @@ def test_a_body_store_that_cannot_be_used_only_costs_time(site, tmp_path, build_
     result = build_site(site)
     assert result.status == 0 and result.err == ""
     assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site)
+
+
+def test_an_output_key_depends_only_on_what_the_output_is_made_of(make_site):
+    """Keys keeps hash states it has worked out and shares them between outputs (thousands of pages read
+    the same settings): a key must still be the same whatever was keyed before it, and change with any
+    one of its parts, wherever that part sorts among the others."""
+    import datetime
+    import itertools
+
+    from ssg.build.assets import collect_assets
+    from ssg.build.bodies import BodyCache
+    from ssg.build.planning import Keys
+    from ssg.build.rendering import Renderer
+    from ssg.model.config import load_config
+    from ssg.model.site import load_site
+
+    root = make_site({"content/articles/a.md": article(), "content/quotes/ada.md": QUOTE})
+
+    def new_keys() -> Keys:
+        site = load_site(root, load_config(root), today=datetime.date(2025, 1, 1))
+        return Keys(Renderer(site, collect_assets(root), BodyCache(site, None)), {})
+
+    settings = ("asset:site.css", "home:", "interface:", "site:base_url", "site:title")
+    deps_of_outputs = [(), settings[:1], settings, settings + ("translations:article:a",),
+                       settings[:3] + ("quote:ada",) + settings[3:], ("quote:ada",) + settings,
+                       settings[:-1] + ("translations:article:a",)]
+    cases = [(template, inputs, deps) for template, inputs, deps in itertools.product(
+        ("article.html", "page.html"), (("document", "a"), ("document", "b")), deps_of_outputs)]
+    one_by_one = [new_keys().key(*case) for case in cases]
+    together, backwards = new_keys(), new_keys()
+    assert [together.key(*case) for case in cases] == one_by_one
+    assert [backwards.key(*case) for case in reversed(cases)] == one_by_one[::-1]
+    assert len(set(one_by_one)) == len(cases)  # every part counts
