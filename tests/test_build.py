@@ -289,3 +289,26 @@ def test_a_folder_that_cannot_be_written_is_a_plain_error_not_a_traceback(site, 
     assert result.status == 1
     assert "Not a directory" in result.err and "hint: check that the folder exists" in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_template_compiled_for_another_site_in_the_same_process_names_this_sites_file(make_site, build_site,
+                                                                                        monkeypatch):
+    """Builds in one process share the templates they compiled (cache.COMPILED_IN_THIS_PROCESS): the second
+    site's template is not compiled again, and a mistake it shows at render time still names its own file."""
+    import jinja2
+    odd = '{% extends "base.html" %}{% block main %}{{ document.meta.summary[20] }}{% endblock %}\n'
+
+    def page(summary: str) -> str:
+        return f"---\ntitle: Visit\nsummary: {summary}\ntemplate: odd.html\n---\nText.\n"
+    first = make_site({"templates/odd.html": odd, "content/pages/visit.md": page("A summary that is long enough.")},
+                      name="first")
+    assert build_site(first).status == 0
+    compiled = []
+    compile_template = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, source, name=None, filename=None, *rest: compiled.append(name) or compile_template(
+                            env, source, name, filename, *rest))
+    second = make_site({"templates/odd.html": odd, "content/pages/visit.md": page("Too short.")}, name="second")
+    result = build_site(second)
+    assert result.status == 1 and "odd.html" not in compiled
+    assert "error: templates/odd.html:1: template error:" in result.err and str(first) not in result.err, result.err

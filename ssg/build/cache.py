@@ -294,12 +294,33 @@ def _read_cache_file(path: Path) -> bytes:
 class TemplateCodeCache(jinja2.BytecodeCache):
     """Jinja's compiled templates, kept in .cache/ssg/jinja/ and signed: Jinja reads them back with
     pickle and marshal, which would run whatever code a planted file held, so an unsigned one is
-    never given to Jinja (the template is compiled again)."""
+    never given to Jinja (the template is compiled again).
+
+    A template this process compiled for an earlier build (of any site) is not compiled again either
+    (see COMPILED_IN_THIS_PROCESS)."""
 
     def __init__(self, root: Path) -> None:
         own_folders(root)
         self.folder = root / CACHE_DIR / COMPILED_TEMPLATES_DIR
         self.key = cache_key(root)
+        self._shared_as: dict[str, tuple[str, str]] = {}  # bucket key -> (template name, hash of its source)
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = super().get_bucket(environment, name, filename, source)  # this site's signed file, if any
+        shared = self._shared_as[bucket.key] = (name, bucket.checksum)
+        compiled = COMPILED_IN_THIS_PROCESS.get(shared)
+        if bucket.code is None and compiled is not None:
+            bucket.code = _compiled_from(compiled, filename or "<template>")  # as Jinja names it (see above)
+            self.dump_bytecode(bucket)  # for this site's next build, in another process
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        """Keep what Jinja has just compiled, in this process and in the site's cache folder."""
+        if len(COMPILED_IN_THIS_PROCESS) >= 512:
+            COMPILED_IN_THIS_PROCESS.clear()  # a bound on memory: it fills again from the builds that follow
+        if bucket.code is not None:
+            COMPILED_IN_THIS_PROCESS[self._shared_as[bucket.key]] = bucket.code
+        super().set_bucket(bucket)
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -314,6 +335,23 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def _file(self, bucket: Bucket) -> Path:
         return self.folder / f"__jinja2_{bucket.key}.cache"
+
+
+# The templates compiled in this process, by name and hash of their source: the tests build a thousand
+# small sites from the same templates (compiling them was half of each build), and serve builds its site
+# again and again. Compiled code is a pure function of the source, its name and the environment's
+# settings; like Jinja's own bytecode caches, this one takes the settings to be the same for every
+# build (the generator makes its environment in one place, rendering.Renderer._environment). Each
+# site's templates are in their own files: the code is given the file name of the site that uses it,
+# as Jinja would have compiled it, so that errors name that site's template.
+COMPILED_IN_THIS_PROCESS: dict[tuple[str, str], types.CodeType] = {}
+
+
+def _compiled_from(code: types.CodeType, filename: str) -> types.CodeType:
+    """`code` (with the functions it defines) as if compiled from the file `filename`."""
+    constants = tuple(_compiled_from(constant, filename) if isinstance(constant, types.CodeType) else constant
+                      for constant in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=constants)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
