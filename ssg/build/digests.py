@@ -4,6 +4,7 @@ They make the keys of outputs (ssg/build/planning.py) and of cached bodies (ssg/
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -54,9 +55,19 @@ class TemplateDigests:
         source_digest = digest_of(name, source)
         references = self.remembered.get(source_digest)
         if references is None:
-            references = frozenset(jinja2.meta.find_referenced_templates(_PARSER.parse(source, name, filename)))
+            try:
+                references = _referenced_templates(name, source)
+            except jinja2.TemplateSyntaxError as error:
+                error.filename = filename  # the file of this site (the parse is shared: see below)
+                raise
         self.references[source_digest] = references
         return references
 
 
 _PARSER = jinja2.Environment()  # only parses: what a template references does not depend on settings
+
+
+@functools.lru_cache(maxsize=512)  # a pure function of the source: shared by the builds of one process (tests, serve)
+def _referenced_templates(name: str, source: str) -> frozenset[str | None]:
+    """The templates a template's source names (None for a name worked out when it is rendered)."""
+    return frozenset(jinja2.meta.find_referenced_templates(_PARSER.parse(source, name)))
