@@ -101,10 +101,6 @@ class LastBuild:
         if self._gc_was_enabled:
             gc.enable()
 
-    def rendered(self, jobs: list[Job]) -> int:
-        """How many of the jobs were rendered (not found up to date in the output folder)."""
-        return sum(1 for job in jobs if stale(job, self.outputs))
-
     def remember(self, renderer: Renderer, site: Site, published: Published, save: bool = True) -> None:
         """Keep the bodies converted, and save what this build read and wrote for the next one (unless told
         not to, or it is what the cache holds already)."""

@@ -104,7 +104,7 @@ def build(options: BuildOptions) -> BuildReport:
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.kind] = counts.get(job.kind, 0) + 1
-    return BuildReport(out, counts, time.perf_counter() - started, last.rendered(jobs), published.changed,
+    return BuildReport(out, counts, time.perf_counter() - started, published.rendered, published.changed,
                        published.linked, site.left_out, site.warnings + published.warnings, site.read)
 
 
@@ -161,6 +161,7 @@ class Published:
     changed: int                      # files written or deleted
     linked: int                       # unchanged files linked into the new folder
     warnings: tuple[SiteError, ...]   # the page checks', each message once (a broken menu link is one mistake)
+    rendered: int = 0                 # outputs rendered (the others were up to date in the output folder)
     build_id: str = ""                # names what the folder now holds, if this build wrote it ("": it did not)
 
 
@@ -178,8 +179,13 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
     publisher = Publisher(out, changes_only=bool(previous), keep_spare=keep_spare)
     finish = Finisher(checks, None if previous else str(publisher.staging),
                       str(publisher.twin) if publisher.twin else None, out, previous, rendered is not None)
-    written = {job.path: previous[job.path] for job in jobs if not stale(job, previous)}
-    to_render = [job for job in jobs if stale(job, previous)]
+    written: dict[str, Written] = {}
+    to_render = []
+    for job in jobs:
+        if stale(job, previous):
+            to_render.append(job)
+        else:
+            written[job.path] = previous[job.path]
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most outputs read the same settings: keep one copy
     warnings: dict[str, SiteError] = {}
     changed = 0
@@ -220,4 +226,5 @@ def render_and_write(renderer: Renderer, jobs: list[Job], previous: dict[str, Wr
     except BaseException:
         publisher.abandon()
         raise
-    return Published(written, changed + len(deleted), publisher.linked, tuple(warnings.values()), written_id)
+    return Published(written, changed + len(deleted), publisher.linked, tuple(warnings.values()), len(to_render),
+                     written_id)
