@@ -323,7 +323,6 @@ def test_a_stamp_too_fresh_to_trust_is_replaced_by_a_trusted_one(site, build_sit
 
 
 def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build_site):
-    from ssg.build.cache import SHARDS
     state = site / ".cache/ssg/state"
     assert build_site(site).status == 0
     before = {file.name for file in state.iterdir()}
@@ -333,7 +332,15 @@ def test_an_edit_rewrites_a_few_cache_files_and_removes_the_old_ones(site, build
     # The article's shard, and the shards of the outputs that show it: its page, the article list,
     # its two tags' pages, the list of tags and the feed. Every other shard file is kept as it was.
     assert 1 <= len(after - before - {"head.json"}) <= 7
-    assert len(after) <= 2 * SHARDS + 1  # what the new head does not list is gone
+    assert len(after) == len(before)  # what the new head does not list is gone
+
+
+def test_a_larger_site_keeps_its_state_in_more_files_up_to_a_limit():
+    from ssg.build.cache import MAX_SHARDS, shard_count
+    counts = [shard_count(entries) for entries in (0, 1, 199, 200, 1_000, 2_400, 23_500, 10**6)]
+    assert counts[:3] == [1, 1, 1] and counts[-2:] == [MAX_SHARDS, MAX_SHARDS]
+    assert counts == sorted(counts) and all(count & (count - 1) == 0 for count in counts)  # powers of two
+    assert 10 <= 2_400 / shard_count(2_400) <= 400  # a few hundred entries to a file, not thousands
 
 
 def forget_markdown(monkeypatch) -> None:
