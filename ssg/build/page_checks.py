@@ -13,6 +13,7 @@ the build no time of its own on a first build; each worker remembers the links i
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -35,7 +36,7 @@ class RenderedPageChecks:
         self.root, self.base_url, self.outputs, self.strict = root, base_url, outputs, strict
         self.home = urlsplit(base_url)
         self.base_path = self.home.path or "/"
-        self.sources = {d.output_path: d for d in documents}
+        self.documents = documents
         self._resolved: dict[tuple[str, str], str | None] = {}  # (address of the page, href) -> missing path
 
     def __call__(self, output_path: str, data: bytes) -> tuple[SiteError, ...]:
@@ -82,10 +83,17 @@ class RenderedPageChecks:
         return None if any(file in self.outputs for file in wanted) else path
 
     def _warning(self, output_path: str, needle: str, message: str, hint: str) -> SiteError:
-        document = self.sources.get(output_path)
+        document = self._sources.get(output_path)
         if document is None:
             return SiteError(f"/{output_path}", None, message, hint)
         return SiteError(document.path, _line_with(self.root / document.path, needle), message, hint)
+
+
+    @functools.cached_property
+    def _sources(self) -> dict[str, Document]:
+        """The document each page is made from, by output path: worked out for the first warning (most
+        builds have none, and a large site has tens of thousands of documents)."""
+        return {d.output_path: d for d in self.documents}
 
 
 def _has_scheme(href: str) -> bool:
