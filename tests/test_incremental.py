@@ -477,3 +477,30 @@ def test_an_output_key_depends_only_on_what_the_output_is_made_of(make_site):
     assert [together.key(*case) for case in cases] == one_by_one
     assert [backwards.key(*case) for case in reversed(cases)] == one_by_one[::-1]
     assert len(set(one_by_one)) == len(cases)  # every part counts
+
+
+def test_saving_the_state_rewrites_only_the_files_of_the_entries_that_changed_or_went(tmp_path):
+    """Of a large state, saving again after one output changed and another went rewrites the files that
+    held those two only; reading it back gives exactly the new outputs."""
+    import dataclasses
+
+    from ssg.build.cache import STATE_DIR, BuildCache, BuildState, Written, shard_count
+
+    root = tmp_path / "site"
+    root.mkdir()
+    cache, out = BuildCache(root), root / "_site"
+    outputs = {f"articles/{number}/index.html": Written(f"key{number}", f"digest{number}", number, number)
+               for number in range(3_000)}
+    first = BuildState(cache.fingerprint, str(out), "one", {}, outputs)
+    cache.save(first, BuildState(cache.fingerprint, str(out)))
+    state = cache.folder / STATE_DIR
+    files_before = {file.name for file in state.iterdir()}
+    changed = dict(outputs)
+    changed["articles/7/index.html"] = dataclasses.replace(outputs["articles/7/index.html"], digest="new")
+    del changed["articles/1234/index.html"]
+    cache.save(BuildState(cache.fingerprint, str(out), "two", {}, changed), cache.load(out))
+    files_after = {file.name for file in state.iterdir()}
+    assert shard_count(len(changed)) >= 8  # enough files for the test to tell them apart
+    assert 1 <= len(files_after - files_before - {"head.json"}) <= 2
+    assert len(files_after) == len(files_before)
+    assert cache.load(out).outputs == changed

@@ -377,20 +377,30 @@ def _same_output(written: Written, before: Written) -> bool:
 Value = TypeVar("Value")
 
 
+def _shard_of(path: str, count: int) -> int:
+    return zlib.crc32(path.encode()) % count
+
+
 def _shard(items: dict[str, Value], count: int) -> list[dict[str, Value]]:
     shards: list[dict[str, Value]] = [{} for _ in range(count)]
     for path, value in items.items():
-        shards[zlib.crc32(path.encode()) % count][path] = value
+        shards[_shard_of(path, count)][path] = value
     return shards
 
 
 def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value], names: list[str],
                  same: Callable[[Value, Value], bool]) -> list[str]:
-    """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest."""
-    saved = []
+    """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest.
+
+    A shard is unchanged if it lost no entry and each of its entries is the same as before (`before` was
+    kept in `names`, as many shards as now, or none is reused)."""
     count = shard_count(len(items))
-    for index, (shard, old) in enumerate(zip(_shard(items, count), _shard(before, count), strict=True)):
-        if len(names) == count and shard.keys() == old.keys() and all(same(v, old[k]) for k, v in shard.items()):
+    reusable = len(names) == count
+    emptied = {_shard_of(path, count) for path in before.keys() - items.keys()}
+    saved = []
+    for index, shard in enumerate(_shard(items, count)):
+        if reusable and index not in emptied and all(
+                (old := before.get(path)) is not None and same(value, old) for path, value in shard.items()):
             saved.append(names[index])
             continue
         data = _json(shard)
