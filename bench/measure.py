@@ -43,7 +43,11 @@ class CommandFailed(Exception):
 
 
 def measure(command: list[str], cwd: Path | None = None, env: dict | None = None) -> Measured:
-    """Run `command` to its end; raise CommandFailed if it exits with an error."""
+    """Run `command` to its end; raise CommandFailed if it exits with an error.
+
+    Every run starts from a settled disk, for every generator alike: what earlier runs wrote (a cold
+    build writes tens of thousands of files) is flushed first, so that its write-back is not timed here."""
+    os.sync()
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
