@@ -88,7 +88,6 @@ class RenderedPageChecks:
             return SiteError(f"/{output_path}", None, message, hint)
         return SiteError(document.path, _line_with(self.root / document.path, needle), message, hint)
 
-
     @functools.cached_property
     def _sources(self) -> dict[str, Document]:
         """The document each page is made from, by output path: worked out for the first warning (most
