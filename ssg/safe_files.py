@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -246,7 +245,7 @@ def write_atomically(path: str | Path, data: bytes, mode: int = 0o600) -> None:
 
 def _temporary_name(name: str) -> str:
     """A hidden name for the file that will become `name`, different at each call."""
-    return f".{name}.{secrets.token_hex(8)}.tmp"
+    return f".{name}.{os.urandom(8).hex()}.tmp"
 
 
 def remove_empty_folders(folder: str | Path, top: str | Path) -> None:

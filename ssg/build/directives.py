@@ -7,14 +7,13 @@ template in templates/partials/.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ssg.errors import SiteError
+from ssg.errors import SiteError, close_matches
 
 if TYPE_CHECKING:
     from ssg.build.recording import RecordingConfig
@@ -76,7 +75,7 @@ def _chart(use: Use) -> dict[str, Any]:
 def _fact(use: Use) -> dict[str, Any]:
     facts = use.site.records.get("fact", {})
     if use.argument not in facts:
-        close = difflib.get_close_matches(use.argument, facts, n=3)
+        close = close_matches(use.argument, facts, n=3)
         raise use.error(f"there is no fact with the id '{use.argument}'",
                         "the id is a file name in content/facts/ without .yaml"
                         + (f"; did you mean {' or '.join(close)}?" if close else ""))

@@ -13,20 +13,23 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssg.build import pictures, share_cards
+from ssg.build import share_cards
 from ssg.build.assets import Asset
 from ssg.build.cache import CACHE_DIR
 from ssg.build.digests import TemplateDigests, digest_of, documents_digest
 from ssg.build.directives import SHOWN
-from ssg.build.pictures import Encoded
 from ssg.build.rendering import Output, PageView, Renderer, template_for
 from ssg.build.template_errors import template_errors
 from ssg.model.content import Document
 from ssg.model.kinds import KINDS
 from ssg.model.languages import home_of, site_languages, unprefixed
 from ssg.model.site import Site, page_urls, tags_of
+
+if TYPE_CHECKING:  # the picture code is loaded only by a site that has pictures (start-up time)
+    from ssg.build import pictures
+    from ssg.build.pictures import Encoded
 
 # A generated page: (output path, template, view, what the view shows, for its key)
 GeneratedPage = tuple[str, str, PageView, object]
@@ -172,12 +175,16 @@ def picture_jobs(renderer: Renderer) -> list[Job]:
 
 
 def picture_source(root: Path, record: Any) -> pictures.Source:
+    from ssg.build import pictures
     return pictures.Source(str(root / record.path), record.path, record.id, record.digest)
 
 
 def prepare_pictures(site: Site, processes: int) -> dict[str, Encoded]:
     """Every picture of the site made ready (encoded, or found in the cache), by name."""
     records = [r for kind in KINDS.values() if kind.publish for r in site.records.get(kind.name, {}).values()]
+    if not records:
+        return {}
+    from ssg.build import pictures
     sources = [picture_source(site.root, r) for r in records]
     prepared = pictures.prepare_all(sources, site.root / PICTURES_CACHE, processes)
     return {record.id: encoded for record, encoded in zip(records, prepared, strict=True)}
@@ -203,6 +210,7 @@ def _share_card(root: Path, title: str, footer: str, path: str) -> Output:
 
 
 def _picture_file(root: Path, source: pictures.Source, variant: pictures.Variant, path: str) -> Output:
+    from ssg.build import pictures
     return Output(path, pictures.published_bytes(source, root / PICTURES_CACHE, variant), "picture")
 
 

@@ -11,7 +11,6 @@ costs O(changes), not O(files).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import json
 import os
@@ -420,6 +419,7 @@ def swap_in(staging: Path, out: Path) -> Path | None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # here, not at the top: a build that changes nothing swaps nothing (start-up time)
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):

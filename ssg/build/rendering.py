@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ssg import safe_files
-from ssg.build import pictures, share_cards
+from ssg.build import share_cards
 from ssg.build.cache import TemplateCodeCache
 from ssg.build.directives import SHOWN, Use
 from ssg.build.policy import PAGE_POLICY
@@ -291,11 +291,14 @@ class Renderer:
         with template_errors(self.site.root, context.get("document")):
             return self.env.get_template(name).render(**context)
 
-    # --- pictures (ssg/build/pictures.py) ----------------------------------------------------
+    # --- pictures (ssg/build/pictures.py, imported where used: a site without pictures never loads it) ----
     def _lead_picture(self, document: Document) -> Markup | None:
         """The page's `image:` as a <picture> (loaded at once: it is the first picture of the page)."""
         image = getattr(document.meta, "image", None)
-        name = pictures.picture_name(image, "/") if image else None
+        if not image or not self.pictures:
+            return None
+        from ssg.build import pictures
+        name = pictures.picture_name(image, "/")
         if name is None or name not in self.pictures:
             return None
         self.used.add(f"picture:{name}")
@@ -304,6 +307,9 @@ class Renderer:
 
     def picture_size(self, image: str) -> tuple[int, int] | None:
         """The size `image` is published at, if it is one of the site's pictures (for og:image:width and height)."""
+        if not image or not self.pictures:
+            return None
+        from ssg.build import pictures
         encoded = self.pictures.get(pictures.picture_name(image, "/") or "")
         return (encoded.original.width, encoded.original.height) if encoded else None
 
@@ -311,6 +317,7 @@ class Renderer:
         """The body with each picture from images/ as a <picture>; all but the page's first load lazily."""
         if "<img" not in body:
             return body
+        from ssg.build import pictures
         shown = 0
 
         def show(src: str, name: str, alt: str, decorative: bool) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import functools
 import math
 import re
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
-from ssg.errors import SiteError
+from ssg.errors import SiteError, close_matches
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -214,7 +213,7 @@ def build_dataclass(cls: type[Schema], data: Any, path: str, line: int, *,
     fields, hints = _schema(cls)
     for key in data:
         if key not in fields:
-            close = difflib.get_close_matches(str(key), fields, n=1)
+            close = close_matches(str(key), fields, n=1)
             problem = SiteError(path, data_line(key), f"unknown key '{key}' in {what}",
                                 (f"did you mean '{close[0]}'? " if close else "")
                                 + "valid keys are: " + ", ".join(fields))
@@ -240,7 +239,7 @@ def _refuse_misspelt(name: str, data: dict[Any, Any], fields: dict[str, dataclas
                      what: str) -> None:
     """A required key is missing: if an unknown key looks like it (`titel:`), that key is the mistake."""
     unknown = [str(key) for key in data if key not in fields]
-    close = difflib.get_close_matches(name, unknown, n=1)
+    close = close_matches(name, unknown, n=1)
     if close:
         line = getattr(data, "line_of", lambda key: None)(close[0])
         raise SiteError(path, line, f"unknown key '{close[0]}' in {what}, and '{name}' is missing",
