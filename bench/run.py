@@ -136,8 +136,9 @@ def measure_ours(code: Path, site: Path, article: generate.Article, round_number
 
 
 def cold_build(code: Path, site: Path) -> Measured:
-    """Our build of `site` with no output folder and no cache."""
-    for stale in (site / "_site", site / ".cache"):
+    """Our build of `site` with nothing left of an earlier build: no output folder, no spare beside it
+    (ssg/build/publish.py), no cache. As for the peers, whose output and caches are deleted."""
+    for stale in (site / "_site", site / "_site.spare", site / ".cache"):
         shutil.rmtree(stale, ignore_errors=True)
     return measure(our_command(code, site), env=ENVIRONMENT)
 
