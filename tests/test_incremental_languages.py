@@ -71,6 +71,11 @@ CHANGES = {
     "welsh interface text edited": lambda r: edit(r, "templates/i18n/cy.yaml", "Mawrth,", "Mawrth-newid,"),
     "language added to a menu page": lambda r: edit(r, "templates/i18n/cy.yaml", "/about/: Amdanom ni",
                                                     "/about/: Amdanom ni a ni"),
+    # A page's toggle and og:locale alternates show the other languages' own words, from their files
+    "english toggle words edited": lambda r: edit(r, "templates/i18n/en-GB.yaml", "Change the language to English",
+                                                  "Switch the language to English"),
+    "welsh locale edited": lambda r: edit(r, "templates/i18n/cy.yaml", "og_locale: cy_GB", "og_locale: cy_XX"),
+    "language name edited": lambda r: edit(r, "site.yaml", "name: Cymraeg", "name: Cymraeg (Welsh)"),
 }
 
 

@@ -190,7 +190,10 @@ class Renderer:
             urls = tuple((d.lang, d.url) for d in (page.document, *self.site.translations_of(page.document)))
         else:
             urls = tuple(page.extra.get("versions", {page.lang: page.url}).items())
-        self.used.update(f"home:{code}" for code, _ in site_languages(self.site.config))
+        # Each version shows its language's home page, and its own words (the toggle's hidden text, its locale)
+        # from its language's interface file: a change to either shows on this page too.
+        for code, _ in site_languages(self.site.config):
+            self.used.update((f"home:{code}", f"interface:{code}"))
         return self._versions(self.language, urls)
 
     @functools.cache  # noqa: B019 (one Renderer per build; the site does not change)
