@@ -4,6 +4,7 @@ editing and deleting a translation."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from conftest import MINIMAL_CONFIG, article, snapshot
 from test_incremental import cold_build, edit
@@ -84,6 +85,33 @@ def test_warm_build_after_a_translation_change_equals_a_cold_build(change, site,
     assert build_site(site).status == 0
     before = snapshot(site / "_site")
     CHANGES[change](site)
+    result = build_site(site)
+    assert result.status == 0, result.err
+    warm = snapshot(site / "_site")
+    assert warm != before
+    assert warm == cold_build(site, tmp_path, build_site)
+
+
+def _marked(value):
+    """Every string of an interface file with a mark added, so that whatever a page shows from it changes."""
+    if isinstance(value, str):
+        return value + " ✓"
+    if isinstance(value, list):
+        return [_marked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _marked(item) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("language_file", ["en-GB.yaml", "cy.yaml"])
+def test_a_warm_build_shows_every_interface_text_changed(language_file, site, tmp_path, build_site):
+    """Whatever words of a language's file a page shows (in its own language or, in its language toggle and
+    og:locale alternates, in the others), a warm build after they all change equals a cold one."""
+    assert build_site(site).status == 0
+    before = snapshot(site / "_site")
+    file = site / "templates/i18n" / language_file
+    file.write_text(yaml.safe_dump(_marked(yaml.safe_load(file.read_text(encoding="utf-8"))), allow_unicode=True),
+                    encoding="utf-8")
     result = build_site(site)
     assert result.status == 0, result.err
     warm = snapshot(site / "_site")

@@ -282,15 +282,17 @@ class Renderer:
         """Begin an output in `language`: nothing read yet."""
         self.used.clear()
         self.language = language
+
     def _page(self, template: str, view: PageView, document: Document | None = None) -> bytes:
         self.used.update(("site:language", "site:languages"))
-        if self.language:  # its site.yaml words come from its interface file, its menus link to translations
-            self.used.update((f"interface:{self.language}", f"links:{self.language}"))
         language = self.site.config.language_named(self.language)
         return self._template(template, page=view, document=document, language=language).encode()
 
     def _template(self, name: str, **context: Any) -> str:
-        context.setdefault("site", self.site_seen_in(self.language))
+        if "site" not in context:
+            context["site"] = self.site_seen_in(self.language)
+            if self.language:  # its site.yaml words come from its interface file, its menus link to translations
+                self.used.update((f"interface:{self.language}", f"links:{self.language}"))
         with template_errors(self.site.root, context.get("document")):
             return self.env.get_template(name).render(**context)
 
