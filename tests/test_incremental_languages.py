@@ -92,14 +92,15 @@ def test_warm_build_after_a_translation_change_equals_a_cold_build(change, site,
     assert warm == cold_build(site, tmp_path, build_site)
 
 
-def _marked(value):
-    """Every string of an interface file with a mark added, so that whatever a page shows from it changes."""
+def _marked(value, words=None, key=None):
+    """Every string of a settings file with a mark added, so that whatever a page shows from it changes
+    (`words`: only the strings under these keys; addresses and ids stay as they are)."""
     if isinstance(value, str):
-        return value + " ✓"
+        return value + " ✓" if words is None or key in words else value
     if isinstance(value, list):
-        return [_marked(item) for item in value]
+        return [_marked(item, words, key) for item in value]
     if isinstance(value, dict):
-        return {key: _marked(item) for key, item in value.items()}
+        return {name: _marked(item, words, name) for name, item in value.items()}
     return value
 
 
@@ -112,6 +113,22 @@ def test_a_warm_build_shows_every_interface_text_changed(language_file, site, tm
     file = site / "templates/i18n" / language_file
     file.write_text(yaml.safe_dump(_marked(yaml.safe_load(file.read_text(encoding="utf-8"))), allow_unicode=True),
                     encoding="utf-8")
+    result = build_site(site)
+    assert result.status == 0, result.err
+    warm = snapshot(site / "_site")
+    assert warm != before
+    assert warm == cold_build(site, tmp_path, build_site)
+
+
+def test_a_warm_build_shows_every_word_of_site_yaml_changed(site, tmp_path, build_site):
+    """The site's words in site.yaml (its title, description, language names, menu and contact words) change
+    at once: a warm build equals a cold one, in both languages."""
+    assert build_site(site).status == 0
+    before = snapshot(site / "_site")
+    file = site / "site.yaml"
+    words = {"title", "description", "name", "label", "when"}
+    file.write_text(yaml.safe_dump(_marked(yaml.safe_load(file.read_text(encoding="utf-8")), words),
+                                   allow_unicode=True), encoding="utf-8")
     result = build_site(site)
     assert result.status == 0, result.err
     warm = snapshot(site / "_site")
