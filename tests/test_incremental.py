@@ -79,7 +79,7 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
-def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, build_site):
+def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, build_site, site_size):
     assert build_site(site).status == 0
     before = snapshot(site / "_site")
     CHANGES[change](site)
@@ -90,28 +90,50 @@ def test_warm_build_after_a_change_equals_a_cold_build(change, site, tmp_path, b
     assert warm == cold_build(site, tmp_path, build_site)
 
 
-@pytest.fixture(params=["checked here", "checked aside"])
-def outputs_checked(request, monkeypatch, tmp_path):
-    """Run a test with the output folder checked in the build's process, then in a forked one (as large sites are)."""
+@pytest.fixture(params=["small site", "large site"])
+def site_size(request, monkeypatch, tmp_path):
+    """Run a test as on a small site, with everything done in the build's process, then as on a large one: the
+    output folder checked, and what the feeds and sitemap show worked out, in forked processes."""
     from ssg.build import incremental
-    if request.param == "checked aside":
+    if request.param == "large site":
         monkeypatch.setattr(incremental, "CHECK_ASIDE", 1)
-        log = tmp_path / "checked-by"
-        check = incremental.output_matches
+        log = tmp_path / "worked-by"
 
-        def output_matches(out, state):
-            with open(log, "a") as file:
-                file.write(f"{os.getpid()}\n")
-            return check(out, state)
-        monkeypatch.setattr(incremental, "output_matches", output_matches)
+        def logged(work):
+            def in_its_process(*args):
+                with open(log, "a") as file:
+                    file.write(f"{work.__name__} {os.getpid()}\n")
+                return work(*args)
+            return in_its_process
+        for work in ("output_matches", "shown_site_wide"):
+            monkeypatch.setattr(incremental, work, logged(getattr(incremental, work)))
         yield
-        checkers = log.read_text().split()
-        assert checkers and str(os.getpid()) not in checkers  # checked, and never in this process
+        done = [line.split() for line in log.read_text().splitlines()]
+        assert {name for name, _ in done} == {"output_matches", "shown_site_wide"}
+        assert str(os.getpid()) not in {pid for _, pid in done}  # done, and never in this process
     else:
         yield
 
 
-def test_no_op_build_rewrites_no_file(site, build_site, outputs_checked):
+def test_work_done_aside_is_done_in_another_process_and_its_value_comes_back():
+    from ssg.build.incremental import worked_out_aside
+    assert worked_out_aside(lambda: ("value", os.getpid()), True)() != ("value", os.getpid())
+    assert worked_out_aside(lambda: ("value", os.getpid()), True)()[0] == "value"
+    assert worked_out_aside(lambda: ("value", os.getpid()), False)() == ("value", os.getpid())
+
+
+def test_an_error_in_work_done_aside_is_raised_in_the_build_process():
+    from ssg.build.incremental import worked_out_aside
+    from ssg.errors import SiteError
+
+    def work():
+        raise SiteError("templates/i18n/cy.yaml", None, f"a mistake found by process {os.getpid()}")
+    answer = worked_out_aside(work, True)
+    with pytest.raises(SiteError, match=f"found by process {os.getpid()}$"):
+        answer()
+
+
+def test_no_op_build_rewrites_no_file(site, build_site, site_size):
     assert build_site(site).status == 0
     stats = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "_site").rglob("*")}
     result = build_site(site)
@@ -188,7 +210,7 @@ def test_a_template_edit_takes_the_bodies_from_the_store(site, build_site, monke
 
 
 @pytest.mark.parametrize("edit", ["page edited", "file deleted"])
-def test_a_hand_edited_output_folder_is_rebuilt(edit, site, tmp_path, build_site, outputs_checked):
+def test_a_hand_edited_output_folder_is_rebuilt(edit, site, tmp_path, build_site, site_size):
     assert build_site(site).status == 0
     if edit == "page edited":
         page = site / "_site/articles/story-1/index.html"

@@ -11,14 +11,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from ssg.build.bodies import BodyCache
 from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
-from ssg.build.outputs import site_wide_files
+from ssg.build.outputs import shown_site_wide, site_wide_files
 from ssg.build.planning import Job, Keys, generated_pages, plan
 from ssg.build.producing import convert_ahead
 from ssg.build.publish import marker_build_id
@@ -88,7 +89,10 @@ class LastBuild:
             self.outputs = self.state.outputs if self._outputs_match() else {}
             self.keys = Keys(renderer, self.template_references)
             pages = list(generated_pages(renderer))  # the list, tag and 404 pages, which the sitemap lists too
-            jobs = plan(renderer, self.keys, pages, site_wide_files(renderer, pages) + redirect_files(renderer, pages),
+            shown = worked_out_aside(lambda: shown_site_wide(renderer.site, pages),
+                                     len(pages) + len(renderer.site.documents) >= CHECK_ASIDE)
+            jobs = plan(renderer, self.keys, pages,
+                        lambda: site_wide_files(renderer, pages, shown()) + redirect_files(renderer, pages),
                         self.outputs)
         finally:
             bodies_converted()  # waits for the other process, even if planning failed
@@ -131,36 +135,51 @@ def stale(job: Job, previous: dict[str, Written]) -> bool:
     return before is None or before.key != job.key
 
 
-CHECK_ASIDE = 2000  # fewer outputs than this are checked here: starting a process would cost more
+CHECK_ASIDE = 2000  # fewer outputs than this are checked (or planned) here: starting a process would cost more
 
 
 def check_outputs_aside(out: Path, state: BuildState) -> Callable[[], bool]:
-    """Start output_matches() in a forked process; returns how to get its answer.
+    """Start output_matches() in another process; returns how to get its answer.
 
     Its stat of every output file (0.07 s at 10,000 articles) then overlaps with reading the
-    sources here. The other process only stats files and writes one byte to a pipe.
+    sources here. The other process only stats files.
     """
     if not state.outputs:
         return lambda: False  # nothing built yet, or the cache was not trusted
-    if len(state.outputs) < CHECK_ASIDE or not hasattr(os, "fork"):
-        matches = output_matches(out, state)
-        return lambda: matches
+    return worked_out_aside(lambda: output_matches(out, state), len(state.outputs) >= CHECK_ASIDE)
+
+
+Value = TypeVar("Value")
+
+
+def worked_out_aside(work: Callable[[], Value], worth_it: bool) -> Callable[[], Value]:
+    """Start work() in a forked process, if `worth_it` (and the system can fork); returns how to get its value.
+
+    The other process inherits what `work` reads and sends back only its value, through a pipe. It is
+    given nothing to keep: whatever else it did ends with it. If it failed, work() runs again here, so that
+    an error is raised in this process as usual.
+    """
+    if not worth_it or not hasattr(os, "fork"):
+        done = work()
+        return lambda: done
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the other process
         try:
-            os.write(writer, b"1" if output_matches(out, state) else b"0")
+            with os.fdopen(writer, "wb") as sending:
+                sending.write(pickle.dumps(work()))
         finally:
             os._exit(0)
     os.close(writer)
 
-    def answer() -> bool:
+    def received() -> Value:
         try:
-            return os.read(reader, 1) == b"1"  # nothing read (it died) means no: everything is rendered again
+            with os.fdopen(reader, "rb") as receiving:
+                sent = receiving.read()
         finally:
-            os.close(reader)
             os.waitpid(pid, 0)
-    return answer
+        return cast(Value, pickle.loads(sent)) if sent else work()  # nothing sent: it failed
+    return received
 
 
 def output_matches(out: Path, state: BuildState) -> bool:

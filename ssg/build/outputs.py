@@ -24,30 +24,51 @@ SECURITY_HEADERS = {
 }
 
 
-def site_wide_files(renderer: Renderer, pages: list[GeneratedPage]) -> list[SiteFile]:
+# What the feeds and the sitemap show, for their keys, by path: most of the work of planning them on a large
+# site (build/incremental.py works it out in another process while this one plans the pages)
+Shown = dict[str, tuple[object, ...]]
+
+
+def site_wide_files(renderer: Renderer, pages: list[GeneratedPage], shown: Shown | None = None) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it. `pages`: the generated
-    pages (planning.generated_pages())."""
+    pages (planning.generated_pages()); `shown`: what shown_site_wide() gave, if it was worked out already."""
     site = renderer.site
-    entries = sitemap_entries(site, pages)
+    shown = shown if shown is not None else shown_site_wide(site, pages)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
-    return [feed_file(renderer, code) for code, _ in site_languages(site.config)] + [
-        SiteFile("sitemap.xml", "sitemap.xml", (digest_of(entries),),
-                 lambda: _from_template(renderer, "sitemap.xml", entries=entries)),
+    return [feed_file(renderer, code, shown[feed_path(code)]) for code, _ in site_languages(site.config)] + [
+        SiteFile("sitemap.xml", "sitemap.xml", shown["sitemap.xml"],
+                 lambda: _from_template(renderer, "sitemap.xml", entries=sitemap_entries(site, pages))),
         SiteFile("robots.txt", "", (robots,), lambda: Output("robots.txt", robots.encode())),
         SiteFile("_headers", "", (headers,), lambda: Output("_headers", headers.encode())),
     ]
 
 
-def feed_file(renderer: Renderer, code: str) -> SiteFile:
-    """The Atom feed of one language's articles: feed.xml for the main language, cy/feed.xml for Welsh."""
-    entries_in_feed = feed_entries(renderer.site, code)
-    articles = entries_in_feed[:renderer.site.config.feed_size]
-    updated = _feed_updated(renderer.site, entries_in_feed)
-    path = home_of(code) + "feed.xml"
-    return SiteFile(path, "feed.xml", (code, updated, documents_digest(articles)),
-                    lambda: _from_template(renderer, "feed.xml", path=path, language=code, articles=articles,
-                                           updated=updated))
+def shown_site_wide(site: Site, pages: list[GeneratedPage]) -> Shown:
+    shown: Shown = {}
+    for code, _ in site_languages(site.config):
+        entries_in_feed = feed_entries(site, code)
+        shown[feed_path(code)] = (code, _feed_updated(site, entries_in_feed),
+                                  documents_digest(entries_in_feed[:site.config.feed_size]))
+    shown["sitemap.xml"] = (digest_of(sitemap_entries(site, pages)),)
+    return shown
+
+
+def feed_path(code: str) -> str:
+    """feed.xml for the main language, cy/feed.xml for Welsh."""
+    return home_of(code) + "feed.xml"
+
+
+def feed_file(renderer: Renderer, code: str, shown: tuple[object, ...]) -> SiteFile:
+    """The Atom feed of one language's articles (`shown`: what shown_site_wide() found it shows)."""
+    path = feed_path(code)
+
+    def make() -> Output:
+        entries_in_feed = feed_entries(renderer.site, code)
+        return _from_template(renderer, "feed.xml", path=path, language=code,
+                              articles=entries_in_feed[:renderer.site.config.feed_size],
+                              updated=_feed_updated(renderer.site, entries_in_feed))
+    return SiteFile(path, "feed.xml", shown, make)
 
 
 def _from_template(renderer: Renderer, template: str, path: str = "", language: str = "", **context: Any) -> Output:

@@ -63,10 +63,11 @@ class Job:
         return self.keys.key(self.template, self.inputs, deps)
 
 
-def plan(renderer: Renderer, keys: Keys, pages: list[GeneratedPage], site_wide: list[SiteFile],
+def plan(renderer: Renderer, keys: Keys, pages: list[GeneratedPage], site_wide: Callable[[], list[SiteFile]],
          previous: dict[str, Any]) -> list[Job]:
-    """Every output of the site as a Job. `pages`: generated_pages(); `previous` maps output paths to what the
-    last build wrote."""
+    """Every output of the site as a Job. `pages`: generated_pages(); `site_wide`: gives the site-wide files,
+    asked for last (they may be worked out in another process meanwhile); `previous` maps output paths to what
+    the last build wrote."""
     def keyed(path: str, kind: str, template: str, inputs: tuple[object, ...], **how: Any) -> Job:
         deps = previous[path].deps if path in previous else ()
         return Job(path, kind, keys.key(template, inputs, deps), template=template, inputs=inputs, keys=keys, **how)
@@ -84,7 +85,7 @@ def plan(renderer: Renderer, keys: Keys, pages: list[GeneratedPage], site_wide: 
     jobs += picture_jobs(renderer)
     jobs += [Job(asset.output_path, "asset", digest_of("asset", asset.digest),
                  make=functools.partial(_copy_asset, asset)) for asset in renderer.assets.values()]
-    for file in site_wide:
+    for file in site_wide():
         jobs.append(keyed(file.path, "other file", file.template, file.inputs, make=file.make) if file.template
                     else Job(file.path, "other file", digest_of(file.inputs), make=file.make, inputs=file.inputs))
     return jobs
