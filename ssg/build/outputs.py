@@ -29,11 +29,10 @@ SECURITY_HEADERS = {
 Shown = dict[str, tuple[object, ...]]
 
 
-def site_wide_files(renderer: Renderer, pages: list[GeneratedPage], shown: Shown | None = None) -> list[SiteFile]:
+def site_wide_files(renderer: Renderer, pages: list[GeneratedPage], shown: Shown) -> list[SiteFile]:
     """The site-wide files, with what each shows (for its key) and how to make it. `pages`: the generated
-    pages (planning.generated_pages()); `shown`: what shown_site_wide() gave, if it was worked out already."""
+    pages (planning.generated_pages()); `shown`: shown_site_wide(site, pages)."""
     site = renderer.site
-    shown = shown if shown is not None else shown_site_wide(site, pages)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute_url('sitemap.xml')}\n"
     headers = headers_file(site.config.base_path)
     return [feed_file(renderer, code, shown[feed_path(code)]) for code, _ in site_languages(site.config)] + [
@@ -45,6 +44,7 @@ def site_wide_files(renderer: Renderer, pages: list[GeneratedPage], shown: Shown
 
 
 def shown_site_wide(site: Site, pages: list[GeneratedPage]) -> Shown:
+    """What each feed shows (its language, when it was last updated, its articles) and what the sitemap lists."""
     shown: Shown = {}
     for code, _ in site_languages(site.config):
         entries_in_feed = feed_entries(site, code)
