@@ -116,21 +116,55 @@ def site_size(request, monkeypatch, tmp_path):
 
 
 def test_work_done_aside_is_done_in_another_process_and_its_value_comes_back():
-    from ssg.build.incremental import worked_out_aside
-    assert worked_out_aside(lambda: ("value", os.getpid()), True)() != ("value", os.getpid())
-    assert worked_out_aside(lambda: ("value", os.getpid()), True)()[0] == "value"
-    assert worked_out_aside(lambda: ("value", os.getpid()), False)() == ("value", os.getpid())
+    from ssg.build.incremental import WorkedOutAside
+    assert WorkedOutAside(lambda: ("value", os.getpid()), True)() != ("value", os.getpid())
+    assert WorkedOutAside(lambda: ("value", os.getpid()), True)()[0] == "value"
+    assert WorkedOutAside(lambda: ("value", os.getpid()), False)() == ("value", os.getpid())
 
 
 def test_an_error_in_work_done_aside_is_raised_in_the_build_process():
-    from ssg.build.incremental import worked_out_aside
+    from ssg.build.incremental import WorkedOutAside
     from ssg.errors import SiteError
 
     def work():
         raise SiteError("templates/i18n/cy.yaml", None, f"a mistake found by process {os.getpid()}")
-    answer = worked_out_aside(work, True)
+    answer = WorkedOutAside(work, True)
     with pytest.raises(SiteError, match=f"found by process {os.getpid()}$"):
         answer()
+
+
+def _children() -> set[str]:
+    """This process's child processes, running or ended and never waited for (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = stat.read_text().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            continue
+        if int(parent) == os.getpid():
+            found.add(stat.parent.name)
+    return found
+
+
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_failed_build_of_a_large_site_leaves_no_process_or_pipe_behind(site, build_site, monkeypatch):
+    """serve builds again and again: a build that stops at a mistake must not leave the processes it started
+    for a large site (checking the output folder, planning the feeds) unwaited for, nor their pipes open."""
+    from ssg.build import incremental
+    monkeypatch.setattr(incremental, "CHECK_ASIDE", 1)
+    assert build_site(site).status == 0
+    files, before = _open_files(), _children()
+    edit(site, "templates/tag.html", "{% block main %}", "{% block main %}{% if %}")  # fails in planning
+    for _ in range(3):
+        assert build_site(site).status == 1
+    edit(site, "content/articles/story-2.md", "title: Story 2", "title: [Story 2")  # fails in loading the site
+    for _ in range(3):
+        assert build_site(site).status == 1
+    assert _open_files() == files
+    assert _children() == before
 
 
 def test_no_op_build_rewrites_no_file(site, build_site, site_size):

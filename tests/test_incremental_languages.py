@@ -18,7 +18,8 @@ def site(make_site):
     root = make_site({
         "site.yaml": WELSH,
         "content/pages/about.md": "---\ntitle: About\nsummary: About us.\n---\nWho we are.\n\n[[contacts]]\n",
-        "content/pages/about.cy.md": "---\ntitle: Amdanom ni\nsummary: Amdanom ni.\n---\nPwy ydyn ni.\n\n[[contacts]]\n",
+        "content/pages/about.cy.md":
+            "---\ntitle: Amdanom ni\nsummary: Amdanom ni.\n---\nPwy ydyn ni.\n\n[[contacts]]\n",
         "content/pages/contact.md": "---\ntitle: Contact\nsummary: Reach us.\n---\nWrite to us.\n",
         "content/articles/news.md": article("News", "2024-03-04", "Body.", tags="[law]"),
         "content/articles/news.cy.md": article("Newyddion", "2024-03-04", "Corff.", tags="[cyfraith]"),

@@ -15,7 +15,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
 from ssg.build.bodies import BodyCache
 from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
@@ -48,6 +48,7 @@ class LastBuild:
         self.outputs: dict[str, Written] = {}  # what the output folder holds, if it matches the cache; else nothing
         self.keys: Keys | None = None  # this build's keys of outputs, once it is planned
         self._gc_was_enabled = gc.isenabled()
+        self._asides: list[WorkedOutAside[Any]] = []  # work started in other processes, ended with the build
 
     def __enter__(self) -> Self:
         # The collector rescans every live object each time enough new ones have been made. Reading
@@ -57,11 +58,14 @@ class LastBuild:
         # inherit the same arrangement when they fork.
         gc.disable()
         self.state = self.cache.load(self.out)
-        self._outputs_match = check_outputs_aside(self.out, self.state)
+        self._outputs_match = self._aside(lambda: output_matches(self.out, self.state),
+                                          len(self.state.outputs) >= CHECK_ASIDE) if self.state.outputs else None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        for work in self._asides:  # a build that stopped early did not ask for every value
+            work.close()
         gc.unfreeze()
         if self._gc_was_enabled:
             gc.enable()
@@ -75,6 +79,12 @@ class LastBuild:
     def template_references(self) -> dict[str, frozenset[str | None]]:
         return self.state.template_references
 
+    def _aside(self, work: Callable[[], Value], worth_it: bool) -> WorkedOutAside[Value]:
+        """Work done in another process if it is `worth_it` (see WorkedOutAside), ended with the build."""
+        aside = WorkedOutAside(work, worth_it)
+        self._asides.append(aside)
+        return aside
+
     def bodies(self, site: Site) -> BodyCache:
         """The site's bodies as HTML, with the store of those converted by earlier builds."""
         return BodyCache(site, self.cache.bodies())
@@ -86,11 +96,11 @@ class LastBuild:
         """
         bodies_converted = convert_ahead(renderer.bodies, changed_documents(renderer.site, self.state), self.processes)
         try:
-            self.outputs = self.state.outputs if self._outputs_match() else {}
+            self.outputs = self.state.outputs if self._outputs_match and self._outputs_match() else {}
             self.keys = Keys(renderer, self.template_references)
             pages = list(generated_pages(renderer))  # the list, tag and 404 pages, which the sitemap lists too
-            shown = worked_out_aside(lambda: shown_site_wide(renderer.site, pages),
-                                     len(pages) + len(renderer.site.documents) >= CHECK_ASIDE)
+            shown = self._aside(lambda: shown_site_wide(renderer.site, pages),
+                                len(pages) + len(renderer.site.documents) >= CHECK_ASIDE)
             jobs = plan(renderer, self.keys, pages,
                         lambda: site_wide_files(renderer, pages, shown()) + redirect_files(renderer, pages),
                         self.outputs)
@@ -135,51 +145,60 @@ def stale(job: Job, previous: dict[str, Written]) -> bool:
     return before is None or before.key != job.key
 
 
-CHECK_ASIDE = 2000  # fewer outputs than this are checked (or planned) here: starting a process would cost more
-
-
-def check_outputs_aside(out: Path, state: BuildState) -> Callable[[], bool]:
-    """Start output_matches() in another process; returns how to get its answer.
-
-    Its stat of every output file (0.07 s at 10,000 articles) then overlaps with reading the
-    sources here. The other process only stats files.
-    """
-    if not state.outputs:
-        return lambda: False  # nothing built yet, or the cache was not trusted
-    return worked_out_aside(lambda: output_matches(out, state), len(state.outputs) >= CHECK_ASIDE)
+# Fewer outputs than this are checked (the output folder's files against the cache: 0.07 s at 10,000 articles)
+# or planned (what the feeds and sitemap show) here, not in another process: starting one would cost more
+CHECK_ASIDE = 2000
 
 
 Value = TypeVar("Value")
 
 
-def worked_out_aside(work: Callable[[], Value], worth_it: bool) -> Callable[[], Value]:
-    """Start work() in a forked process, if `worth_it` (and the system can fork); returns how to get its value.
+class WorkedOutAside(Generic[Value]):
+    """work() done in a forked process while this one goes on, if `worth_it` (and the system can fork);
+    calling the object gives its value.
 
     The other process inherits what `work` reads and sends back only its value, through a pipe. It is
     given nothing to keep: whatever else it did ends with it. If it failed, work() runs again here, so that
-    an error is raised in this process as usual.
+    an error is raised in this process as usual. A build that stops before asking for the value closes it.
     """
-    if not worth_it or not hasattr(os, "fork"):
-        done = work()
-        return lambda: done
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the other process
-        try:
-            with os.fdopen(writer, "wb") as sending:
-                sending.write(pickle.dumps(work()))
-        finally:
-            os._exit(0)
-    os.close(writer)
 
-    def received() -> Value:
+    def __init__(self, work: Callable[[], Value], worth_it: bool) -> None:
+        self.work = work
+        self.value: list[Value] = []  # once known
+        self.pid = 0                  # the other process, until it has ended
+        if not worth_it or not hasattr(os, "fork"):
+            self.value.append(work())
+            return
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the other process
+            try:
+                with os.fdopen(writer, "wb") as sending:
+                    sending.write(pickle.dumps(work()))
+            finally:
+                os._exit(0)
+        os.close(writer)
+        self.pid, self.reader = pid, reader
+
+    def __call__(self) -> Value:
+        if not self.value:
+            sent = self._received()
+            self.value.append(cast(Value, pickle.loads(sent)) if sent else self.work())  # nothing sent: it failed
+        return self.value[0]
+
+    def close(self) -> None:
+        """Wait for the other process, if it has not been asked for its value, and drop it."""
+        if self.pid:
+            self._received()
+
+    def _received(self) -> bytes:
+        """What the other process sent (nothing if it failed), once it has ended."""
         try:
-            with os.fdopen(reader, "rb") as receiving:
-                sent = receiving.read()
+            with os.fdopen(self.reader, "rb") as receiving:
+                return receiving.read()
         finally:
-            os.waitpid(pid, 0)
-        return cast(Value, pickle.loads(sent)) if sent else work()  # nothing sent: it failed
-    return received
+            os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 def output_matches(out: Path, state: BuildState) -> bool:
