@@ -67,7 +67,8 @@ class PreviewProcess:
             [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root), "--port", str(self.port), *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -116,7 +117,8 @@ class PreviewProcess:
             return Response(error.code, error.read().decode(), dict(error.headers))
 
     def stop(self) -> int:
-        """Stop it as a process manager would (SIGTERM, handled like Ctrl+C); its exit status."""
+        """Stop it as a process manager would (SIGTERM, handled like Ctrl+C); its exit status, once every line
+        it printed is in `lines` (on a busy machine the reading thread can trail the process's end)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -124,6 +126,7 @@ class PreviewProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._reader.join(WAIT_SECONDS)
         return self.process.returncode
 
 
