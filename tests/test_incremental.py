@@ -133,6 +133,17 @@ def test_an_error_in_work_done_aside_is_raised_in_the_build_process():
         answer()
 
 
+def test_work_is_done_here_when_the_system_cannot_start_another_process(monkeypatch):
+    from ssg.build import incremental
+
+    def no_room():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(incremental.os, "fork", no_room)
+    files = _open_files()
+    assert incremental.WorkedOutAside(lambda: ("value", os.getpid()), True)() == ("value", os.getpid())
+    assert _open_files() == files
+
+
 def _children() -> set[str]:
     """This process's child processes, running or ended and never waited for (from /proc)."""
     found = set()

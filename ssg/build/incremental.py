@@ -58,8 +58,9 @@ class LastBuild:
         # inherit the same arrangement when they fork.
         gc.disable()
         self.state = self.cache.load(self.out)
-        self._outputs_match = self._aside(lambda: output_matches(self.out, self.state),
-                                          len(self.state.outputs) >= CHECK_ASIDE) if self.state.outputs else None
+        self._outputs_match = self._aside(  # no outputs: nothing built yet, or the cache was not trusted
+            lambda: bool(self.state.outputs) and output_matches(self.out, self.state),
+            len(self.state.outputs) >= CHECK_ASIDE)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -96,7 +97,7 @@ class LastBuild:
         """
         bodies_converted = convert_ahead(renderer.bodies, changed_documents(renderer.site, self.state), self.processes)
         try:
-            self.outputs = self.state.outputs if self._outputs_match and self._outputs_match() else {}
+            self.outputs = self.state.outputs if self._outputs_match() else {}
             self.keys = Keys(renderer, self.template_references)
             pages = list(generated_pages(renderer))  # the list, tag and 404 pages, which the sitemap lists too
             shown = self._aside(lambda: shown_site_wide(renderer.site, pages),
@@ -166,19 +167,27 @@ class WorkedOutAside(Generic[Value]):
         self.work = work
         self.value: list[Value] = []  # once known
         self.pid = 0                  # the other process, until it has ended
-        if not worth_it or not hasattr(os, "fork"):
+        if not (worth_it and hasattr(os, "fork") and self._start()):
             self.value.append(work())
-            return
+
+    def _start(self) -> bool:
+        """Fork the other process; False if the system has no room for one now (the work is then done here)."""
         reader, writer = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return False
         if pid == 0:  # the other process
             try:
                 with os.fdopen(writer, "wb") as sending:
-                    sending.write(pickle.dumps(work()))
+                    sending.write(pickle.dumps(self.work()))
             finally:
                 os._exit(0)
         os.close(writer)
         self.pid, self.reader = pid, reader
+        return True
 
     def __call__(self) -> Value:
         if not self.value:
