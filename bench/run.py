@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generate
-from measure import CommandFailed, Measured, measure
+from measure import CommandFailed, Measured, delete_set_aside, measure, set_aside
 from peers import PeerSite, eleventy, hugo, mkdocs, pelican
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -121,9 +121,9 @@ def our_command(code: Path, site: Path) -> list[str]:
     return [sys.executable, str(code / "build.py"), "build", "--root", str(site), "--out", str(site / "_site")]
 
 
-def measure_ours(code: Path, site: Path, article: generate.Article, round_number: int, results: SizeResults) -> None:
-    out = site / "_site"
-    _record(results.ours["cold"], cold_build(code, site))
+def measure_ours(work: Path, site: Path, article: generate.Article, round_number: int, results: SizeResults) -> None:
+    code, out = work / "code", site / "_site"
+    _record(results.ours["cold"], cold_build(work, site))
     before = file_states(out)
     _record(results.ours["no-op"], measure(our_command(code, site), env=ENVIRONMENT),
             changed_files(before, file_states(out)))
@@ -135,12 +135,12 @@ def measure_ours(code: Path, site: Path, article: generate.Article, round_number
         _record(results.ours["edit"], run, changed_files(before, file_states(out)))
 
 
-def cold_build(code: Path, site: Path) -> Measured:
+def cold_build(work: Path, site: Path) -> Measured:
     """Our build of `site` with nothing left of an earlier build: no output folder, no spare beside it
-    (ssg/build/publish.py), no cache. As for the peers, whose output and caches are deleted."""
+    (ssg/build/publish.py), no cache. As for the peers, whose output and caches are set aside too."""
     for stale in (site / "_site", site / "_site.spare", site / ".cache"):
-        shutil.rmtree(stale, ignore_errors=True)
-    return measure(our_command(code, site), env=ENVIRONMENT)
+        set_aside(stale, work)
+    return measure(our_command(work / "code", site), env=ENVIRONMENT)
 
 
 def _record(series: Series, run: Measured, rewritten: int | None = None) -> None:
@@ -192,7 +192,7 @@ def set_up_peers(work: Path, pages: int, articles: list[generate.Article], names
         progress(f"installing {peer.NAME} {peer.VERSION} in {env}")
         peer.install(env)
         folder = work / f"peers-{pages}" / peer.NAME.lower()
-        shutil.rmtree(folder, ignore_errors=True)
+        set_aside(folder, work)
         if two_languages:
             sites.append(peer.write_two_language_site(folder, env, articles + [generate.in_welsh(a) for a in articles]))
         else:
@@ -204,11 +204,12 @@ def peers_named(names: list[str]) -> list:
     return [p for p in PEERS if not names or p.NAME.lower() in names]
 
 
-def measure_peer(site: PeerSite, article: generate.Article, round_number: int, results: SizeResults) -> None:
+def measure_peer(work: Path, site: PeerSite, article: generate.Article, round_number: int,
+                 results: SizeResults) -> None:
     series = results.peers.setdefault(site.name, {"cold": Series(), "edit": Series()})
     results.peer_versions[site.name] = site.version
     for stale in site.throwaway:
-        shutil.rmtree(stale, ignore_errors=True)
+        set_aside(stale, work)
     _record(series["cold"], measure(site.cold_command, cwd=site.folder, env=ENVIRONMENT))
     with edited(site.source_of(article.file), round_number) as marker:
         run = measure(site.rebuild_command, cwd=site.folder, env=ENVIRONMENT)
@@ -229,7 +230,7 @@ def measure_floors(code: Path, site: Path, work: Path, results: SizeResults) -> 
             results.floor_problems[mode] = str(problem).splitlines()[-1]
             continue
         results.floors.setdefault(mode, Series()).runs.append(run)
-    shutil.rmtree(work / "floor-output", ignore_errors=True)
+    set_aside(work / "floor-output", work)
 
 
 def inner_seconds(series: Series) -> float:
@@ -240,23 +241,26 @@ def inner_seconds(series: Series) -> float:
 def benchmark_size(pages: int, args: argparse.Namespace) -> SizeResults:
     site, code = args.work / f"site-{pages}", args.work / "code"
     progress(f"writing {pages} articles to {site}")
+    one_language = args.work / f"site-{pages}-english-only" if args.welsh else None
+    for earlier in (site, one_language):  # and all it holds: its output, cache and spare
+        if earlier:
+            set_aside(earlier, args.work)
     articles = generate.write_site(site, pages, args.seed, project=code, welsh=args.welsh)
     article = articles[len(articles) // 2]
-    one_language = args.work / f"site-{pages}-english-only" if args.welsh else None
     if one_language:
         generate.write_site(one_language, pages, args.seed, project=code)
     peer_sites = set_up_peers(args.work, pages, articles, args.peers, args.welsh) if args.peers is not None else []
     results = SizeResults(pages, two_languages=args.welsh)
     for round_number in range(1, args.runs + 1):
         progress(f"{pages} pages, round {round_number} of {args.runs}")
-        measure_ours(code, site, article, round_number, results)
+        measure_ours(args.work, site, article, round_number, results)
         progress("  ours: " + ", ".join(f"{name} {s.runs[-1].seconds:.2f} s" for name, s in results.ours.items()))
         if one_language:
-            results.one_language_cold.runs.append(cold_build(code, one_language))
+            results.one_language_cold.runs.append(cold_build(args.work, one_language))
             progress(f"  ours, English only: cold {results.one_language_cold.runs[-1].seconds:.2f} s")
         for peer_site in peer_sites:
             if round_number <= args.peer_runs:
-                measure_peer(peer_site, article, round_number, results)
+                measure_peer(args.work, peer_site, article, round_number, results)
                 series = results.peers[peer_site.name]
                 progress(f"  {peer_site.name}: cold {series['cold'].runs[-1].seconds:.2f} s, "
                          f"edit {series['edit'].runs[-1].seconds:.2f} s")
@@ -466,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {failure}", file=sys.stderr)
         return 1
     finally:
+        delete_set_aside(args.work)
         if temporary:
             shutil.rmtree(args.work, ignore_errors=True)
     print(report(all_results, args))
