@@ -17,7 +17,7 @@ ssg/build/pictures.py (AVIF 55, WebP 78, JPEG 82), with a <picture> and `srcset`
 AVIF effort: ours is libavif speed 8 (ssg/build/pictures.py); Eleventy Image is given sharp's effort 1, the same
 speed (libvips, under sharp, sets the encoder's speed to 9 - effort).
 
-  cold   the output folder and every cache deleted first;
+  cold   the output folder and every cache moved aside first (bench/measure.py: set_aside);
   warm   built again at once, with no picture changed (each generator's own cache at work).
 
 Times are medians of the runs, whole processes, start-up included (bench/measure.py). Each generator's
