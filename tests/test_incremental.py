@@ -571,3 +571,23 @@ def test_saving_the_state_rewrites_only_the_files_of_the_entries_that_changed_or
     assert 1 <= len(files_after - files_before - {"head.json"}) <= 2
     assert len(files_after) == len(files_before)
     assert cache.load(out).outputs == changed
+
+
+def test_outputs_read_back_have_the_deps_they_were_saved_with_each_shared_part_kept_once(tmp_path):
+    """The outputs' deps are kept factored (cache._outputs_json): read back, every output has exactly its own
+    deps (none, one, many; pages sharing all but their last), and a shard file names a shared part once."""
+    from ssg.build.cache import STATE_DIR, BuildCache, BuildState, Written
+
+    root = tmp_path / "site"
+    root.mkdir()
+    cache, out = BuildCache(root), root / "_site"
+    shared = ("asset:site.css", "interface:", "site:title")
+    deps = {"index.html": (), "feed.xml": ("site:title",), "about/index.html": ("interface:", "site:menu")}
+    deps |= {f"articles/{n}/index.html": (*shared, f"translations:article:{n}") for n in range(300)}
+    deps |= {f"cy/articles/{n}/index.html": ("interface:cy", *shared, f"translations:article:{n}") for n in range(300)}
+    outputs = {path: Written(f"key {path}", f"digest {path}", len(path), 7, these) for path, these in deps.items()}
+    cache.save(BuildState(cache.fingerprint, str(out), "one", {}, outputs), BuildState(cache.fingerprint, str(out)))
+    assert cache.load(out).outputs == outputs
+    shard_files = [file for file in (cache.folder / STATE_DIR).iterdir() if file.name != "head.json"]
+    names = [file.read_bytes().count(b'"asset:site.css"') for file in shard_files]
+    assert sum(names) <= 2 * len(shard_files)  # once per shard file for each of the two shared parts, not 600

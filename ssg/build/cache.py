@@ -174,10 +174,9 @@ class BuildCache:
         state: BuildState = _dataclass(BuildState)(json.loads(head_content))
         if state.fingerprint == self.fingerprint:
             for part, names in state.shards.items():
-                if part not in ("documents", "outputs"):
+                if part not in PARTS:
                     raise _Untrusted(part)
-                merged = getattr(state, part)
-                decode = cast(Decoder, _decoder(_value_type(BuildState, part)))  # a dict of dataclasses: never None
+                merged, decode = getattr(state, part), PARTS[part].decode()
                 for name in names:
                     data = _read_cache_file(head.parent / _checked_shard_name(name))
                     if _content_name(int(name[:2]), data) != name:
@@ -197,8 +196,8 @@ class BuildCache:
         folder = self.folder / STATE_DIR
         folder.mkdir(parents=True, exist_ok=True)
         shards = {part: _save_shards(folder, getattr(state, part), getattr(previous, part),
-                                     previous.shards.get(part, []), same)
-                  for part, same in (("documents", _same_document), ("outputs", _same_output))}
+                                     previous.shards.get(part, []), kept)
+                  for part, kept in PARTS.items()}
         state = dataclasses.replace(state, shards=shards)
         head = dataclasses.replace(state, documents={}, outputs={})  # they are in the shard files
         write_atomically(folder / HEAD_FILE, _signed(self.key, HEAD_FILE, _json(head)))
@@ -374,6 +373,34 @@ def _same_output(written: Written, before: Written) -> bool:
     return written is before or written == before
 
 
+# The outputs' deps are kept factored. Those of thousands of outputs differ only in their last one (a
+# page's own translations, which sort last: see planning.Keys), so each shard file lists every other
+# part once, and an output names it by its place: less than half the bytes to read, hash and parse at
+# 10,000 articles per language, and the names of what outputs read are shared strings once loaded.
+
+def _outputs_json(shard: dict[str, Written]) -> bytes:
+    heads: dict[tuple[str, ...], int] = {}
+    entries = {path: [written.key, written.digest, written.size, written.mtime_ns,
+                      [heads.setdefault(written.deps[:-1], len(heads)), written.deps[-1]] if written.deps else []]
+               for path, written in shard.items()}
+    return _json([list(heads), entries])
+
+
+def _outputs_from_json(value: Any) -> dict[str, Written]:
+    """The outputs of a shard file that _outputs_json wrote (a value of any other shape raises)."""
+    heads_json, entries = value
+    heads = [tuple(head) for head in heads_json]
+    outputs = {}
+    for path, (key, digest, size, mtime_ns, deps) in entries.items():
+        written = object.__new__(Written)  # as _dataclass builds them: without a call to __init__
+        written.__dict__.update(key=key, digest=digest, size=size, mtime_ns=mtime_ns,
+                                deps=heads[deps[0]] + (deps[1],) if deps else ())
+        outputs[path] = written
+    return outputs
+
+
+
+
 Value = TypeVar("Value")
 
 
@@ -389,7 +416,7 @@ def _shard(items: dict[str, Value], count: int) -> list[dict[str, Value]]:
 
 
 def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value], names: list[str],
-                 same: Callable[[Value, Value], bool]) -> list[str]:
+                 kept: KeptPart) -> list[str]:
     """The files holding `items` in shards: the old file of each shard that did not change, a new one for the rest.
 
     A shard is unchanged if it lost no entry and each of its entries is the same as before (`before` was
@@ -400,10 +427,10 @@ def _save_shards(folder: Path, items: dict[str, Value], before: dict[str, Value]
     saved = []
     for index, shard in enumerate(_shard(items, count)):
         if reusable and index not in emptied and all(
-                (old := before.get(path)) is not None and same(value, old) for path, value in shard.items()):
+                (old := before.get(path)) is not None and kept.same(value, old) for path, value in shard.items()):
             saved.append(names[index])
             continue
-        data = _json(shard)
+        data = kept.encode(shard)
         name = _content_name(index, data)
         if not (folder / name).exists():
             write_atomically(folder / name, data)
@@ -623,6 +650,21 @@ def _inline(kind: Any, item: str, name: str, scope: dict[str, object]) -> str:
         return f"tuple(map(decode_{name}_item, {item}))"
     scope[f"decode_{name}"] = _decoder(kind)
     return f"decode_{name}({item})"
+
+
+@dataclass(frozen=True)
+class KeptPart:
+    """How one part of the state is kept in shard files."""
+    same: Callable[[Any, Any], bool]                 # an entry unchanged since the last save
+    encode: Callable[[dict[str, Any]], bytes]        # the bytes of a shard file
+    decode: Callable[[], Callable[[Any], dict[str, Any]]]  # gives the reader of a shard file's JSON (made
+                                                             # when first asked for, not at start-up)
+
+
+PARTS = {  # the parts of BuildState kept in shard files
+    "documents": KeptPart(_same_document, _json, lambda: cast(Decoder, _decoder(_value_type(BuildState, "documents")))),
+    "outputs": KeptPart(_same_output, _outputs_json, lambda: _outputs_from_json),
+}
 
 
 class BodyStore:
