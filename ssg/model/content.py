@@ -57,7 +57,7 @@ class Document:
         """This document as remembered, at the place its file is now (the site folder may have moved)."""
         # A plain copy of the fields: dataclasses.replace costs ten times more, and this runs for every file.
         document = object.__new__(Document)
-        document.__dict__.update(self.__dict__, file=file)
+        document.__dict__.update(self.__dict__, file=file)  # what it has worked out stays true: same fields
         return document
 
     def __getstate__(self) -> dict[str, object]:
@@ -67,17 +67,20 @@ class Document:
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    @property
+    # Worked out from the fields when first asked for, and kept with the document (functools.cached_property
+    # writes to the instance's __dict__, past the frozen class's __setattr__): planning asks for them tens of
+    # thousands of times on a large site. They are never saved with it (see __getstate__ and cache._plain).
+    @functools.cached_property
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug, self.lang)
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
         """Its path and content hash, as the keys of the list pages that show it use them."""
         return f"{self.path}\0{self.digest}\n"
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         return self.url + "index.html"
 
