@@ -55,7 +55,8 @@ def set_aside(path: Path, work: Path) -> None:
     making a file or folder skips every inode freed in the last minute (fs/ext4/ialloc.c,
     `recently_deleted`), looking at each of them again for every new file. Making 8,000 folders with a
     file each took 0.5 s with nothing deleted before, and 4.8 s just after deleting as many: time that
-    grows as the square of the site, so it made a site twice the size look almost three times as slow."""
+    grows as the square of the site, so it made a site twice the size look up to two and a half times
+    as slow."""
     if os.path.lexists(path):
         (work / SET_ASIDE).mkdir(parents=True, exist_ok=True)
         path.rename(Path(tempfile.mkdtemp(dir=work / SET_ASIDE)) / path.name)

@@ -399,8 +399,6 @@ def _outputs_from_json(value: Any) -> dict[str, Written]:
     return outputs
 
 
-
-
 Value = TypeVar("Value")
 
 
