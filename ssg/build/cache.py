@@ -463,6 +463,8 @@ def _delete_obsolete(folder: Path) -> None:
 # Values are written as plain JSON (a dataclass as a list: its class name, then its fields;
 # a date as {"date": "2024-01-02"}) and read back by decoders made from the types the
 # dataclasses declare, which build only those types: reading the state never runs code.
+# (The outputs' shard files, whose deps are factored, are read by _outputs_from_json, which
+# builds only Written, of strings and numbers.)
 # What is read was written by this cache's own builds (the head is signed, see cache_key,
 # and the shard files it lists are named by their hashes), so the decoders check only the
 # shape, cheaply: anything unexpected raises, and the whole state is ignored.
