@@ -176,7 +176,7 @@ class BuildCache:
             for part, names in state.shards.items():
                 if part not in PARTS:
                     raise _Untrusted(part)
-                merged, decode = getattr(state, part), PARTS[part].decode()
+                merged, decode = getattr(state, part), PARTS[part].decode
                 for name in names:
                     data = _read_cache_file(head.parent / _checked_shard_name(name))
                     if _content_name(int(name[:2]), data) != name:
@@ -657,13 +657,21 @@ class KeptPart:
     """How one part of the state is kept in shard files."""
     same: Callable[[Any, Any], bool]                 # an entry unchanged since the last save
     encode: Callable[[dict[str, Any]], bytes]        # the bytes of a shard file
-    decode: Callable[[], Callable[[Any], dict[str, Any]]]  # gives the reader of a shard file's JSON (made
-                                                             # when first asked for, not at start-up)
+    decode: Callable[[Any], dict[str, Any]]          # its entries, from the JSON read back
+
+
+def _documents_from_json(value: Any) -> dict[str, Any]:
+    return cast("dict[str, Any]", _documents_decoder()(value))
+
+
+@functools.cache  # made when a state is first read, not at start-up
+def _documents_decoder() -> Decoder:
+    return cast(Decoder, _decoder(_value_type(BuildState, "documents")))  # a dict of dataclasses: never None
 
 
 PARTS = {  # the parts of BuildState kept in shard files
-    "documents": KeptPart(_same_document, _json, lambda: cast(Decoder, _decoder(_value_type(BuildState, "documents")))),
-    "outputs": KeptPart(_same_output, _outputs_json, lambda: _outputs_from_json),
+    "documents": KeptPart(_same_document, _json, _documents_from_json),
+    "outputs": KeptPart(_same_output, _outputs_json, _outputs_from_json),
 }
 
 
