@@ -81,6 +81,20 @@ def publish(page) -> None:
     page.get_by_role("menuitem", name="Publish now").click()
 
 
+def save(page, server) -> str:
+    """Publish, wait for Decap's "Changes saved", then for the build the save starts; the build's last line.
+
+    The order matters. With Playwright's sync API, the route handler that lets the page's requests
+    through (see `editor`) runs only while the test is inside a Playwright call. A test that went
+    straight from the click to waiting on the server would itself hold back the save request, which
+    Decap sends a moment after the click (it did, in about one run in fifty; microsoft/playwright#31101).
+    """
+    before = server.mark()
+    publish(page)
+    page.get_by_text("Changes saved").first.wait_for()
+    return server.wait_for_build(before)
+
+
 def test_an_article_written_in_the_editor_is_a_file_the_build_accepts(editor, cms):
     server, site = cms
     editor.goto(f"{server.url}/admin/#/collections/articles/new")
@@ -89,10 +103,7 @@ def test_an_article_written_in_the_editor_is_a_file_the_build_accepts(editor, cm
     field(editor, "date").fill("2024-01-02")
     field(editor, "tags").fill("law, footage")
     write_body(editor, ["Call 999 and give the location.", "", "[[quote: ada]]"])
-    before = server.mark()
-    publish(editor)
-    editor.get_by_text("Changes saved").first.wait_for()
-    built = server.wait_for_build(before)
+    built = save(editor, server)
     assert not built.startswith("error"), built
     written = site / "content/articles/help-safely-at-a-scene.md"  # the main language: no .en-GB in the name
     assert written.read_text().startswith(
@@ -115,10 +126,7 @@ def test_the_welsh_translation_of_a_page_is_name_cy_md_and_appears_under_cy(edit
     field(editor, "title", pane=1).fill("Visit us (cy test)")
     field(editor, "summary", pane=1).fill("Where we are (cy test).")
     write_body(editor, ["The body (cy test)."], pane=1)
-    before = server.mark()
-    publish(editor)
-    editor.get_by_text("Changes saved").first.wait_for()
-    built = server.wait_for_build(before)
+    built = save(editor, server)
     assert not built.startswith("error"), built
     assert sorted(path.name for path in (site / "content/pages").iterdir()) == ["index.md", "visit.cy.md", "visit.md"]
     welsh = server.get("/cy/visit/")
@@ -143,9 +151,7 @@ def test_an_edited_quote_reaches_its_page(editor, cms):
     role.wait_for()
     assert role.input_value() == "Chief Constable"
     role.fill("Chief Constable of Example Police")
-    before = server.mark()
-    publish(editor)
-    built = server.wait_for_build(before)
+    built = save(editor, server)
     assert not built.startswith("error"), built
     assert "role: Chief Constable of Example Police\n" in (site / "content/quotes/ada.md").read_text()
     assert sorted(path.name for path in (site / "content/quotes").iterdir()) == ["ada.md"]
