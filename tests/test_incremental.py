@@ -591,3 +591,30 @@ def test_outputs_read_back_have_the_deps_they_were_saved_with_each_shared_part_k
     shard_files = [file for file in (cache.folder / STATE_DIR).iterdir() if file.name != "head.json"]
     names = [file.read_bytes().count(b'"asset:site.css"') for file in shard_files]
     assert sum(names) <= 2 * len(shard_files)  # once per shard file for each of the two shared parts, not 600
+
+
+@pytest.mark.parametrize("descriptor", ["functools.cached_property", "worked_out_once"])
+def test_worked_out_once_behaves_as_functools_cached_property(descriptor):
+    import dataclasses
+    import functools
+
+    from ssg.model.content import worked_out_once
+    calls: list[int] = []
+
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        number: int
+
+        @(functools.cached_property if descriptor == "functools.cached_property" else worked_out_once)
+        def doubled(self) -> int:
+            """Twice the number."""
+            calls.append(self.number)
+            return self.number * 2
+
+    one, two = Frozen(1), Frozen(2)
+    assert (one.doubled, one.doubled, two.doubled) == (2, 2, 4)
+    assert calls == [1, 2]  # worked out once per instance
+    assert one.__dict__["doubled"] == 2 and one == Frozen(1)  # kept outside the fields
+    assert Frozen.doubled.__doc__ == "Twice the number."
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.number = 3

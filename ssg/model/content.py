@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from ssg import safe_files
 from ssg.errors import SiteError
@@ -34,6 +34,30 @@ MAX_SOURCE_BYTES = 500_000  # 80,000 words: a Markdown file larger than this is 
 # What identifies one version of a file without reading it: inode, size, modification and change times.
 FileStamp = tuple[int, int, int, int]
 KeyLines = tuple[tuple[str, int], ...]  # (front matter key, its line)
+
+
+Value = TypeVar("Value")
+
+
+class worked_out_once(Generic[Value]):  # noqa: N801 (named like the functools.cached_property it stands for)
+    """functools.cached_property without its lock: a value worked out from an instance's fields when first
+    asked for, and kept in the instance's __dict__ (past a frozen dataclass's __setattr__). Python 3.11's
+    cached_property takes a lock at each first use, which made it three times as slow as this for the
+    30,000 values a build of 10,000 articles works out (tests/test_incremental.py holds the two alike)."""
+
+    def __init__(self, work: Callable[[Any], Value]) -> None:
+        self.work, self.name = work, work.__name__
+        self.__doc__ = work.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> Value: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> Self | Value:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.work(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -67,20 +91,20 @@ class Document:
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
 
-    # Worked out from the fields when first asked for, and kept with the document (functools.cached_property
-    # writes to the instance's __dict__, past the frozen class's __setattr__): planning asks for them tens of
-    # thousands of times on a large site. They are never saved with it (see __getstate__ and cache._plain).
-    @functools.cached_property
+    # Worked out from the fields when first asked for, and kept with the document (see worked_out_once):
+    # planning asks for them tens of thousands of times on a large site. They are never saved with it (see
+    # __getstate__ and cache._plain).
+    @worked_out_once
     def url(self) -> str:
         """Site-relative URL: 'articles/x/', 'about/', '' for the home page."""
         return url_for(self.kind, self.slug, self.lang)
 
-    @functools.cached_property
+    @worked_out_once
     def identity(self) -> str:
         """Its path and content hash, as the keys of the list pages that show it use them."""
         return f"{self.path}\0{self.digest}\n"
 
-    @functools.cached_property
+    @worked_out_once
     def output_path(self) -> str:
         return self.url + "index.html"
 
