@@ -190,6 +190,20 @@ def test_a_site_that_fails_check_is_not_deployed(folder_site):
     assert not target.exists()
 
 
+def test_deploy_checks_the_sources_also_after_a_build_with_nothing_new(folder_site, monkeypatch):
+    from ssg.model import content
+    monkeypatch.setattr(content, "RACY_SECONDS", -1.0)  # trust the files just written: a build may stop early
+    root, target = folder_site
+    (root / "content/articles/a.md").write_text(article("A", body="A [broken link](/nowhere/)."))
+    assert run_cli("build", "--root", root).status == 0  # a warning
+    assert run_cli("build", "--root", root).status == 0  # nothing new: this one stops early
+    result = run_cli("deploy", "--root", root)
+    assert result.status == 1
+    assert "content/articles/a.md:6: error: the link 'broken link' leads to /nowhere/, which does not exist" \
+        in result.out
+    assert not target.exists()
+
+
 def test_strict_deploy_refuses_warnings_too(folder_site):
     root, target = folder_site
     (root / "content/articles/a.md").write_text(article("A", body="[Old](http://example.com/)."))

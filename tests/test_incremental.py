@@ -35,13 +35,13 @@ def site(make_site):
     return make_site(files)
 
 
-def cold_build(root: Path, tmp_path: Path, build_site) -> dict[str, bytes]:
-    """Build a copy of the site with no cache and no previous output."""
+def cold_build(root: Path, tmp_path: Path, build_site, *args: str) -> dict[str, bytes]:
+    """Build a copy of the site with no cache and no previous output (with the command line's `args`)."""
     fresh = tmp_path / "cold"
     if fresh.exists():
         shutil.rmtree(fresh)
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".cache", "_site"))
-    assert build_site(fresh).status == 0
+    assert build_site(fresh, *args).status == 0
     return snapshot(fresh / "_site")
 
 
@@ -453,8 +453,8 @@ def test_a_file_deleted_during_a_build_is_an_error_not_a_traceback(site, build_s
     from ssg.model import content
     real_stamp = content.file_stamp
 
-    def stamp_then_delete(file, path, now):  # the file goes after it was listed, before its body is read
-        stamp = real_stamp(file, path, now)
+    def stamp_then_delete(file, path, now, seen=None):  # the file goes after it was listed, before its body is read
+        stamp = real_stamp(file, path, now, seen)
         if path == "content/articles/story-2.md":
             os.unlink(file)
         return stamp
@@ -591,6 +591,134 @@ def test_outputs_read_back_have_the_deps_they_were_saved_with_each_shared_part_k
     shard_files = [file for file in (cache.folder / STATE_DIR).iterdir() if file.name != "head.json"]
     names = [file.read_bytes().count(b'"asset:site.css"') for file in shard_files]
     assert sum(names) <= 2 * len(shard_files)  # once per shard file for each of the two shared parts, not 600
+
+
+# --- a build with nothing to do stops at once -----------------------------------------------
+def record_full_builds(monkeypatch) -> list[str]:
+    """Note each build that goes on to read the site (one that stops early never reads the cache's state)."""
+    from ssg.build import incremental
+    full: list[str] = []
+    real_enter = incremental.LastBuild.__enter__
+    monkeypatch.setattr(incremental.LastBuild, "__enter__", lambda self: full.append("read") or real_enter(self))
+    return full
+
+
+def summary_of(result) -> str:
+    """The summary line without its time."""
+    line = next(line for line in result.out.splitlines() if line.startswith("Built "))
+    return line.rsplit(", in ", 1)[0]
+
+
+def test_a_build_with_nothing_changed_stops_before_reading_the_site(site, build_site, monkeypatch, trust_fresh_stamps):
+    first = build_site(site)
+    assert first.status == 0
+    before = snapshot(site / "_site")
+    full = record_full_builds(monkeypatch)
+    again = build_site(site)
+    assert again.status == 0 and full == []
+    assert summary_of(again) == summary_of(first).replace(summary_of(first).rsplit("; ", 1)[1], "0 files changed")
+    assert snapshot(site / "_site") == before
+
+
+# Changes that the stamps of the sources do not show, each with a build that must not stop early after it.
+NOT_IN_THE_SOURCES = {
+    "an output page edited (same size)": lambda r: (
+        (r / "_site/articles/story-1/index.html").write_bytes(
+            (r / "_site/articles/story-1/index.html").read_bytes().replace(b"Story 1", b"Story 9")), ()),
+    "an output file deleted": lambda r: ((r / "_site/feed.xml").unlink(), ()),
+    "drafts asked for": lambda r: (None, ("--drafts",)),
+    "another base URL asked for": lambda r: (None, ("--base-url", "https://example.org/elsewhere/")),
+}
+
+
+@pytest.mark.parametrize("change", [*CHANGES, *NOT_IN_THE_SOURCES])
+def test_after_any_change_the_build_runs_in_full_and_equals_a_cold_build(change, site, tmp_path, build_site,
+                                                                          monkeypatch, trust_fresh_stamps):
+    assert build_site(site).status == 0
+    assert build_site(site).status == 0  # stopped early: the last report stays the one to stop at
+    full = record_full_builds(monkeypatch)
+    args: tuple[str, ...] = ()
+    if change in CHANGES:
+        CHANGES[change](site)
+    else:
+        args = NOT_IN_THE_SOURCES[change](site)[1]
+    assert build_site(site, *args).status == 0
+    assert full == ["read"], "the build must not stop early after this change"
+    full.clear()
+    assert build_site(site, *args).status == 0 and full == []  # and the next one stops early again
+    assert snapshot(site / "_site") == cold_build(site, tmp_path, build_site, *args)
+
+
+@pytest.mark.parametrize("what", ["an interface text", "a new file in static/", "a hidden file in content/"])
+def test_a_change_to_any_file_the_build_may_read_makes_it_run_in_full(what, site, build_site, monkeypatch,
+                                                                      trust_fresh_stamps):
+    assert build_site(site).status == 0
+    full = record_full_builds(monkeypatch)
+    if what == "an interface text":
+        interface = next((site / "templates/i18n").glob("*.yaml"))
+        interface.write_text(interface.read_text() + "\n")
+    elif what == "a new file in static/":
+        write_files(site, {"static/notes.txt": "new"})
+    else:
+        write_files(site, {"content/articles/.story-1.md.swp": "an editor's file"})
+    assert build_site(site).status == 0
+    assert full == ["read"]
+
+
+def test_new_generator_code_makes_the_build_run_in_full(site, build_site, monkeypatch, trust_fresh_stamps):
+    from ssg.build import cache
+    assert build_site(site).status == 0
+    full = record_full_builds(monkeypatch)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version of the generator")
+    assert build_site(site).status == 0
+    assert full == ["read"]
+
+
+def test_another_day_makes_the_build_run_in_full(site, build_site, monkeypatch, trust_fresh_stamps):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")
+    assert build_site(site).status == 0
+    full = record_full_builds(monkeypatch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1735732800 + 86400))  # an article dated then is published now
+    assert build_site(site).status == 0
+    assert full == ["read"]
+
+
+def test_files_changed_a_moment_ago_are_not_trusted_to_stop_early(site, build_site, monkeypatch):
+    assert build_site(site).status == 0
+    full = record_full_builds(monkeypatch)
+    assert build_site(site).status == 0  # every file was written less than RACY_SECONDS ago
+    assert full == ["read"]
+
+
+def test_a_build_that_stops_early_reports_the_sites_warnings_again(make_site, build_site, trust_fresh_stamps):
+    root = make_site({"content/articles/odd.md": article("Odd", colour="blue")})
+    first = build_site(root)
+    assert first.status == 0 and "colour" in first.err
+    again = build_site(root)
+    assert again.status == 0 and again.err == first.err
+
+
+def test_a_last_report_this_cache_did_not_sign_is_ignored(site, build_site, monkeypatch, trust_fresh_stamps):
+    from ssg.build.cache import CACHE_DIR, LAST_REPORT_FILE
+    assert build_site(site).status == 0
+    report = site / CACHE_DIR / LAST_REPORT_FILE
+    signature, _, data = report.read_bytes().partition(b"\n")
+    assert b'"article":7' in data
+    report.write_bytes(signature + b"\n" + data.replace(b'"article":7', b'"article":17'))  # a wrong count
+    full = record_full_builds(monkeypatch)
+    result = build_site(site)
+    assert result.status == 0 and full == ["read"]
+    assert ", 7 articles," in result.out
+
+
+def test_builds_that_cannot_stop_early_leave_no_report_to_stop_at(site, build_site, trust_fresh_stamps):
+    from ssg.build.cache import CACHE_DIR, LAST_REPORT_FILE, StateMemory
+    from ssg.build.pipeline import BuildOptions, build
+    assert build_site(site).status == 0
+    assert (site / CACHE_DIR / LAST_REPORT_FILE).is_file()
+    edit(site, "content/articles/story-2.md", "Body 2.", "Body two, as the preview shows it.")
+    build(BuildOptions(root=site, out=site / "_site", state_memory=StateMemory()))  # as serve builds
+    assert not (site / CACHE_DIR / LAST_REPORT_FILE).exists()
 
 
 @pytest.mark.parametrize("descriptor", ["functools.cached_property", "worked_out_once"])

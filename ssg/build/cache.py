@@ -53,6 +53,7 @@ SHARD_NAME = re.compile(r"\d\d-[0-9a-f]{24}\.json")
 BODIES_FILE = "bodies.sqlite"
 COMPILED_TEMPLATES_DIR = "jinja"  # templates compiled by Jinja (site.TEMPLATES_DIR holds their sources)
 KEY_FILE = "key"
+LAST_REPORT_FILE = "last-report.json"  # see LastReport
 # The documents and the outputs are each kept in several files (shards), named by a hash of their
 # bytes, so that a build that changed a few entries writes a few small files, not the whole state.
 ENTRIES_PER_SHARD = 200
@@ -73,6 +74,18 @@ class Written:
     size: int
     mtime_ns: int
     deps: tuple[str, ...] = ()  # quotes and charts it embeds: "quote:id", "chart:id"
+
+
+@dataclass(frozen=True)
+class LastReport:
+    """What a build leaves for the next one, to stop at once if nothing has changed since: the key of
+    everything it was made from (incremental.look_at_sources), the output folder it left, and its report."""
+    key: str
+    build_id: str                                # the output folder's marker, as the build left it
+    outputs: tuple[tuple[str, int, int], ...]    # (path, size, mtime_ns) of every file it wrote
+    counts: dict[str, int]                       # as in pipeline.BuildReport
+    left_out: dict[str, int]
+    warnings: tuple[SiteError, ...]              # those of the site's sources, which every build reports
 
 
 @dataclass
@@ -208,6 +221,30 @@ class BuildCache:
 
     def bodies(self) -> BodyStore:
         return BodyStore(self.folder / BODIES_FILE, self.key)
+
+    def last_report(self, key: str) -> LastReport | None:
+        """The last build's report, if that build was made from the same `key`; else (or if the file is
+        missing, damaged or not signed by this cache) None."""
+        try:
+            signed = _read_cache_file(self.folder / LAST_REPORT_FILE)
+            if signed.partition(b"\n")[2].partition(b"\n")[0] != key.encode():  # its key: the line after the signature
+                return None
+            _, data = _signed_content(self.key, LAST_REPORT_FILE, signed).split(b"\n", 1)
+            report = _last_report_from_json(key, json.loads(data))
+        except Exception:  # none yet, or damaged, or not ours: the build runs in full
+            return None
+        return report if _are_output_paths(path for path, _, _ in report.outputs) else None
+
+    def save_last_report(self, report: LastReport) -> None:
+        data = {"build_id": report.build_id, "outputs": report.outputs, "counts": report.counts,
+                "left_out": report.left_out, "warnings": [(w.path, w.line, w.message, w.hint) for w in report.warnings]}
+        signed = _signed(self.key, LAST_REPORT_FILE, report.key.encode() + b"\n" + _json(data))
+        write_atomically(self.folder / LAST_REPORT_FILE, signed)
+
+    def forget_last_report(self) -> None:
+        """After a build that leaves no report to stop at (see incremental.LastBuild.remember)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.folder / LAST_REPORT_FILE)
 
 
 # --- what makes the cache trustworthy -----------------------------------------------------
@@ -475,6 +512,17 @@ class _Untrusted(Exception):
 
 # Fields the cache does not keep. Document.file: where the file is now, set when it is found again (Document.found_at)
 _SKIPPED_FIELDS: dict[type, tuple[str, ...]] = {Document: ("file",)}
+
+
+def _last_report_from_json(key: str, data: dict[str, Any]) -> LastReport:
+    """A LastReport from what save_last_report wrote; raises on anything else."""
+    def numbers(counted: dict[str, Any]) -> dict[str, int]:
+        return {str(name): int(count) for name, count in counted.items()}
+    return LastReport(
+        key, str(data["build_id"]), tuple((str(p), int(s), int(m)) for p, s, m in data["outputs"]),
+        numbers(data["counts"]), numbers(data["left_out"]),
+        tuple(SiteError(str(path), None if line is None else int(line), str(message), str(hint))
+              for path, line, message, hint in data["warnings"]))
 
 
 def _json(value: Any) -> bytes:

@@ -5,6 +5,11 @@ build read and wrote, each output has a key hashing everything it depends on, an
 outputs whose key changed are rendered; only files whose bytes changed are written. With no
 cache, or an output folder that does not match it, everything is rendered and a whole new
 folder is swapped in. Both paths give byte-identical results (tests/test_incremental.py).
+
+A build with nothing to do stops before all that (LastBuild.report_if_unchanged): if the stamp of
+every source file, the settings, the generator's code and the date are those the last build was
+made from (look_at_sources), and the output folder still holds what it wrote, that build's report is
+given again, without reading the site or the cache's state.
 """
 from __future__ import annotations
 
@@ -12,21 +17,26 @@ import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
+from ssg.build.assets import STATIC_DIR
 from ssg.build.bodies import BodyCache
-from ssg.build.cache import BuildCache, BuildState, StateMemory, Written
+from ssg.build.cache import BuildCache, BuildState, LastReport, StateMemory, Written
 from ssg.build.outputs import shown_site_wide, site_wide_files
 from ssg.build.planning import Job, Keys, generated_pages, plan
 from ssg.build.producing import convert_ahead
 from ssg.build.publish import marker_build_id
 from ssg.build.redirects import redirect_files
 from ssg.build.rendering import Renderer
-from ssg.model.content import Document
-from ssg.model.site import Site
+from ssg.model import content
+from ssg.model.config import CONFIG_FILE
+from ssg.model.content import CONTENT_DIR, Document
+from ssg.model.site import TEMPLATES_DIR, Site
 
 if TYPE_CHECKING:
     from ssg.build.pipeline import Published  # the recipe's type: pipeline imports this module
@@ -41,9 +51,13 @@ class LastBuild:
     `_set_aside`), and the output folder is checked against the cache in another process.
     """
 
-    def __init__(self, root: Path, out: Path, processes: int, memory: StateMemory | None = None) -> None:
+    def __init__(self, root: Path, out: Path, processes: int, memory: StateMemory | None = None,
+                 settings: tuple[object, ...] | None = None) -> None:
         self.out, self.processes = out, processes
         self.cache = BuildCache(root, memory)
+        # What this build is made from, if it may stop early (settings: see pipeline.stop_early_settings)
+        self.sources = look_at_sources(root, settings, self.cache.fingerprint) if settings is not None \
+            else SourcesSeen(None, {})
         self.state = BuildState(self.cache.fingerprint, str(out))
         self.outputs: dict[str, Written] = {}  # what the output folder holds, if it matches the cache; else nothing
         self.keys: Keys | None = None  # this build's keys of outputs, once it is planned
@@ -70,6 +84,16 @@ class LastBuild:
         gc.unfreeze()
         if self._gc_was_enabled:
             gc.enable()
+
+    def report_if_unchanged(self) -> LastReport | None:
+        """The last build's report if nothing it was made from has changed and the output folder still holds
+        what it wrote: then this build has nothing to do, not even to read the cache's state."""
+        if self.sources.key is None:
+            return None
+        last = self.cache.last_report(self.sources.key)
+        if last is None or not folder_holds(self.out, last.build_id, last.outputs):
+            return None
+        return last
 
     @property
     def documents(self) -> dict[str, Document]:
@@ -116,9 +140,10 @@ class LastBuild:
         if self._gc_was_enabled:
             gc.enable()
 
-    def remember(self, renderer: Renderer, site: Site, published: Published, save: bool = True) -> None:
+    def remember(self, renderer: Renderer, site: Site, published: Published, counts: dict[str, int],
+                 save: bool = True) -> None:
         """Keep the bodies converted, and save what this build read and wrote for the next one (unless told
-        not to, or it is what the cache holds already)."""
+        not to, or it is what the cache holds already), with its report for a next build that may stop early."""
         written = published.written
         assert self.keys is not None, "a build is planned before it is remembered"
         renderer.bodies.save(site.read)  # and forget those of documents that have changed since
@@ -133,6 +158,68 @@ class LastBuild:
             written_id = published.build_id or build_id(written)
             self.cache.save(BuildState(self.cache.fingerprint, str(self.out), written_id, documents, written,
                                        template_references=references), state)
+        if save:
+            self._remember_report(site, published, counts)
+
+    def _remember_report(self, site: Site, published: Published, counts: dict[str, int]) -> None:
+        """Keep the report for the next build to stop at, if this build may be stopped at; else forget
+        the last one (this build may have changed the output folder)."""
+        if self.sources.key is None:
+            self.cache.forget_last_report()
+            return
+        outputs = tuple((path, entry.size, entry.mtime_ns) for path, entry in published.written.items())
+        self.cache.save_last_report(LastReport(self.sources.key, marker_build_id(self.out) or "", outputs, counts,
+                                               site.left_out, site.warnings))
+
+
+# What a build may read in the site folder: its settings, then every file of these folders.
+SOURCES = (CONFIG_FILE, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR)
+
+
+@dataclass(frozen=True)
+class SourcesSeen:
+    """The files a build may read, as they were when it started."""
+    key: str | None                       # a hash of them, the settings and the code; None: not to be trusted
+    stats: dict[str, os.stat_result]      # each file's stat result, by path in the site folder ("content/x/y.md")
+
+
+def look_at_sources(root: Path, settings: tuple[object, ...], fingerprint: str) -> SourcesSeen:
+    """Everything a build is made from, as one key: the `settings` that shape its output, the generator's code
+    (`fingerprint`), and the stamp of every file it may read (see content.file_stamp: inode, size, and times of
+    modification and change, so an unchanged stamp means unchanged bytes). The key is None if a file changed
+    too recently for its stamp to be trusted, or cannot be looked at: the build runs in full, and says why.
+    The files' stat results are kept for reading the documents (load_site), which need them too."""
+    folder, stats, missing, trusted = os.fspath(root), {}, [], True
+    waiting = list(SOURCES)
+    while waiting:
+        relative = waiting.pop()
+        try:
+            with os.scandir(f"{folder}/{relative}") as listing:  # in the folder's own order: the same while it is
+                entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
+        except NotADirectoryError:  # site.yaml
+            relative, entries = os.path.dirname(relative), [(os.path.basename(relative), False)]
+        except FileNotFoundError:
+            missing.append(relative)
+            continue
+        except OSError:
+            trusted = False
+            continue
+        prefix = f"{relative}/" if relative else ""
+        for name, is_folder in entries:
+            if is_folder:
+                waiting.append(prefix + name)
+                continue
+            try:
+                stats[prefix + name] = os.stat(f"{folder}/{prefix}{name}")
+            except OSError:  # a link that leads nowhere, say: the build reports it
+                trusted = False
+    newest = max((max(stat.st_mtime, stat.st_ctime) for stat in stats.values()), default=0.0)
+    if not trusted or time.time() - newest < content.RACY_SECONDS:
+        return SourcesSeen(None, stats)
+    lines = [repr((settings, fingerprint, missing))] + [
+        f"{path}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+        for path, stat in stats.items()]
+    return SourcesSeen(hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest(), stats)
 
 
 def changed_documents(site: Site, state: BuildState) -> list[Document]:
@@ -212,15 +299,22 @@ class WorkedOutAside(Generic[Value]):
 
 def output_matches(out: Path, state: BuildState) -> bool:
     """True if the output folder holds exactly what the cache says the last build wrote."""
-    if not state.outputs or marker_build_id(out) != state.build_id:
+    return bool(state.outputs) and folder_holds(
+        out, state.build_id, ((path, entry.size, entry.mtime_ns) for path, entry in state.outputs.items()))
+
+
+def folder_holds(out: Path, written_id: str, files: Iterable[tuple[str, int, int]]) -> bool:
+    """True if the output folder is the one the build `written_id` left, with each of its (path, size, mtime_ns)
+    `files` still as that build wrote it."""
+    if marker_build_id(out) != written_id:
         return False
     folder = str(out)
-    for path, entry in state.outputs.items():
+    for path, size, mtime_ns in files:
         try:
             stat = os.stat(os.path.join(folder, path))
         except OSError:
             return False
-        if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:
+        if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
             return False
     return True
 

@@ -47,6 +47,8 @@ class BuildOptions:
                                      # rendered (build/page_checks.py); check, which does more, turns it off
     state_memory: StateMemory | None = None  # the cache state the last build saved, kept by a process that
                                      # builds again (serve) so as not to read it back; None reads the cache folder
+    stop_early: bool = True          # stop at once if nothing has changed since the last build; its report then
+                                     # has no documents (deploy, which checks them, says False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,17 @@ def today_from_environment() -> datetime.date:
     return datetime.date.today()
 
 
+def stop_early_settings(options: BuildOptions, out: Path, today: datetime.date) -> tuple[object, ...] | None:
+    """What, besides the sources and the code, shapes this build's output, for a build that may stop at once
+    if none of it has changed (incremental.LastBuild.report_if_unchanged); None for one that may not: one that
+    keeps no cache (check), or hands its outputs to a caller as they are made (serve knows what it changed), or
+    is told not to (deploy)."""
+    if not options.stop_early or not options.remember or options.state_memory or options.rendered \
+            or options.published:
+        return None
+    return str(out), options.drafts, options.base_url, options.strict, options.check_pages, today.isoformat()
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Load, plan, render and publish the site. On any error the previous output is left as it was."""
     started = time.perf_counter()
@@ -88,9 +101,15 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_folder(root, out)
     recover(out)
     processes = options.jobs or os.cpu_count() or 1
-    with LastBuild(root, out, processes, options.state_memory) as last:
-        site = load_site(root, load_config(root, options.base_url), today=options.today or today_from_environment(),
-                         drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes)
+    today = options.today or today_from_environment()
+    last = LastBuild(root, out, processes, options.state_memory, stop_early_settings(options, out, today))
+    if (unchanged := last.report_if_unchanged()) is not None:
+        return BuildReport(out, unchanged.counts, time.perf_counter() - started, left_out=unchanged.left_out,
+                           warnings=unchanged.warnings)
+    with last:
+        site = load_site(root, load_config(root, options.base_url), today=today,
+                         drafts=options.drafts, strict=options.strict, known=last.documents, processes=processes,
+                         seen=last.sources.stats)
         refuse_misplaced_directives(site)
         renderer = Renderer(site, collect_assets(root), last.bodies(site), prepare_pictures(site, processes))
         jobs = last.plan(renderer)
@@ -100,10 +119,10 @@ def build(options: BuildOptions) -> BuildReport:
                                      keep_spare=options.remember)
         if options.published:
             options.published()  # serve tells the open pages now, before the cache is saved
-        last.remember(renderer, site, published, save=options.remember)
-    counts: dict[str, int] = {}
-    for job in jobs:
-        counts[job.kind] = counts.get(job.kind, 0) + 1
+        counts: dict[str, int] = {}
+        for job in jobs:
+            counts[job.kind] = counts.get(job.kind, 0) + 1
+        last.remember(renderer, site, published, counts, save=options.remember)
     return BuildReport(out, counts, time.perf_counter() - started, published.rendered, published.changed,
                        published.linked, site.left_out, site.warnings + published.warnings, site.read)
 

@@ -7,6 +7,7 @@ more files than deploy: max_deletes asks first (--yes answers for you).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("deploy never publishes drafts.\nhint: preview drafts with `python build.py serve --drafts`")
     options = build_options(args)
     settings = deploy_settings(load_config(options.root, options.base_url), options.root)
-    report = build(options)
+    report = build(dataclasses.replace(options, stop_early=False))  # the check needs the documents read
     print(report.summary())
     checked = check_build(options, report)
     if checked.failed(args.strict):

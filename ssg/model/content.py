@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar, cast, overload
@@ -215,15 +215,16 @@ MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carr
 RACY_SECONDS = 2.0
 
 
-def file_stamp(file: str, path: str, now: float) -> FileStamp | None:
-    """The file's stamp, or None if it changed too recently for the stamp to be trusted.
+def file_stamp(file: str, path: str, now: float, seen: os.stat_result | None = None) -> FileStamp | None:
+    """The file's stamp, or None if it changed too recently for the stamp to be trusted. `seen`: what
+    the file system said of the file earlier in this build, if it was asked (incremental.look_at_sources).
 
     Every write changes a file's size or its change time (ctime), which no program can set
     back (touch and copy tools can only set the modification time), and a file replaced by
     another gets a new inode. So an unchanged stamp means unchanged bytes, as in git's index.
     """
     try:
-        stat = os.stat(file)
+        stat = seen or os.stat(file)
     except FileNotFoundError:
         raise _disappeared(path) from None
     if now - max(stat.st_mtime, stat.st_ctime) < RACY_SECONDS:
@@ -236,23 +237,24 @@ PARALLEL_READING = 200  # fewer files to parse than this are parsed faster here 
 _Unread = tuple[str, str, str, FileStamp | None, Document | None]
 
 
-def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | None = None,
-                   processes: int = 1) -> tuple[list[Document], Bodies]:
+def read_documents(sources: list[tuple[str, str]], known: dict[str, Document] | None = None, processes: int = 1,
+                   seen: Mapping[str, os.stat_result] | None = None) -> tuple[list[Document], Bodies]:
     """Read and check the (kind, file) sources find_sources lists; unknown front matter keys become
     each Document's warnings. Returns the Documents and their Bodies.
 
     `known` maps paths to Documents read by an earlier build. One whose file has the same stamp
     is reused without reading the file; one whose bytes are unchanged (same content hash) is
     reused without parsing it again. When many must be parsed (the first build of a large site),
-    `processes` worker processes share the work.
+    `processes` worker processes share the work. `seen`: the files' stat results taken earlier in this
+    build, by path, if they were (see file_stamp).
     """
-    now, known = time.time(), known or {}
+    now, known, seen = time.time(), known or {}, seen or {}
     documents: list[Document | None] = []
     bodies: dict[str, str] = {}
     unread: list[tuple[int, _Unread]] = []  # (place in documents, what _read_changed reads)
     for kind, file in sources:
         path = f"{CONTENT_DIR}/{KINDS[kind].folder}/{os.path.basename(file)}"
-        stamp, previous = file_stamp(file, path, now), known.get(path)
+        stamp, previous = file_stamp(file, path, now, seen.get(path)), known.get(path)
         if previous is not None and previous.kind == kind and stamp is not None and previous.stamp == stamp:
             documents.append(previous.found_at(file))
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,14 +125,15 @@ def _page_kinds_first(kind: str) -> tuple[int, int]:
 
 
 def load_site(root: Path, config: Config, *, today: datetime.date, drafts: bool = False,
-              strict: bool = False, known: dict[str, Document] | None = None, processes: int = 1) -> Site:
+              strict: bool = False, known: dict[str, Document] | None = None, processes: int = 1,
+              seen: Mapping[str, os.stat_result] | None = None) -> Site:
     """Read every document and record under content/ and decide what is published today.
 
-    `known`: documents from an earlier build, reused where a file is unchanged. `processes`:
-    how many processes may share the reading. With `strict`, a warning (like an unknown front
-    matter key) is an error.
+    `known`: documents from an earlier build, reused where a file is unchanged (`seen`: the files'
+    stat results, if this build has them already). `processes`: how many processes may share the
+    reading. With `strict`, a warning (like an unknown front matter key) is an error.
     """
-    documents_read, bodies = read_documents(find_sources(root), known, processes)
+    documents_read, bodies = read_documents(find_sources(root), known, processes, seen)
     read = _with_languages(documents_read, config)
     if strict:
         for document in read:
