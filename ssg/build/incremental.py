@@ -45,10 +45,11 @@ if TYPE_CHECKING:
 class LastBuild:
     """What the last build left (the cache and the output folder), and this build's bookkeeping.
 
-    Used as `with LastBuild(root, out, processes, memory) as last:` around a build (memory: see
-    cache.StateMemory; None reads the last state from the cache folder). While the block runs,
-    Python's cycle collector leaves alone what the build reads and keeps until its end (see
-    `_set_aside`), and the output folder is checked against the cache in another process.
+    Made as a build starts, when it looks at the sources (a build with nothing to do stops there: see
+    report_if_unchanged), then used as `with last:` around the build (memory: see cache.StateMemory;
+    None reads the last state from the cache folder). While the block runs, Python's cycle collector
+    leaves alone what the build reads and keeps until its end (see `_set_aside`), and the output
+    folder is checked against the cache in another process.
     """
 
     def __init__(self, root: Path, out: Path, processes: int, memory: StateMemory | None = None,
@@ -194,7 +195,7 @@ def look_at_sources(root: Path, settings: tuple[object, ...], fingerprint: str) 
     while waiting:
         relative = waiting.pop()
         try:
-            with os.scandir(f"{folder}/{relative}") as listing:  # in the folder's own order: the same while it is
+            with os.scandir(f"{folder}/{relative}") as listing:  # in the folder's order: the same while it is unchanged
                 entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
         except NotADirectoryError:  # site.yaml
             relative, entries = os.path.dirname(relative), [(os.path.basename(relative), False)]
