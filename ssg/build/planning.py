@@ -254,8 +254,10 @@ class Keys:
 
     @functools.cache  # noqa: B019 (one Keys per build; the site does not change)
     def _dependency_line(self, dependency: str) -> bytes:
-        """Something an output read, as recorded in Output.deps, with a hash of its current value."""
-        return f"{dependency}\0{digest_of(dependency, self._dependency_value(dependency))}\n".encode()
+        """Something an output read, as recorded in Output.deps, with its current value as written by repr (one
+        line: repr escapes line breaks), which the key's hash takes in; hashing it apart first cost more than
+        it saved, as most values are a few words and most are read by one page (its own translations)."""
+        return f"{dependency}\0{self._dependency_value(dependency)!r}\n".encode()
 
     def _dependency_value(self, dependency: str) -> object:
         kind, _, name = dependency.partition(":")
