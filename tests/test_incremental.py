@@ -746,3 +746,23 @@ def test_worked_out_once_behaves_as_functools_cached_property(descriptor):
     assert Frozen.doubled.__doc__ == "Twice the number."
     with pytest.raises(dataclasses.FrozenInstanceError):
         one.number = 3
+
+
+def test_the_last_report_reads_back_as_it_was_saved_and_a_file_name_with_a_line_break_saves_none(tmp_path):
+    import dataclasses
+
+    from ssg.build.cache import CACHE_DIR, LAST_REPORT_FILE, BuildCache, LastReport
+    from ssg.errors import SiteError
+    cache = BuildCache(tmp_path)
+    report = LastReport("k" * 32, "build-1", (("index.html", 10, 1796400000123456789), ("a b/x y.html", 0, 5)),
+                        {"page": 1, "other file": 1}, {"draft": 2}, (SiteError("content/x.md", None, "odd", "fix it"),
+                                                                     SiteError("site.yaml", 3, "older", "")))
+    cache.save_last_report(report)
+    read = cache.last_report(report.key)
+    assert read is not None and read.outputs == report.outputs and read.counts == report.counts
+    assert [str(w) for w in read.warnings] == [str(w) for w in report.warnings]
+    assert (read.build_id, read.left_out) == ("build-1", {"draft": 2})
+    assert cache.last_report("j" * 32) is None  # another key
+    odd = dataclasses.replace(report, outputs=(("line\nbreak.html", 1, 2),))
+    cache.save_last_report(odd)
+    assert not (tmp_path / CACHE_DIR / LAST_REPORT_FILE).exists()  # none saved, and the old one is gone

@@ -229,17 +229,23 @@ class BuildCache:
             signed = _read_cache_file(self.folder / LAST_REPORT_FILE)
             if signed.partition(b"\n")[2].partition(b"\n")[0] != key.encode():  # its key: the line after the signature
                 return None
-            _, data = _signed_content(self.key, LAST_REPORT_FILE, signed).split(b"\n", 1)
-            report = _last_report_from_json(key, json.loads(data))
+            _, header, outputs = _signed_content(self.key, LAST_REPORT_FILE, signed).decode().split("\n", 2)
+            report = _last_report_from_text(key, json.loads(header), outputs)
         except Exception:  # none yet, or damaged, or not ours: the build runs in full
             return None
         return report if _are_output_paths(path for path, _, _ in report.outputs) else None
 
     def save_last_report(self, report: LastReport) -> None:
-        data = {"build_id": report.build_id, "outputs": report.outputs, "counts": report.counts,
-                "left_out": report.left_out, "warnings": [(w.path, w.line, w.message, w.hint) for w in report.warnings]}
-        signed = _signed(self.key, LAST_REPORT_FILE, report.key.encode() + b"\n" + _json(data))
-        write_atomically(self.folder / LAST_REPORT_FILE, signed)
+        """Write the report: its key, then its other fields as one line of JSON, then a line per output (a third
+        of the time JSON takes to write for the 12,000 outputs of a large site, which every build saves)."""
+        header = {"build_id": report.build_id, "counts": report.counts, "left_out": report.left_out,
+                  "warnings": [(w.path, w.line, w.message, w.hint) for w in report.warnings]}
+        outputs = "\n".join([f"{size} {mtime_ns} {path}" for path, size, mtime_ns in report.outputs])
+        if outputs.count("\n") != max(len(report.outputs) - 1, 0):  # a line break in a file's name
+            self.forget_last_report()
+            return
+        data = report.key.encode() + b"\n" + _json(header) + b"\n" + outputs.encode()
+        write_atomically(self.folder / LAST_REPORT_FILE, _signed(self.key, LAST_REPORT_FILE, data))
 
     def forget_last_report(self) -> None:
         """After a build that leaves no report to stop at (see incremental.LastBuild.remember)."""
@@ -514,13 +520,16 @@ class _Untrusted(Exception):
 _SKIPPED_FIELDS: dict[type, tuple[str, ...]] = {Document: ("file",)}
 
 
-def _last_report_from_json(key: str, data: dict[str, Any]) -> LastReport:
+def _last_report_from_text(key: str, data: dict[str, Any], outputs: str) -> LastReport:
     """A LastReport from what save_last_report wrote; raises on anything else."""
     def numbers(counted: dict[str, Any]) -> dict[str, int]:
         return {str(name): int(count) for name, count in counted.items()}
+    written = []
+    for line in outputs.split("\n") if outputs else ():
+        size, mtime_ns, path = line.split(" ", 2)
+        written.append((path, int(size), int(mtime_ns)))
     return LastReport(
-        key, str(data["build_id"]), tuple((str(p), int(s), int(m)) for p, s, m in data["outputs"]),
-        numbers(data["counts"]), numbers(data["left_out"]),
+        key, str(data["build_id"]), tuple(written), numbers(data["counts"]), numbers(data["left_out"]),
         tuple(SiteError(str(path), None if line is None else int(line), str(message), str(hint))
               for path, line, message, hint in data["warnings"]))
 
