@@ -12,9 +12,7 @@ from pathlib import Path
 
 from ssg import safe_files
 from ssg.build.svg_check import check_svg
-from ssg.model.site import ASSET_PREFIX
-
-STATIC_DIR = "static"
+from ssg.model.site import ASSET_PREFIX, STATIC_DIR
 
 
 @dataclass(frozen=True)

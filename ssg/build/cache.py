@@ -245,11 +245,14 @@ class BuildCache:
             self.forget_last_report()
             return
         data = report.key.encode() + b"\n" + _json(header) + b"\n" + outputs.encode()
-        write_atomically(self.folder / LAST_REPORT_FILE, _signed(self.key, LAST_REPORT_FILE, data))
+        with contextlib.suppress(OSError):  # the site is published already; the next build just runs in full
+            write_atomically(self.folder / LAST_REPORT_FILE, _signed(self.key, LAST_REPORT_FILE, data))
 
     def forget_last_report(self) -> None:
-        """After a build that leaves no report to stop at (see incremental.LastBuild.remember)."""
-        with contextlib.suppress(FileNotFoundError):
+        """After a build that leaves no report to stop at (see incremental.LastBuild.remember). One left
+        behind (a file that cannot be removed) is harmless: it is used only while the sources, settings and
+        output folder are all as it names them, and then what it reports is true."""
+        with contextlib.suppress(OSError):
             os.unlink(self.folder / LAST_REPORT_FILE)
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
-from ssg.build.assets import STATIC_DIR
 from ssg.build.bodies import BodyCache
 from ssg.build.cache import BuildCache, BuildState, LastReport, StateMemory, Written
 from ssg.build.outputs import shown_site_wide, site_wide_files
@@ -35,8 +34,8 @@ from ssg.build.redirects import redirect_files
 from ssg.build.rendering import Renderer
 from ssg.model import content
 from ssg.model.config import CONFIG_FILE
-from ssg.model.content import CONTENT_DIR, Document
-from ssg.model.site import TEMPLATES_DIR, Site
+from ssg.model.content import Document
+from ssg.model.site import SOURCE_FOLDERS, Site
 
 if TYPE_CHECKING:
     from ssg.build.pipeline import Published  # the recipe's type: pipeline imports this module
@@ -174,7 +173,7 @@ class LastBuild:
 
 
 # What a build may read in the site folder: its settings, then every file of these folders.
-SOURCES = (CONFIG_FILE, CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR)
+SOURCES = (CONFIG_FILE, *SOURCE_FOLDERS)
 
 
 @dataclass(frozen=True)
@@ -214,8 +213,8 @@ def look_at_sources(root: Path, settings: tuple[object, ...], fingerprint: str) 
                 stats[prefix + name] = os.stat(f"{folder}/{prefix}{name}")
             except OSError:  # a link that leads nowhere, say: the build reports it
                 trusted = False
-    newest = max((max(stat.st_mtime, stat.st_ctime) for stat in stats.values()), default=0.0)
-    if not trusted or time.time() - newest < content.RACY_SECONDS:
+    now = time.time()
+    if not trusted or any(content.changed_too_recently(stat, now) for stat in stats.values()):
         return SourcesSeen(None, stats)
     lines = [repr((settings, fingerprint, missing))] + [
         f"{path}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"

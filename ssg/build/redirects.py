@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ssg.errors import SiteError
+from ssg.model.config import CONFIG_FILE
 
 if TYPE_CHECKING:
     from ssg.build.planning import GeneratedPage, SiteFile
     from ssg.build.rendering import Renderer
     from ssg.model.site import Site
-
-CONFIG_FILE = "site.yaml"
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,9 @@ from ssg.editor.preview_notices import (
     warnings_message,
 )
 from ssg.errors import SiteError, UsageError
-from ssg.model.site import ASSET_PREFIX
+from ssg.model.config import CONFIG_FILE
+from ssg.model.site import ASSET_PREFIX, SOURCE_FOLDERS
 
-SOURCE_FOLDERS = ("content", "templates", "static")
-SETTINGS_FILE = "site.yaml"
 CONTENT_PREFIX = "content/"
 DEFAULT_PAGE = "index.html"
 # A change a patch cannot express: a template (pages may change shape entirely) or a script (only
@@ -110,8 +109,8 @@ def source_path(root: Path, path: str) -> str | None:
         relative = PurePosixPath(Path(path).relative_to(root).as_posix())
     except ValueError:
         return None
-    if str(relative) == SETTINGS_FILE:
-        return SETTINGS_FILE
+    if str(relative) == CONFIG_FILE:
+        return CONFIG_FILE
     if len(relative.parts) < 2 or relative.parts[0] not in SOURCE_FOLDERS:
         return None
     if relative.name.startswith(SCRATCH_PREFIXES) or relative.name.endswith(SCRATCH_SUFFIXES):

@@ -215,6 +215,11 @@ MAX_PICTURE_BYTES = 20_000_000  # larger than any picture a web page should carr
 RACY_SECONDS = 2.0
 
 
+def changed_too_recently(stat: os.stat_result, now: float) -> bool:
+    """Whether a file changed less than RACY_SECONDS before `now`: its stamp is not to be trusted."""
+    return now - max(stat.st_mtime, stat.st_ctime) < RACY_SECONDS
+
+
 def file_stamp(file: str, path: str, now: float, seen: os.stat_result | None = None) -> FileStamp | None:
     """The file's stamp, or None if it changed too recently for the stamp to be trusted. `seen`: what
     the file system said of the file earlier in this build, if it was asked (incremental.look_at_sources).
@@ -227,7 +232,7 @@ def file_stamp(file: str, path: str, now: float, seen: os.stat_result | None = N
         stat = seen or os.stat(file)
     except FileNotFoundError:
         raise _disappeared(path) from None
-    if now - max(stat.st_mtime, stat.st_ctime) < RACY_SECONDS:
+    if changed_too_recently(stat, now):
         return None
     return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 

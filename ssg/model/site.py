@@ -16,7 +16,16 @@ from typing import Any
 
 from ssg.errors import SiteError
 from ssg.model.config import Config
-from ssg.model.content import Bodies, Document, find_sources, language_suffix, read_documents, refuse_unknown, slugify
+from ssg.model.content import (
+    CONTENT_DIR,
+    Bodies,
+    Document,
+    find_sources,
+    language_suffix,
+    read_documents,
+    refuse_unknown,
+    slugify,
+)
 from ssg.model.kinds import KINDS, Kind, with_pages
 
 # Output paths the generator itself writes besides its kinds' pages and lists; a page may not take them.
@@ -24,6 +33,9 @@ from ssg.model.kinds import KINDS, Kind, with_pages
 ASSET_PREFIX = "assets/"  # where static/ files are published, under fingerprinted names (build/assets.py)
 SITE_FILES = ("tags/", ASSET_PREFIX, "404.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers")
 TEMPLATES_DIR = "templates"
+STATIC_DIR = "static"  # published by build/assets.py
+# Every folder a build reads (site.yaml besides): what serve watches, and what a build looks at to stop early.
+SOURCE_FOLDERS = (CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR)
 
 
 def generated_paths() -> tuple[str, ...]:
