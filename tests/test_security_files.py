@@ -353,6 +353,33 @@ def test_links_planted_in_the_cache_are_not_followed(site: Path, tmp_path: Path)
     assert (site / ".cache/ssg/state").is_dir() and not (site / ".cache/ssg/state").is_symlink()
 
 
+@pytest.mark.parametrize("planted", ["link", "named pipe"])
+def test_a_link_or_pipe_in_place_of_the_last_report_is_neither_followed_nor_waited_for(
+        planted: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssg.model import content
+    monkeypatch.setattr(content, "RACY_SECONDS", -1.0)  # trust the stamps: the build looks for a report to stop at
+    assert run_cli("build", "--root", site).status == 0
+    report = site / ".cache/ssg/last-report.json"
+    victim = tmp_path / "victim"
+    signed = report.read_bytes()
+    victim.write_bytes(signed)  # a report this cache signed, reached through a link
+    report.unlink()
+    if planted == "link":
+        os.symlink(victim, report)
+    else:
+        os.mkfifo(report)
+    from ssg.build import incremental
+    full: list[str] = []
+    real_enter = incremental.LastBuild.__enter__
+    monkeypatch.setattr(incremental.LastBuild, "__enter__", lambda self: full.append("read") or real_enter(self))
+    with no_hang():
+        result = run_cli("build", "--root", site)
+    assert result.status == 0, result.err
+    assert full == ["read"]  # what was planted was not taken for a report: the build ran in full
+    assert victim.read_bytes() == signed  # never written through the link
+    assert report.is_file() and not report.is_symlink()  # a new report, written in place of what was planted
+
+
 def test_a_cache_copied_from_elsewhere_is_not_trusted(site: Path, tmp_path: Path) -> None:
     """The key signing the cache depends on its file's inode and change time: a copy has neither."""
     copy = tmp_path / "copy"
