@@ -25,6 +25,7 @@ from ssg.build.policy import PAGE_POLICY
 from ssg.build.qr import qr_svg
 from ssg.build.recording import RecordingConfig
 from ssg.build.structured_data import structured_data
+from ssg.build.template_environment import Environment
 from ssg.build.template_errors import template_errors
 from ssg.errors import SiteError
 from ssg.markdown.directives import PLACEHOLDER
@@ -97,21 +98,21 @@ class Renderer:
         self.env = self._environment()
 
     # --- the Jinja environment -------------------------------------------------------
-    def _environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
+    def _environment(self) -> Environment:
+        env = Environment(
             loader=safe_files.TemplateLoader(safe_files.source_folder(self.site.root, TEMPLATES_DIR)),
             # Compiled templates are kept in the build cache: compiling is most of a small rebuild.
             bytecode_cache=TemplateCodeCache(self.site.root),  # signed: see cache.py
             autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False)  # one environment per build: no need to look at each template's time on every use
-        env.globals.update(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-                           body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
-                           versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
-                           preview_label=self.preview_label)
-        env.globals.update(qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label))
-        env.globals.update(shareable=share_cards.shareable, gets_card=share_cards.gets_card,
-                           card_path=share_cards.card_path, picture_size=self.picture_size)
+        env.add_globals(site=self.config, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
+                        body=self.body, sources_of=self.sources_of, t=self.t, translations_of=self.translations_of,
+                        versions_of=self.versions_of, local_url=self.local_url, content_security_policy=PAGE_POLICY,
+                        preview_label=self.preview_label, picture_size=self.picture_size,
+                        qr_code=lambda path, label: qr_svg(self.absolute_url(path.lstrip("/")), label),
+                        shareable=share_cards.shareable, gets_card=share_cards.gets_card,
+                        card_path=share_cards.card_path)
         env.filters.update(human_date=self.human_date, isodate=lambda d: d.isoformat() if d else "",
                            excerpt=quote_excerpt, slug=slugify)
         return env
