@@ -22,8 +22,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ssg.errors import SiteError
 from ssg.model.content import Document
 
-_LINK = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
-_PICTURE = re.compile(r"<img\s[^>]*>")
+# Looked for in the page's bytes (UTF-8: no character's bytes can be mistaken for these ASCII ones)
+_LINK = re.compile(rb'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_PICTURE = re.compile(rb"<img\s[^>]*>")
 _ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -38,22 +39,28 @@ class RenderedPageChecks:
         self.base_path = self.home.path or "/"
         self.documents = documents
         self._resolved: dict[tuple[str, str], str | None] = {}  # (address of the page, href) -> missing path
+        self._fine: set[bytes] = set()  # hrefs, as the pages hold them, that are fine on any page
 
     def __call__(self, output_path: str, data: bytes) -> tuple[SiteError, ...]:
         if not output_path.endswith(".html"):
             return ()
-        page = data.decode("utf-8", "replace")
         address = self.base_url + output_path.removesuffix("index.html")
         warnings = []
-        for href, words in _LINK.findall(page):
+        fine = self._fine
+        for raw_href, words in _LINK.findall(data):
+            if raw_href in fine:  # the same menu, footer and tag links are on nearly every page
+                continue
+            href = raw_href.decode("utf-8", "replace")
             target = self._missing_target(address, href)
+            if target is None and (href.startswith("/") or _has_scheme(href) or href.startswith("#")):
+                fine.add(raw_href)
             if target is not None:
-                text = " ".join(_TAGS.sub("", html.unescape(words)).split())
+                text = " ".join(_TAGS.sub("", html.unescape(words.decode("utf-8", "replace"))).split())
                 warnings.append(self._warning(
                     output_path, html.unescape(href), f"the link '{text}' leads to /{target}, which does not exist",
                     "check the address: link to pages like /how-to-help/ and to articles like other-article.md"))
-        for tag in _PICTURE.findall(page):
-            attributes = dict(_ATTRIBUTE.findall(tag))
+        for tag in _PICTURE.findall(data) if b"<img" in data else ():
+            attributes = dict(_ATTRIBUTE.findall(tag.decode("utf-8", "replace")))
             if not attributes.get("alt", "").strip():
                 src = html.unescape(attributes.get("src", ""))
                 warnings.append(self._warning(
