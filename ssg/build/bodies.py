@@ -33,7 +33,7 @@ class BodyCache:
         self._converted: list[tuple[str, str]] = []  # (key, html) converted since take_converted() was last asked
 
     # ssg.markdown.markup is imported when first needed: Python-Markdown and its extensions take about
-    # 0.2 s to import and set up, which a build that converts nothing need not spend.
+    # 30 ms to import and set up, which a build that converts nothing need not spend.
     @functools.cached_property
     def converter(self) -> markup.MarkdownConverter:
         from ssg.markdown import markup

@@ -56,7 +56,7 @@ def _render(renderer: Renderer, job: Job) -> Output:
 def convert_ahead(bodies: BodyCache, documents: list[Document], processes: int) -> Callable[[], None]:
     """Start converting the bodies of a few changed documents in a forked process; returns how to wait for it.
 
-    After an edit or two, setting up Python-Markdown (about 0.2 s) takes longer than converting
+    After an edit or two, setting up Python-Markdown (about 30 ms) takes longer than converting
     the bodies. Done in another process, it overlaps with planning the build here; the bodies
     come back through a pipe (and that process stores them in the cache). A body that process
     could not convert is converted again when its page is rendered, which reports any mistake in it.
