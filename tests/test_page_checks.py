@@ -34,3 +34,21 @@ def test_links_elsewhere_or_to_pages_that_exist_are_not_reported(href):
 ])
 def test_a_link_on_this_site_to_a_missing_page_is_reported(href, target):
     assert _missing(href) == [f"the link 'the words' leads to /{target}, which does not exist"]
+
+
+def test_words_and_addresses_beyond_ascii_are_reported_as_written():
+    page = '<p><a href="/campaign/g%C5%B5yl/">Gŵyl y ffilm</a> <a href="/campaign/ŵyl/">Yr ŵyl</a></p>'.encode()
+    checks = RenderedPageChecks(Path("/nowhere"), BASE, (), {"index.html"}, strict=False)
+    assert [warning.message for warning in checks("articles/a/index.html", page)] == [
+        "the link 'Gŵyl y ffilm' leads to /gŵyl/, which does not exist",
+        "the link 'Yr ŵyl' leads to /ŵyl/, which does not exist"]
+
+
+def test_a_relative_link_fine_on_one_page_is_still_checked_on_the_next():
+    """Links fine on every page are remembered and skipped; a relative one leads elsewhere from each page."""
+    checks = RenderedPageChecks(Path("/nowhere"), BASE, (), {"index.html", "about/index.html"}, strict=False)
+    page = b'<p><a href="../about/">About</a> <a href="/campaign/about/">About</a></p>'
+    assert checks("news/index.html", page) == ()
+    assert [warning.message for warning in checks("news/2024/index.html", page)] == [
+        "the link 'About' leads to /news/about/, which does not exist"]
+    assert checks("news/index.html", page) == ()
