@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ssg.build import share_cards
 from ssg.build.assets import Asset
@@ -130,7 +130,8 @@ def _generated_pages_in(renderer: Renderer, code: str) -> Iterator[GeneratedPage
         for tag in tags:  # (rather than all of them again: 40,000 at 10,000 articles)
             pages = list(_paginated(renderer, code, prefix + tag.url, text("tag_title", name=tag.name),
                                     text("tag_description", name=tag.name), tag.articles, "tag", "tag.html", tag=tag))
-            listed.append((tag.name, tag.slug, digest_of([_documents_shown(shown) for *_, shown in pages])))
+            listed.append((tag.name, tag.slug, digest_of([shown.documents for *_, shown in pages
+                                                          if isinstance(shown, PageShown)])))
             yield from pages
         yield (prefix + "tags/index.html", "tags.html", PageView(
             url=prefix + "tags/", title=text("tags_title"), description=text("tags_description"), kind="tags",
@@ -155,12 +156,14 @@ def _paginated(renderer: Renderer, code: str, url: str, title: str, description:
         view = PageView(url=page_url, title=shown_title, description=description, kind=kind, lang=code,
                         extra={items: shown, "pagination": pagination, **extra})
         yield (page_url + "index.html", template, view,
-               (sorted(pagination.items()), documents_digest(shown), extra.get("topics")))
+               PageShown(sorted(pagination.items()), documents_digest(shown), extra.get("topics")))
 
 
-def _documents_shown(shown: object) -> str:
-    """The hash of the documents a page of _paginated's shows, from what it says the page shows (for its key)."""
-    return cast("tuple[object, str, object]", shown)[1]
+class PageShown(NamedTuple):
+    """What a page of a paginated list shows, for its key."""
+    pagination: list[tuple[str, object]]
+    documents: str   # the hash of its share of the list (documents_digest)
+    topics: object   # whether the site has tag pages (a list of articles links to them), or None
 
 
 # --- pictures, share cards and static files -----------------------------------------------
